@@ -1,0 +1,126 @@
+/**
+ * The errors workpool raises. Callers test `instanceof` or `code`, never message text.
+ * Every class takes an optional `cause` (the standard `ErrorOptions`).
+ */
+
+/** Stable machine-readable codes, one per error class. */
+export type WorkpoolErrorCode =
+  | 'ERR_TASK_TIMEOUT'
+  | 'ERR_TASK_CANCELLED'
+  | 'ERR_QUEUE_FULL'
+  | 'ERR_POOL_CLOSED'
+  | 'ERR_WORKER_CRASHED'
+  | 'ERR_CHANNEL_CLOSED'
+  | 'ERR_TASK_MODULE'
+  | 'ERR_UNKNOWN_HANDLER'
+  | 'ERR_DATA_CLONE';
+
+/** Base class of every error workpool raises itself (a task's own errors pass through as-is). */
+export class WorkpoolError extends Error {
+  readonly code: WorkpoolErrorCode;
+  constructor(code: WorkpoolErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+/** A task ran longer than its `timeout` (run time, measured from its start). */
+export class TaskTimeoutError extends WorkpoolError {
+  /** The timeout that expired, in milliseconds. */
+  readonly timeout: number;
+  /** `'run'` for `timeout`, `'queue'` for `queueTimeout`. */
+  readonly phase: 'run' | 'queue';
+  constructor(timeout: number, phase: 'run' | 'queue' = 'run', options?: ErrorOptions) {
+    super(
+      'ERR_TASK_TIMEOUT',
+      phase === 'run'
+        ? `Task timed out after ${timeout} ms of run time`
+        : `Task waited longer than its queueTimeout of ${timeout} ms`,
+      options,
+    );
+    this.timeout = timeout;
+    this.phase = phase;
+  }
+}
+
+/** A task was cancelled: `task.cancel()`, its `signal` aborted, `terminate()`, or a sibling's failure. */
+export class TaskCancelledError extends WorkpoolError {
+  constructor(message = 'Task was cancelled', options?: ErrorOptions) {
+    super('ERR_TASK_CANCELLED', message, options);
+  }
+}
+
+/** The queue holds `maxQueue` tasks and the overflow policy does not wait. */
+export class QueueFullError extends WorkpoolError {
+  readonly maxQueue: number;
+  constructor(maxQueue: number, message?: string, options?: ErrorOptions) {
+    super('ERR_QUEUE_FULL', message ?? `Queue is full (maxQueue: ${maxQueue})`, options);
+    this.maxQueue = maxQueue;
+  }
+}
+
+/** Work was offered to a pool after `close()` or `terminate()`, or was still queued at `terminate()`. */
+export class PoolClosedError extends WorkpoolError {
+  constructor(message = 'Pool is closed', options?: ErrorOptions) {
+    super('ERR_POOL_CLOSED', message, options);
+  }
+}
+
+/** A worker thread died (exit, uncaught error, out of memory) while it ran the task. */
+export class WorkerCrashedError extends WorkpoolError {
+  /** The thread's exit code, when it exited. */
+  readonly exitCode: number | undefined;
+  constructor(message: string, exitCode?: number, options?: ErrorOptions) {
+    super('ERR_WORKER_CRASHED', message, options);
+    this.exitCode = exitCode;
+  }
+}
+
+/** Send on, or close of, a closed channel. */
+export class ChannelClosedError extends WorkpoolError {
+  constructor(message = 'Channel is closed', options?: ErrorOptions) {
+    super('ERR_CHANNEL_CLOSED', message, options);
+  }
+}
+
+/** A thread pool's task module could not be loaded (missing, syntax error, threw at import). */
+export class TaskModuleError extends WorkpoolError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('ERR_TASK_MODULE', message, options);
+  }
+}
+
+/** A thread pool was asked for a handler its task module does not export. */
+export class UnknownHandlerError extends WorkpoolError {
+  readonly handler: string;
+  readonly available: readonly string[];
+  constructor(handler: string, available: readonly string[], options?: ErrorOptions) {
+    super(
+      'ERR_UNKNOWN_HANDLER',
+      `Unknown handler ${JSON.stringify(handler)}; the task module exports: ${
+        available.length > 0 ? available.join(', ') : '(no handlers)'
+      }`,
+      options,
+    );
+    this.handler = handler;
+    this.available = available;
+  }
+}
+
+/** A task's input or output cannot cross a thread boundary (structured clone failed). */
+export class DataCloneError extends WorkpoolError {
+  readonly direction: 'input' | 'output';
+  constructor(direction: 'input' | 'output', options?: ErrorOptions) {
+    super(
+      'ERR_DATA_CLONE',
+      `Task ${direction} cannot be sent between threads (structured clone failed${
+        options?.cause instanceof Error ? `: ${options.cause.message}` : ''
+      })`,
+      options,
+    );
+    this.direction = direction;
+  }
+}

@@ -1,0 +1,91 @@
+import type { Executor, Job } from '../types.js';
+
+/** What an in-process task function receives. */
+export interface TaskContext {
+  /** Aborts on cancel, timeout and terminate. Check it, or pass it to `fetch` and friends. */
+  readonly signal: AbortSignal;
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  readonly attempt: number;
+}
+
+/** An in-process task: any function, sync or async. */
+export type TaskFunction<R = unknown> = (context: TaskContext) => R | PromiseLike<R>;
+
+class Context implements TaskContext {
+  readonly #job: Job<TaskFunction>;
+  constructor(job: Job<TaskFunction>) {
+    this.#job = job;
+  }
+  get signal(): AbortSignal {
+    return this.#job.signal;
+  }
+  get attempt(): number {
+    return this.#job.attempt;
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
+ * Runs task functions on the calling thread. A "worker" is a concurrency slot. A function
+ * that returns a plain value finishes synchronously (no promise is made for it).
+ * `stop` can do nothing by force: the aborted signal is the only lever, and the slot stays
+ * busy until the function settles, so the concurrency limit is real.
+ */
+export class InlineExecutor implements Executor<TaskFunction> {
+  readonly perWorker = 1;
+  #workers = 0;
+  #busy = 0;
+
+  get workers(): number {
+    return this.#workers;
+  }
+
+  get free(): number {
+    return this.#workers > this.#busy ? this.#workers - this.#busy : 0;
+  }
+
+  resize(workers: number): void {
+    this.#workers = workers;
+  }
+
+  start(job: Job<TaskFunction>): void {
+    this.#busy++;
+    let result: unknown;
+    try {
+      result = job.payload(new Context(job));
+    } catch (error) {
+      this.#end(job, false, error);
+      return;
+    }
+    if (!isThenable(result)) {
+      this.#end(job, true, result);
+      return;
+    }
+    try {
+      result.then(
+        (value) => this.#end(job, true, value),
+        (error: unknown) => this.#end(job, false, error),
+      );
+    } catch (error) {
+      this.#end(job, false, error);
+    }
+  }
+
+  #end(job: Job<TaskFunction>, ok: boolean, value: unknown): void {
+    this.#busy--;
+    job.finish(ok, value);
+  }
+
+  stop(): void {}
+
+  async close(): Promise<void> {
+    this.#workers = 0;
+  }
+}

@@ -1,0 +1,216 @@
+import { TaskCancelledError } from '../errors.js';
+import { type MetricsSnapshot, PoolMetrics } from '../metrics/pool-metrics.js';
+import type { Emitter } from '../scheduler/events.js';
+import {
+  type NormalizedSchedulerOptions,
+  type NormalizedTaskOptions,
+  normalizeTaskOptions,
+  type TaskOptions,
+} from '../scheduler/options.js';
+import { type CloseReport, Scheduler, type SchedulerEvents, type TaskRecord } from '../scheduler/scheduler.js';
+import type { Concurrency } from '../scheduler/options.js';
+import type { Executor } from '../types.js';
+import { MapIterator } from './map.js';
+import { Task } from './task.js';
+
+export type PoolEvents = SchedulerEvents;
+
+/** What `stats()` returns: gauges now, counters and percentiles since the pool was made. */
+export interface PoolStats extends MetricsSnapshot {
+  /** Workers alive or starting (threads, or in-process slots). */
+  readonly workers: number;
+  readonly running: number;
+  readonly queued: number;
+  readonly concurrency: { readonly min: number; readonly max: number };
+  /** running / (workers * tasks per worker), 0 with no workers. */
+  readonly utilization: number;
+  readonly paused: boolean;
+  readonly closed: boolean;
+  readonly healthy: boolean;
+  /** Why the pool is unhealthy. */
+  readonly error?: string;
+  /** Executor-specific figures (threads: per-thread utilization and event-loop utilization). */
+  readonly details?: Record<string, unknown>;
+}
+
+export interface MapOptions extends TaskOptions {
+  /** Yield results in input order (`true`) or as they finish. @default true */
+  readonly ordered?: boolean;
+}
+
+const mapKeys: ReadonlySet<string> = new Set(['ordered']);
+
+/**
+ * What every pool has, whatever runs its tasks: lifecycle, sizing, events and stats,
+ * delegated to the one Scheduler. `Pool` and `ThreadPool` add the task-shaped entry points.
+ */
+export class PoolBase<P> implements AsyncDisposable {
+  readonly #scheduler: Scheduler<P>;
+  readonly #metrics: PoolMetrics;
+  readonly #executor: Executor<P>;
+
+  protected constructor(executor: Executor<P>, options: NormalizedSchedulerOptions) {
+    this.#executor = executor;
+    this.#metrics = new PoolMetrics(options.metrics);
+    this.#scheduler = new Scheduler(executor, options, this.#metrics);
+  }
+
+  /** Typed events: `start`, `end`, `idle`, `drain`, `resize`, `health`. */
+  get events(): Emitter<PoolEvents> {
+    return this.#scheduler.events;
+  }
+
+  on<K extends keyof PoolEvents>(event: K, listener: (e: PoolEvents[K]) => void): this {
+    this.#scheduler.events.on(event, listener);
+    return this;
+  }
+
+  off<K extends keyof PoolEvents>(event: K, listener: (e: PoolEvents[K]) => void): this {
+    this.#scheduler.events.off(event, listener);
+    return this;
+  }
+
+  /** Stops starting tasks (running ones go on); `submit` still accepts up to `maxQueue`. */
+  pause(): void {
+    this.#scheduler.pause();
+  }
+
+  resume(): void {
+    this.#scheduler.resume();
+  }
+
+  /** New worker limits, checked like the `concurrency` option; running tasks are never cut short. */
+  resize(concurrency: Concurrency): void {
+    this.#scheduler.resize(concurrency);
+  }
+
+  get paused(): boolean {
+    return this.#scheduler.paused;
+  }
+
+  get closed(): boolean {
+    return this.#scheduler.closed;
+  }
+
+  /** Resolves when nothing is queued or running. */
+  onIdle(): Promise<void> {
+    return this.#scheduler.onIdle();
+  }
+
+  /**
+   * Graceful shutdown: refuses new work (`PoolClosedError`), lets every accepted task
+   * settle, stops the workers, and resolves with totals. Nothing of the pool keeps the
+   * process alive afterwards.
+   */
+  close(): Promise<CloseReport> {
+    return this.#scheduler.close();
+  }
+
+  /** Forced shutdown: queued tasks reject `PoolClosedError`, running ones are cancelled (threads killed). */
+  terminate(reason?: unknown): Promise<CloseReport> {
+    return this.#scheduler.terminate(reason);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  stats(): PoolStats {
+    const s = this.#scheduler;
+    const executor = this.#executor;
+    const capacity = executor.workers * executor.perWorker;
+    const health = s.health;
+    const details = executor.details?.();
+    return {
+      ...this.#metrics.snapshot(),
+      workers: executor.workers,
+      running: s.running,
+      queued: s.queued,
+      concurrency: s.limits,
+      utilization: capacity === 0 ? 0 : Math.min(1, s.running / capacity),
+      paused: s.paused,
+      closed: s.closed,
+      healthy: health.healthy,
+      ...(health.error === undefined ? {} : { error: health.error.message }),
+      ...(details === undefined ? {} : { details }),
+    };
+  }
+
+  // ---- for the facades --------------------------------------------------------------------
+
+  protected normalize(options: TaskOptions | undefined, extraKeys?: ReadonlySet<string>): NormalizedTaskOptions {
+    return normalizeTaskOptions(options, extraKeys);
+  }
+
+  /** Accepts (waiting for room) and resolves with the result. */
+  protected runPayload<R>(payload: P, options: NormalizedTaskOptions): Promise<R> {
+    const s = this.#scheduler;
+    let record: TaskRecord<P> | Error | undefined;
+    const promise = new Promise<R>((resolve, reject) => {
+      const callbacks = [resolve, reject] as [(v: unknown) => void, (e: unknown) => void];
+      record = s.tryAdmit(payload, options, callbacks);
+      if (record instanceof Error && record.name === 'QueueFullError' && !s.closed) {
+        record = undefined;
+        s.admit(payload, options, callbacks).then((r) => {
+          r.promise = promise;
+        }, reject);
+      } else if (record instanceof Error) reject(record);
+    });
+    if (record !== undefined && !(record instanceof Error)) record.promise = promise;
+    return promise;
+  }
+
+  /** Resolves with a Task once accepted, waiting while the queue is full. */
+  protected async submitPayload<R>(payload: P, options: NormalizedTaskOptions): Promise<Task<R>> {
+    const { promise, callbacks } = deferred<R>();
+    const record = await this.#scheduler.admit(payload, options, callbacks);
+    return this.#task(record, promise);
+  }
+
+  /** A Task now, or `undefined` if the queue is full. Throws if the pool is closed. */
+  protected trySubmitPayload<R>(payload: P, options: NormalizedTaskOptions): Task<R> | undefined {
+    const { promise, callbacks } = deferred<R>();
+    const record = this.#scheduler.tryAdmit(payload, options, callbacks);
+    if (record instanceof Error) {
+      if (record.name === 'QueueFullError') return undefined;
+      throw record;
+    }
+    return this.#task(record, promise);
+  }
+
+  protected mapPayloads<T, R>(
+    source: Iterable<T> | AsyncIterable<T>,
+    toPayload: (item: T) => P,
+    options: MapOptions | undefined,
+  ): AsyncIterableIterator<R> {
+    const ordered = options?.ordered ?? true;
+    if (typeof ordered !== 'boolean') throw new TypeError(`Expected \`ordered\` to be a boolean, got ${typeof ordered}`);
+    let taskOptions: TaskOptions | undefined;
+    if (options !== undefined) {
+      const { ordered: _ordered, ...rest } = options;
+      taskOptions = rest;
+    }
+    const normalized = normalizeTaskOptions(taskOptions, mapKeys);
+    const window = this.#scheduler.limits.max * this.#executor.perWorker;
+    return new MapIterator<T, R, P>(this.#scheduler, source, toPayload, normalized, ordered, window);
+  }
+
+  #task<R>(record: TaskRecord<P>, promise: Promise<R>): Task<R> {
+    record.promise = promise;
+    const s = this.#scheduler;
+    return new Task<R>(record.id, promise, (reason) =>
+      s.cancel(record, new TaskCancelledError('Task was cancelled', reason === undefined ? undefined : { cause: reason })),
+    );
+  }
+}
+
+function deferred<R>(): {
+  promise: Promise<R>;
+  callbacks: [(v: unknown) => void, (e: unknown) => void];
+} {
+  let callbacks: [(v: unknown) => void, (e: unknown) => void] | undefined;
+  const promise = new Promise<R>((resolve, reject) => {
+    callbacks = [resolve as (v: unknown) => void, reject];
+  });
+  return { promise, callbacks: callbacks as [(v: unknown) => void, (e: unknown) => void] };
+}

@@ -1,0 +1,266 @@
+import { QueueFullError, TaskCancelledError } from '../errors.js';
+import type { NormalizedTaskOptions } from '../scheduler/options.js';
+import type { Scheduler, TaskRecord } from '../scheduler/scheduler.js';
+
+const EMPTY = 0;
+const PENDING = 1;
+const OK = 2;
+
+/**
+ * The iterator behind `pool.map`: pulls the source lazily, keeping at most `window` items
+ * between the source and the consumer (running, or done and not yet consumed), and yields
+ * results in input order (`ordered`) or as they finish.
+ *
+ * On the first failure, or when the consumer stops early (`break`, `return()`), it stops
+ * pulling, cancels the tasks still in flight and closes the source.
+ */
+export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
+  readonly #scheduler: Scheduler<P>;
+  readonly #toPayload: (item: T) => P;
+  readonly #options: NormalizedTaskOptions;
+  readonly #ordered: boolean;
+  readonly #window: number;
+  #source: Iterator<T> | AsyncIterator<T> | undefined;
+  #sync: boolean;
+  /** Per slot (index % window): state, settled value, and the record while in flight. */
+  readonly #state: Uint8Array;
+  readonly #values: unknown[];
+  readonly #records: (TaskRecord<P> | undefined)[];
+  /** Unordered mode: finished slots in finishing order. */
+  #finished: number[] = [];
+  #finishedHead = 0;
+  #pulled = 0;
+  #emitted = 0;
+  #pulling = false;
+  #sourceDone = false;
+  #stopped = false;
+  #error: { readonly error: unknown } | undefined;
+  #consumer: { resolve: (r: IteratorResult<R>) => void; reject: (e: unknown) => void } | undefined;
+
+  constructor(
+    scheduler: Scheduler<P>,
+    source: Iterable<T> | AsyncIterable<T>,
+    toPayload: (item: T) => P,
+    options: NormalizedTaskOptions,
+    ordered: boolean,
+    window: number,
+  ) {
+    this.#scheduler = scheduler;
+    this.#toPayload = toPayload;
+    this.#options = options;
+    this.#ordered = ordered;
+    this.#window = window;
+    this.#state = new Uint8Array(window);
+    this.#values = new Array(window);
+    this.#records = new Array(window);
+    if (source !== null && typeof source === 'object' && Symbol.asyncIterator in source) {
+      this.#source = source[Symbol.asyncIterator]();
+      this.#sync = false;
+    } else if (source !== null && typeof source === 'object' && Symbol.iterator in source) {
+      this.#source = (source as Iterable<T>)[Symbol.iterator]();
+      this.#sync = true;
+    } else {
+      throw new TypeError(`Expected \`source\` to be an iterable or async iterable, got ${typeof source}`);
+    }
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<R>> {
+    if (this.#consumer !== undefined) {
+      return Promise.reject(new Error('pool.map: next() called before the previous call settled'));
+    }
+    const ready = this.#take();
+    if (ready !== undefined) return ready;
+    return new Promise((resolve, reject) => {
+      this.#consumer = { resolve, reject };
+      this.#pump();
+    });
+  }
+
+  async return(): Promise<IteratorResult<R>> {
+    this.#stop(new TaskCancelledError('pool.map was stopped by its consumer'));
+    return { value: undefined, done: true };
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<R>> {
+    this.#stop(new TaskCancelledError('pool.map was stopped by its consumer', { cause: error }));
+    throw error;
+  }
+
+  /** A settled answer for the consumer, if one is ready. Pulls more as room appears. */
+  #take(): Promise<IteratorResult<R>> | undefined {
+    if (this.#error !== undefined) {
+      // Deliver the failure once; afterwards the iterator is done.
+      const { error } = this.#error;
+      this.#error = undefined;
+      return Promise.reject(error);
+    }
+    if (this.#stopped) return Promise.resolve({ value: undefined, done: true });
+    const slot = this.#readySlot();
+    if (slot >= 0) {
+      const value = this.#values[slot] as R;
+      this.#values[slot] = undefined;
+      this.#state[slot] = EMPTY;
+      this.#emitted++;
+      this.#pump();
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.#sourceDone && this.#pulled === this.#emitted) {
+      this.#stopped = true;
+      return Promise.resolve({ value: undefined, done: true });
+    }
+    return undefined;
+  }
+
+  #readySlot(): number {
+    if (this.#ordered) {
+      const slot = this.#emitted % this.#window;
+      return this.#state[slot] === OK ? slot : -1;
+    }
+    if (this.#finishedHead < this.#finished.length) {
+      const slot = this.#finished[this.#finishedHead++] as number;
+      if (this.#finishedHead === this.#finished.length) {
+        this.#finished = [];
+        this.#finishedHead = 0;
+      }
+      return slot;
+    }
+    return -1;
+  }
+
+  #pump(): void {
+    while (!this.#pulling && !this.#sourceDone && !this.#stopped && this.#pulled - this.#emitted < this.#window) {
+      const source = this.#source as Iterator<T> | AsyncIterator<T>;
+      if (this.#sync) {
+        let r: IteratorResult<T>;
+        try {
+          r = (source as Iterator<T>).next();
+        } catch (error) {
+          this.#fail(error);
+          return;
+        }
+        if (r.done === true) this.#sourceDone = true;
+        else this.#submit(r.value);
+      } else {
+        this.#pulling = true;
+        let pending: Promise<IteratorResult<T>>;
+        try {
+          pending = Promise.resolve((source as AsyncIterator<T>).next());
+        } catch (error) {
+          this.#pulling = false;
+          this.#fail(error);
+          return;
+        }
+        pending.then(
+          (r) => {
+            this.#pulling = false;
+            if (this.#stopped) return;
+            if (r.done === true) this.#sourceDone = true;
+            else this.#submit(r.value);
+            this.#pump();
+          },
+          (error: unknown) => {
+            this.#pulling = false;
+            this.#fail(error);
+          },
+        );
+        return;
+      }
+    }
+    this.#wake();
+  }
+
+  #submit(item: T): void {
+    const slot = this.#pulled % this.#window;
+    this.#pulled++;
+    this.#state[slot] = PENDING;
+    let payload: P;
+    try {
+      payload = this.#toPayload(item);
+    } catch (error) {
+      this.#fail(error);
+      return;
+    }
+    const callbacks: [(v: unknown) => void, (e: unknown) => void] = [
+      (value) => this.#settle(slot, true, value),
+      (error) => this.#settle(slot, false, error),
+    ];
+    const admitted = this.#scheduler.tryAdmit(payload, this.#options, callbacks);
+    if (!(admitted instanceof Error)) {
+      this.#records[slot] = admitted;
+      return;
+    }
+    if (!(admitted instanceof QueueFullError)) {
+      this.#fail(admitted);
+      return;
+    }
+    // The pool's queue is full: wait for room like any producer, pulling nothing meanwhile.
+    this.#pulling = true;
+    this.#scheduler.admit(payload, this.#options, callbacks).then(
+      (record) => {
+        this.#pulling = false;
+        if (this.#stopped) this.#scheduler.cancel(record, new TaskCancelledError('pool.map stopped'));
+        else this.#records[slot] = record;
+        this.#pump();
+      },
+      (error: unknown) => {
+        this.#pulling = false;
+        this.#fail(error);
+      },
+    );
+  }
+
+  #settle(slot: number, ok: boolean, value: unknown): void {
+    this.#records[slot] = undefined;
+    if (this.#stopped) return;
+    if (!ok) {
+      this.#fail(value);
+      return;
+    }
+    this.#state[slot] = OK;
+    this.#values[slot] = value;
+    if (!this.#ordered) this.#finished.push(slot);
+    this.#wake();
+  }
+
+  #fail(error: unknown): void {
+    if (this.#stopped) return;
+    this.#stop(new TaskCancelledError('pool.map stopped after a failure', { cause: error }));
+    this.#error = { error };
+    this.#wake();
+  }
+
+  #stop(reason: TaskCancelledError): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    for (let i = 0; i < this.#window; i++) {
+      const record = this.#records[i];
+      this.#records[i] = undefined;
+      this.#values[i] = undefined;
+      if (record !== undefined) this.#scheduler.cancel(record, reason);
+    }
+    const source = this.#source;
+    this.#source = undefined;
+    if (!this.#sourceDone && source?.return !== undefined) {
+      try {
+        const closing = source.return();
+        if (closing instanceof Promise) closing.catch(() => {});
+      } catch {
+        // A source that fails to close has nothing left to give us.
+      }
+    }
+    this.#sourceDone = true;
+  }
+
+  #wake(): void {
+    const consumer = this.#consumer;
+    if (consumer === undefined) return;
+    const ready = this.#take();
+    if (ready === undefined) return;
+    this.#consumer = undefined;
+    ready.then(consumer.resolve, consumer.reject);
+  }
+}

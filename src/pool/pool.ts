@@ -1,0 +1,76 @@
+import { ErrGroup } from '../sync/err-group.js';
+import { InlineExecutor, type TaskContext, type TaskFunction } from '../executors/inline.js';
+import {
+  normalizeSchedulerOptions,
+  type SchedulerOptions,
+  schedulerOptionKeys,
+  type TaskOptions,
+} from '../scheduler/options.js';
+import * as v from '../scheduler/validate.js';
+import { type MapOptions, PoolBase } from './base.js';
+import type { Task } from './task.js';
+
+export type PoolOptions = SchedulerOptions;
+
+/**
+ * A pool for I/O-bound async functions, run on the calling thread: at most `concurrency`
+ * run at once, the rest wait in a bounded priority queue.
+ *
+ * ```ts
+ * const pool = new Pool({ concurrency: 8, maxQueue: 1000 });
+ * const body = await pool.run(({ signal }) => fetch(url, { signal }), { timeout: 2000 });
+ * await pool.close();
+ * ```
+ *
+ * A timed-out function has its `signal` aborted and its caller gets `TaskTimeoutError` at
+ * the deadline; a function that ignores the signal keeps its slot until it settles.
+ */
+export class Pool extends PoolBase<TaskFunction> {
+  constructor(options: PoolOptions = {}) {
+    v.knownKeys('', v.object('options', options), new Set(schedulerOptionKeys));
+    super(new InlineExecutor(), normalizeSchedulerOptions(options));
+  }
+
+  /** Runs `fn` when a worker is free (waiting for queue room if needed); resolves with its result. */
+  run<R>(fn: TaskFunction<R>, options?: TaskOptions): Promise<R> {
+    v.fn('fn', fn);
+    return this.runPayload<R>(fn as TaskFunction, this.normalize(options));
+  }
+
+  /** Resolves with a `Task` once accepted, waiting while the queue is full. */
+  submit<R>(fn: TaskFunction<R>, options?: TaskOptions): Promise<Task<R>> {
+    v.fn('fn', fn);
+    return this.submitPayload<R>(fn as TaskFunction, this.normalize(options));
+  }
+
+  /** A `Task` if there is room now, else `undefined`. Never waits. Throws `PoolClosedError` once closed. */
+  trySubmit<R>(fn: TaskFunction<R>, options?: TaskOptions): Task<R> | undefined {
+    v.fn('fn', fn);
+    return this.trySubmitPayload<R>(fn as TaskFunction, this.normalize(options));
+  }
+
+  /**
+   * Maps `source` through `fn` on the pool, lazily: about `concurrency` items are pulled
+   * ahead of the consumer. Stops (and cancels what runs) at the first error or when the
+   * consumer breaks out.
+   */
+  map<T, R>(
+    source: Iterable<T> | AsyncIterable<T>,
+    fn: (item: T, context: TaskContext) => R | PromiseLike<R>,
+    options?: MapOptions,
+  ): AsyncIterableIterator<Awaited<R>> {
+    v.fn('fn', fn);
+    return this.mapPayloads<T, Awaited<R>>(source, (item) => (context: TaskContext) => fn(item, context), options);
+  }
+
+  /**
+   * An ErrGroup whose functions run on this pool: the first error aborts the group's signal,
+   * which cancels its queued and running tasks.
+   */
+  group(options: { readonly signal?: AbortSignal } = {}): ErrGroup {
+    return new ErrGroup({
+      ...options,
+      run: (fn, signal) => this.run(({ signal: taskSignal }) => fn(taskSignal), { signal }),
+    });
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * A small typed event emitter. `emit` costs one property read when nobody listens, so the
+ * scheduler may call it on the hot path.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: listener argument tuples are checked per event map
+type EventMap = Record<string, any>;
+type Listener<A> = (event: A) => void;
+
+export class Emitter<E extends EventMap> {
+  #listeners: { [K in keyof E]?: Listener<E[K]>[] } = {};
+
+  on<K extends keyof E>(event: K, listener: Listener<E[K]>): this {
+    const list = this.#listeners[event];
+    this.#listeners[event] = list === undefined ? [listener] : [...list, listener];
+    return this;
+  }
+
+  off<K extends keyof E>(event: K, listener: Listener<E[K]>): this {
+    const list = this.#listeners[event];
+    if (list === undefined) return this;
+    const next = list.filter((l) => l !== listener);
+    this.#listeners[event] = next.length === 0 ? undefined : next;
+    return this;
+  }
+
+  once<K extends keyof E>(event: K, listener: Listener<E[K]>): this {
+    const wrapped: Listener<E[K]> = (e) => {
+      this.off(event, wrapped);
+      listener(e);
+    };
+    return this.on(event, wrapped);
+  }
+
+  has<K extends keyof E>(event: K): boolean {
+    return this.#listeners[event] !== undefined;
+  }
+
+  /**
+   * Calls listeners in order. A throwing listener must not break the pool: its error is
+   * reported on the next tick as an uncaught exception, the same as Node's EventEmitter would.
+   */
+  emit<K extends keyof E>(event: K, payload: E[K]): void {
+    const list = this.#listeners[event];
+    if (list === undefined) return;
+    for (const listener of list) {
+      try {
+        listener(payload);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Contracts between layers, types only (no runtime code): the scheduler drives an Executor
+ * through them, and feeds a MetricsSink, without importing either implementation.
+ */
+
+/** One task as an executor sees it. */
+export interface Job<P> {
+  readonly id: number;
+  readonly payload: P;
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  readonly attempt: number;
+  /** Aborts on cancel, timeout and terminate (created on first access). */
+  readonly signal: AbortSignal;
+  /**
+   * The executor calls this exactly once, when the work has really ended and its slot is
+   * free again (a timed-out in-process function that ignores its signal finishes late).
+   */
+  finish(ok: boolean, value: unknown): void;
+}
+
+/** Health of an executor's workers (a thread pool whose task module does not load is unhealthy). */
+export interface Health {
+  readonly healthy: boolean;
+  readonly error?: Error;
+}
+
+/** What the scheduler learns from an executor without asking. */
+export interface ExecutorHooks {
+  /** Capacity appeared outside a `finish` (a thread came online): dispatch again. */
+  capacityChanged(): void;
+  /** The executor cannot run tasks (e.g. its task module fails to load): fail what waits. */
+  unhealthy(error: Error): void;
+  /** The executor recovered. */
+  healthy(): void;
+}
+
+/** Runs tasks somewhere. Mechanism only: order, limits and deadlines are the scheduler's. */
+export interface Executor<P> {
+  /** Workers alive or starting. */
+  readonly workers: number;
+  /** Tasks that can start right now. */
+  readonly free: number;
+  /** Tasks each worker runs at once. */
+  readonly perWorker: number;
+  /** Called once by the scheduler that drives this executor, before anything else. */
+  bind?(hooks: ExecutorHooks): void;
+  /** Moves toward `workers` workers: grows at once; shrinks by retiring idle workers first. */
+  resize(workers: number): void;
+  /** Starts a job (only called while `free > 0`). */
+  start(job: Job<P>): void;
+  /** The job's signal has been aborted: stop it cooperatively, then by force if the mechanism can. */
+  stop(job: Job<P>): void;
+  /** Stops every worker. `force` kills work still running; each such job still gets `finish`. */
+  close(force: boolean): Promise<void>;
+  /** Mechanism-specific figures for `stats()` (threads: per-thread utilization). */
+  details?(): Record<string, unknown>;
+}
+
+/** How a task ended, for counters. */
+export type Outcome = 'completed' | 'failed' | 'cancelled' | 'timedOut';
+
+/** What the scheduler reports to metrics, on the hot path: plain method calls, no events. */
+export interface MetricsSink {
+  submitted(): void;
+  started(waitMs: number): void;
+  /** The caller's promise settled. */
+  settled(outcome: Outcome): void;
+  /** The work ended (slot freed) after `runMs`. */
+  ran(runMs: number): void;
+}
