@@ -1,0 +1,385 @@
+import {
+  DataCloneError,
+  TaskModuleError,
+  UnknownHandlerError,
+  WorkerCrashedError,
+} from '../../errors.js';
+import type { Executor, ExecutorHooks, Job } from '../../types.js';
+import {
+  CANCEL,
+  ERROR,
+  type FromWorker,
+  LOAD_ERROR,
+  OK,
+  READY,
+  RUN,
+  reviveError,
+  type SerializedError,
+  THROWN,
+  type ToWorker,
+} from './protocol.js';
+import { prepare, type SpawnOptions, Thread, type ThreadPayload } from './thread.js';
+
+/** The part of a Clock the executor needs (structural, so executors stay apart from scheduler/). */
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface ThreadExecutorOptions extends SpawnOptions {
+  /** Tasks a thread runs at once. */
+  readonly perWorker: number;
+  /** Ms a stopped task may take to end after its signal aborts, before its thread is killed. */
+  readonly killGrace: number;
+  /** Failed start rounds retried before the pool is declared unhealthy. */
+  readonly loadRetries: number;
+  /** Delay before the first retry, in ms; doubles each round. */
+  readonly loadRetryDelay: number;
+  readonly timers: Timers;
+  /** Told when a thread comes online or exits. */
+  readonly observer: ThreadObserver | undefined;
+}
+
+export type ThreadObserver = <K extends keyof ThreadEvents>(event: K, e: ThreadEvents[K]) => void;
+
+/** What happened to a thread, for `ThreadPool.threads` listeners (and tests). */
+export interface ThreadEvents {
+  online: { readonly id: number };
+  exit: {
+    readonly id: number;
+    readonly exitCode: number;
+    readonly reason: 'retire' | 'kill' | 'close' | 'crash';
+  };
+}
+
+const noHooks: ExecutorHooks = { capacityChanged() {}, unhealthy() {}, healthy() {} };
+
+/**
+ * Runs tasks on worker threads. Mechanism only: the scheduler decides what runs and when;
+ * this decides which thread, moves messages, and replaces threads that die or are killed.
+ *
+ * Contracts: `free` counts only threads whose module is loaded, and never lets the tasks in
+ * flight (retiring threads included) exceed `workers * perWorker`. Every started job gets
+ * exactly one `finish`: its result, `UnknownHandlerError`/`DataCloneError` before it was
+ * sent, or `WorkerCrashedError` when its thread died or was killed.
+ */
+export class ThreadExecutor implements Executor<ThreadPayload> {
+  readonly perWorker: number;
+  readonly #o: ThreadExecutorOptions;
+  #hooks: ExecutorHooks = noHooks;
+  /** Every thread not yet exited, those being retired or killed included. */
+  #threads: Thread[] = [];
+  #target = 0;
+  #inflight = 0;
+  #closing = false;
+  #unhealthy = false;
+  /** Consecutive failed start rounds (reset by any task result). */
+  #failures = 0;
+  #backoff: unknown = undefined;
+  #flushScheduled = false;
+  #spawned = 0;
+
+  constructor(options: ThreadExecutorOptions) {
+    this.#o = options;
+    this.perWorker = options.perWorker;
+  }
+
+  bind(hooks: ExecutorHooks): void {
+    this.#hooks = hooks;
+  }
+
+  /** The pool's target: threads alive, starting, or waiting to be restarted. */
+  get workers(): number {
+    return this.#target;
+  }
+
+  get free(): number {
+    let free = 0;
+    for (const t of this.#threads)
+      if (t.online && t.fate === undefined) free += this.perWorker - t.jobs.size;
+    const cap = this.#target * this.perWorker - this.#inflight;
+    return Math.max(0, Math.min(free, cap));
+  }
+
+  resize(workers: number): void {
+    this.#target = workers;
+    let excess = this.#wanted() - workers;
+    if (excess <= 0) {
+      this.#fill();
+      return;
+    }
+    // Retire threads still starting first, then idle ones, then the least busy (after their tasks).
+    const candidates = this.#threads
+      .filter((t) => t.fate === undefined)
+      .sort((a, b) => Number(a.online) - Number(b.online) || a.jobs.size - b.jobs.size);
+    for (const t of candidates) {
+      if (excess-- <= 0) break;
+      t.fate = 'retire';
+      if (t.jobs.size === 0) void t.worker.terminate();
+    }
+  }
+
+  start(job: Job<ThreadPayload>): void {
+    let best: Thread | undefined;
+    for (const t of this.#threads) {
+      if (!t.online || t.fate !== undefined || t.jobs.size >= this.perWorker) continue;
+      if (best === undefined || t.jobs.size < best.jobs.size) best = t;
+    }
+    if (best === undefined) {
+      job.finish(false, new WorkerCrashedError('No thread was free to start the task'));
+      return;
+    }
+    const index = best.index.get(job.payload.name);
+    if (index === undefined) {
+      job.finish(false, new UnknownHandlerError(job.payload.name, best.handlers));
+      return;
+    }
+    if (best.jobs.size === 0) best.reference(true);
+    best.jobs.set(job.id, job);
+    this.#inflight++;
+    if (best.outbox === undefined) best.outbox = [RUN, job.id, index, job.payload.input];
+    else best.outbox.push(job.id, index, job.payload.input);
+    const transfer = job.payload.transfer;
+    if (transfer !== undefined)
+      best.transfer = best.transfer === undefined ? [...transfer] : [...best.transfer, ...transfer];
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(() => this.#flushAll());
+    }
+  }
+
+  stop(job: Job<ThreadPayload>): void {
+    const t = this.#threads.find((thread) => thread.jobs.has(job.id));
+    if (t === undefined || t.fate !== undefined) return;
+    this.#flush(t); // the RUN must reach the thread before its CANCEL
+    t.worker.postMessage([CANCEL, job.id] satisfies ToWorker);
+    t.stopping.add(job.id);
+    if (t.killTimer === undefined)
+      t.killTimer = this.#o.timers.setTimeout(() => this.#kill(t), this.#o.killGrace);
+  }
+
+  async close(): Promise<void> {
+    this.#closing = true;
+    this.#target = 0;
+    if (this.#backoff !== undefined) this.#o.timers.clearTimeout(this.#backoff);
+    this.#backoff = undefined;
+    const threads = [...this.#threads];
+    for (const t of threads) {
+      this.#clearKill(t);
+      if (t.fate !== 'kill') t.fate = 'close';
+      void t.worker.terminate();
+    }
+    await Promise.all(threads.map((t) => t.exited));
+  }
+
+  details(): Record<string, unknown> {
+    return {
+      alive: this.#threads.length,
+      online: this.#threads.filter((t) => t.online && t.fate === undefined).length,
+      spawned: this.#spawned,
+      threads: this.#threads.map((t) => ({
+        id: t.id,
+        online: t.online,
+        running: t.jobs.size,
+        utilization: t.jobs.size / this.perWorker,
+        eventLoopUtilization: elu(t),
+      })),
+    };
+  }
+
+  // ---- threads ---------------------------------------------------------------------------
+
+  /** Threads the pool still wants (not retiring, killed or closing). */
+  #wanted(): number {
+    let n = 0;
+    for (const t of this.#threads) if (t.fate === undefined) n++;
+    return n;
+  }
+
+  /** Starts threads up to the target, unless closing, unhealthy or backing off. */
+  #fill(): void {
+    if (this.#closing || this.#unhealthy || this.#backoff !== undefined) return;
+    for (let n = this.#wanted(); n < this.#target; n++) {
+      const data = prepare(this.#o.module);
+      if (data instanceof Error) {
+        queueMicrotask(() => this.#startFailed(data, false));
+        return;
+      }
+      this.#spawn(data);
+    }
+  }
+
+  #spawn(data: Exclude<ReturnType<typeof prepare>, Error>): void {
+    const t = new Thread(data, this.#o);
+    this.#spawned++;
+    this.#threads.push(t);
+    t.worker.on('message', (message: FromWorker) => this.#onMessage(t, message));
+    t.worker.on('error', (error: Error) => {
+      t.error ??= error;
+    });
+    t.worker.on('exit', (code: number) => this.#onExit(t, code));
+  }
+
+  #onMessage(t: Thread, message: FromWorker): void {
+    if (message[0] === READY) {
+      t.online = true;
+      t.handlers = message[1];
+      t.index = new Map(message[1].map((name, i) => [name, i]));
+      if (t.fate !== undefined) return;
+      if (t.jobs.size === 0) t.reference(false);
+      this.#o.observer?.('online', { id: t.id });
+      this.#hooks.capacityChanged();
+    } else if (message[0] === LOAD_ERROR) {
+      t.error = reviveError(message[1]);
+      void t.worker.terminate();
+    } else {
+      this.#failures = 0;
+      for (let i = 1; i < message.length; i += 3) {
+        const id = message[i] as number;
+        const job = t.jobs.get(id);
+        if (job === undefined) continue;
+        this.#release(t, job);
+        const status = message[i + 1];
+        const value = message[i + 2];
+        if (status === OK) job.finish(true, value);
+        else if (status === ERROR) job.finish(false, reviveError(value as SerializedError));
+        else if (status === THROWN) job.finish(false, value);
+        else job.finish(false, new DataCloneError('output', { cause: cloneCause(String(value)) }));
+      }
+      if (t.jobs.size === 0) {
+        if (t.fate === 'retire') void t.worker.terminate();
+        else t.reference(false);
+      }
+    }
+  }
+
+  #release(t: Thread, job: Job<ThreadPayload>): void {
+    t.jobs.delete(job.id);
+    this.#inflight--;
+    if (t.stopping.delete(job.id) && t.stopping.size === 0) this.#clearKill(t);
+  }
+
+  /** A stopped task outlived `killGrace`: terminate its thread and start another at once. */
+  #kill(t: Thread): void {
+    t.killTimer = undefined;
+    if (t.fate !== undefined) return;
+    t.fate = 'kill';
+    t.error = new Error(
+      `A task did not stop within killGrace (${this.#o.killGrace} ms) of its cancellation`,
+    );
+    void t.worker.terminate();
+    this.#fill();
+  }
+
+  #clearKill(t: Thread): void {
+    if (t.killTimer === undefined) return;
+    this.#o.timers.clearTimeout(t.killTimer);
+    t.killTimer = undefined;
+  }
+
+  #onExit(t: Thread, exitCode: number): void {
+    const i = this.#threads.indexOf(t);
+    if (i >= 0) this.#threads.splice(i, 1);
+    this.#clearKill(t);
+    const fate = t.fate;
+    const hadJobs = t.jobs.size > 0;
+    if (hadJobs) {
+      const message =
+        fate === 'kill'
+          ? `Worker thread ${t.id} was terminated: ${t.error?.message ?? 'killed'}`
+          : fate === 'close'
+            ? `Worker thread ${t.id} was terminated with the pool`
+            : `Worker thread ${t.id} exited with code ${exitCode} while running the task${
+                t.error === undefined ? '' : `: ${t.error.message}`
+              }`;
+      for (const job of [...t.jobs.values()]) {
+        this.#release(t, job);
+        job.finish(
+          false,
+          new WorkerCrashedError(
+            message,
+            exitCode,
+            t.error === undefined ? undefined : { cause: t.error },
+          ),
+        );
+      }
+    }
+    this.#o.observer?.('exit', { id: t.id, exitCode, reason: fate ?? 'crash' });
+    if (fate !== undefined || this.#closing) return;
+    // Died on its own. With tasks in flight they caused it: replace it now. Dying before
+    // its module loaded, or while idle, would repeat: back off, then give up.
+    if (hadJobs && t.online) this.#fill();
+    else
+      this.#startFailed(
+        t.error ?? new Error(`Worker thread exited with code ${exitCode}`),
+        t.online,
+      );
+  }
+
+  #startFailed(cause: Error, wasOnline: boolean): void {
+    if (this.#closing || this.#unhealthy || this.#backoff !== undefined) return;
+    this.#failures++;
+    if (this.#failures > this.#o.loadRetries) {
+      this.#unhealthy = true;
+      const path =
+        this.#o.module.protocol === 'file:' ? this.#o.module.pathname : this.#o.module.href;
+      const what = wasOnline ? 'keeps exiting while idle' : 'failed to load';
+      const message = `Task module ${decodeURIComponent(path)} ${what} (${this.#failures} attempts): ${cause.message}`;
+      this.#hooks.unhealthy(new TaskModuleError(message, { cause }));
+      return;
+    }
+    const delay = this.#o.loadRetryDelay * 2 ** (this.#failures - 1);
+    this.#backoff = this.#o.timers.setTimeout(() => {
+      this.#backoff = undefined;
+      this.#fill();
+    }, delay);
+  }
+
+  // ---- messages --------------------------------------------------------------------------
+
+  #flushAll(): void {
+    this.#flushScheduled = false;
+    for (const t of this.#threads) if (t.outbox !== undefined) this.#flush(t);
+  }
+
+  /** Posts a thread's pending tasks in one message; on a clone failure, one by one. */
+  #flush(t: Thread): void {
+    const outbox = t.outbox;
+    if (outbox === undefined) return;
+    const transfer = t.transfer;
+    t.outbox = undefined;
+    t.transfer = undefined;
+    if (t.fate === 'kill' || t.fate === 'close') return; // its jobs finish when it exits
+    try {
+      t.worker.postMessage(outbox, transfer);
+    } catch {
+      for (let i = 1; i < outbox.length; i += 3) {
+        const job = t.jobs.get(outbox[i] as number);
+        if (job === undefined) continue;
+        try {
+          t.worker.postMessage([RUN, job.id, outbox[i + 1], outbox[i + 2]], job.payload.transfer);
+        } catch (error) {
+          this.#release(t, job);
+          job.finish(false, new DataCloneError('input', { cause: error }));
+        }
+      }
+      if (t.jobs.size === 0 && t.fate === 'retire') void t.worker.terminate();
+      else if (t.jobs.size === 0) t.reference(false);
+    }
+  }
+}
+
+function cloneCause(message: string): Error {
+  const error = new Error(message);
+  error.name = 'DataCloneError';
+  return error;
+}
+
+/** Event-loop utilization of the thread since it started (0 before it runs). */
+function elu(t: Thread): number {
+  try {
+    return t.worker.performance.eventLoopUtilization().utilization;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,154 @@
+import { availableParallelism } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ResourceLimits, SHARE_ENV } from 'node:worker_threads';
+import type { SpawnOptions } from '../executors/thread/thread.js';
+import {
+  type NormalizedSchedulerOptions,
+  normalizeSchedulerOptions,
+  type SchedulerOptions,
+  schedulerOptionKeys,
+} from '../scheduler/options.js';
+import * as v from '../scheduler/validate.js';
+
+/** Options of a `ThreadPool`. Scheduler options (`maxQueue`, `idleTimeout`, ...) mean what they mean for `Pool`. */
+export interface ThreadPoolOptions extends Omit<SchedulerOptions, 'concurrency'> {
+  /** The task module: a file path (relative to the working directory) or a `file:` URL. `.ts` needs tsx installed. */
+  readonly module: string | URL;
+  /** Threads kept even when idle. @default maxThreads */
+  readonly minThreads?: number;
+  /** Most threads. @default os.availableParallelism() (or minThreads, if larger) */
+  readonly maxThreads?: number;
+  /** Tasks one thread runs at once (async handlers overlap; sync ones queue in the thread). @default 1 */
+  readonly concurrentTasksPerThread?: number;
+  /** V8 heap limits of each thread; a thread past them dies and its tasks reject `WorkerCrashedError`. */
+  readonly resourceLimits?: ResourceLimits;
+  /** Ms a timed-out or cancelled task may take to end after its signal aborts, before its thread is killed. @default 1000 */
+  readonly killGrace?: number;
+  /** Times a task module that fails to load is retried (with doubling delays) before the pool turns unhealthy. @default 3 */
+  readonly loadRetries?: number;
+  /** Ms before the first load retry; doubles each time. @default 250 */
+  readonly loadRetryDelay?: number;
+  /** Environment of the threads (`SHARE_ENV` to share the parent's). @default a copy of process.env */
+  readonly env?: NodeJS.Dict<string> | typeof SHARE_ENV;
+  /** Appended to `process.argv` in the threads. */
+  readonly argv?: readonly unknown[];
+  /** Node flags of the threads. @default the parent's */
+  readonly execArgv?: readonly string[];
+}
+
+export interface NormalizedThreadPoolOptions extends SpawnOptions {
+  readonly scheduler: NormalizedSchedulerOptions;
+  readonly perWorker: number;
+  readonly killGrace: number;
+  readonly loadRetries: number;
+  readonly loadRetryDelay: number;
+}
+
+export const threadPoolDefaults = Object.freeze({
+  concurrentTasksPerThread: 1,
+  killGrace: 1000,
+  loadRetries: 3,
+  loadRetryDelay: 250,
+});
+
+const ownKeys = [
+  'module',
+  'minThreads',
+  'maxThreads',
+  'concurrentTasksPerThread',
+  'resourceLimits',
+  'killGrace',
+  'loadRetries',
+  'loadRetryDelay',
+  'env',
+  'argv',
+  'execArgv',
+];
+const knownKeys: ReadonlySet<string> = new Set([
+  ...schedulerOptionKeys.filter((k) => k !== 'concurrency'),
+  ...ownKeys,
+]);
+
+/** Pure: checks a ThreadPool's options and fills defaults; never mutates `options`. */
+export function normalizeThreadPoolOptions(
+  options: ThreadPoolOptions,
+): NormalizedThreadPoolOptions {
+  const o = v.object('options', options);
+  v.knownKeys('', o, knownKeys);
+  const module = moduleUrl(o.module);
+  const min = o.minThreads === undefined ? undefined : v.integer('minThreads', o.minThreads, 0);
+  const max =
+    o.maxThreads === undefined
+      ? Math.max(availableParallelism(), min ?? 1)
+      : v.integer('maxThreads', o.maxThreads, 1);
+  if (min !== undefined && min > max) {
+    throw new RangeError(`Expected \`minThreads\` (${min}) to be at most \`maxThreads\` (${max})`);
+  }
+  const { module: _m, minThreads: _min, maxThreads: _max, ...rest } = options;
+  const scheduler = normalizeSchedulerOptions({
+    ...pick(rest, schedulerOptionKeys),
+    concurrency: { min: min ?? max, max },
+  });
+  return Object.freeze({
+    module,
+    scheduler,
+    perWorker:
+      o.concurrentTasksPerThread === undefined
+        ? threadPoolDefaults.concurrentTasksPerThread
+        : v.integer('concurrentTasksPerThread', o.concurrentTasksPerThread, 1),
+    killGrace:
+      o.killGrace === undefined
+        ? threadPoolDefaults.killGrace
+        : v.number('killGrace', o.killGrace, 0),
+    loadRetries:
+      o.loadRetries === undefined
+        ? threadPoolDefaults.loadRetries
+        : v.integer('loadRetries', o.loadRetries, 0),
+    loadRetryDelay:
+      o.loadRetryDelay === undefined
+        ? threadPoolDefaults.loadRetryDelay
+        : v.number('loadRetryDelay', o.loadRetryDelay, 0),
+    resourceLimits:
+      o.resourceLimits === undefined
+        ? undefined
+        : (v.object('resourceLimits', o.resourceLimits) as ResourceLimits),
+    env: options.env === undefined ? undefined : envOption(options.env),
+    argv: o.argv === undefined ? undefined : array('argv', o.argv),
+    execArgv:
+      o.execArgv === undefined
+        ? undefined
+        : array('execArgv', o.execArgv).map((a, i) => v.string(`execArgv[${i}]`, a)),
+  });
+}
+
+function moduleUrl(value: unknown): URL {
+  if (value instanceof URL) {
+    if (value.protocol !== 'file:') {
+      throw new RangeError(`Expected \`module\` to be a file: URL, got ${v.describe(value.href)}`);
+    }
+    return value;
+  }
+  const s = v.string('module', value);
+  if (s === '')
+    throw new RangeError('Expected `module` to be a file path or file: URL, got `""` (string)');
+  if (s.startsWith('file:')) return new URL(s);
+  return pathToFileURL(isAbsolute(s) ? s : resolve(s));
+}
+
+function envOption(value: unknown): NodeJS.Dict<string> | typeof SHARE_ENV {
+  if (typeof value === 'symbol') return value as typeof SHARE_ENV;
+  return v.object('env', value) as NodeJS.Dict<string>;
+}
+
+function array(name: string, value: unknown): readonly unknown[] {
+  if (!Array.isArray(value))
+    throw new TypeError(`Expected \`${name}\` to be an array, got ${v.describe(value)}`);
+  return value;
+}
+
+function pick(o: object, keys: readonly string[]): SchedulerOptions {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) if (key in o) out[key] = (o as Record<string, unknown>)[key];
+  return out as SchedulerOptions;
+}

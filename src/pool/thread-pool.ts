@@ -1,0 +1,120 @@
+import type { TransferListItem } from 'node:worker_threads';
+import type { ThreadPayload } from '../executors/thread/thread.js';
+import { type ThreadEvents, ThreadExecutor } from '../executors/thread/thread-executor.js';
+import { Emitter } from '../scheduler/events.js';
+import type { TaskOptions } from '../scheduler/options.js';
+import * as v from '../scheduler/validate.js';
+import type { Handler, HandlerInput, HandlerName, HandlerOutput } from '../task.js';
+import { type MapOptions, PoolBase } from './base.js';
+import type { Task } from './task.js';
+import { normalizeThreadPoolOptions, type ThreadPoolOptions } from './thread-options.js';
+
+/** Options of one thread task: the scheduler's, plus what to move instead of copy. */
+export interface ThreadTaskOptions extends TaskOptions {
+  /** Objects in `input` to move to the thread (e.g. `[bytes.buffer]`); unusable here afterwards. */
+  readonly transfer?: readonly TransferListItem[];
+}
+
+/** `run`'s arguments after the name: the input is optional when the handler accepts `undefined`. */
+export type RunArgs<M, K extends HandlerName<M>> =
+  undefined extends HandlerInput<M, K>
+    ? [input?: HandlerInput<M, K>, options?: ThreadTaskOptions]
+    : [input: HandlerInput<M, K>, options?: ThreadTaskOptions];
+
+const threadTaskKeys: ReadonlySet<string> = new Set(['transfer']);
+
+/**
+ * A pool of worker threads for CPU-bound work. A task is a handler name and an input; the
+ * handler is an export of the task module, run in a thread.
+ *
+ * ```ts
+ * const pool = new ThreadPool<typeof import('./tasks.js')>({ module: new URL('./tasks.js', import.meta.url) });
+ * const out = await pool.run('resize', bytes, { transfer: [bytes.buffer], timeout: 5000 });
+ * await pool.close();
+ * ```
+ *
+ * Queueing, priorities, timeouts, sizing, pause, stats and shutdown are the same scheduler
+ * as `Pool`'s. A task past its timeout has its signal aborted; if it has not ended
+ * `killGrace` ms later, its thread is terminated (other tasks on that thread reject
+ * `WorkerCrashedError`) and a new thread started. A thread that dies is replaced. A module
+ * that does not load is retried with backoff, then the pool turns unhealthy
+ * (`stats().healthy`, the `health` event) and rejects tasks with `TaskModuleError`.
+ */
+export class ThreadPool<M = Record<string, Handler>> extends PoolBase<ThreadPayload> {
+  /** Thread lifecycle: `online` (module loaded), `exit` (with why: retire, kill, close, crash). */
+  readonly threads = new Emitter<ThreadEvents>();
+
+  constructor(options: ThreadPoolOptions) {
+    const o = normalizeThreadPoolOptions(options);
+    let observer:
+      | ((event: keyof ThreadEvents, e: ThreadEvents[keyof ThreadEvents]) => void)
+      | undefined;
+    const executor = new ThreadExecutor({
+      ...o,
+      timers: o.scheduler.clock,
+      // `this` does not exist before `super()`: forward through a late-bound function.
+      observer: (event, e) => observer?.(event, e),
+    });
+    super(executor, o.scheduler);
+    observer = (event, e) => {
+      if (this.threads.has(event)) this.threads.emit(event, e as never);
+    };
+  }
+
+  /** Runs handler `name` with `input` when a thread is free (waiting for queue room if needed). */
+  run<K extends HandlerName<M>>(name: K, ...args: RunArgs<M, K>): Promise<HandlerOutput<M, K>> {
+    const [input, options] = args;
+    return this.runPayload(payload(name, input, options), this.normalize(options, threadTaskKeys));
+  }
+
+  /** Resolves with a `Task` once accepted, waiting while the queue is full. */
+  submit<K extends HandlerName<M>>(
+    name: K,
+    ...args: RunArgs<M, K>
+  ): Promise<Task<HandlerOutput<M, K>>> {
+    const [input, options] = args;
+    return this.submitPayload(
+      payload(name, input, options),
+      this.normalize(options, threadTaskKeys),
+    );
+  }
+
+  /** A `Task` if there is room now, else `undefined`. Never waits. Throws `PoolClosedError` once closed. */
+  trySubmit<K extends HandlerName<M>>(
+    name: K,
+    ...args: RunArgs<M, K>
+  ): Task<HandlerOutput<M, K>> | undefined {
+    const [input, options] = args;
+    return this.trySubmitPayload(
+      payload(name, input, options),
+      this.normalize(options, threadTaskKeys),
+    );
+  }
+
+  /**
+   * Runs handler `name` over `source`, lazily (about `maxThreads * concurrentTasksPerThread`
+   * items are pulled ahead). Stops, cancelling what runs, at the first error or when the
+   * consumer breaks out.
+   */
+  map<K extends HandlerName<M>>(
+    name: K,
+    source: Iterable<HandlerInput<M, K>> | AsyncIterable<HandlerInput<M, K>>,
+    options?: MapOptions,
+  ): AsyncIterableIterator<HandlerOutput<M, K>> {
+    v.string('name', name);
+    return this.mapPayloads(source, (input) => ({ name, input, transfer: undefined }), options);
+  }
+}
+
+function payload(
+  name: string,
+  input: unknown,
+  options: ThreadTaskOptions | undefined,
+): ThreadPayload {
+  v.string('name', name);
+  const transfer = options?.transfer;
+  if (transfer !== undefined && !Array.isArray(transfer)) {
+    throw new TypeError(`Expected \`transfer\` to be an array, got ${v.describe(transfer)}`);
+  }
+  return { name, input, transfer };
+}
