@@ -1,4 +1,4 @@
-import * as hdr from 'hdr-histogram-js';
+import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 
 /** Percentiles of a duration distribution, in milliseconds. */
 export interface Percentiles {
@@ -10,22 +10,20 @@ export interface Percentiles {
   readonly max: number;
 }
 
+const HIGHEST_US = 3_600_000_000;
+
 /**
- * A duration histogram (HdrHistogram, 2 significant digits, 1 µs to 1 hour), recording in
- * microseconds and reporting in milliseconds.
+ * A duration histogram recording microseconds and reporting milliseconds. Node's own
+ * HdrHistogram (`perf_hooks.createHistogram`, 2 significant digits, 1 µs to 1 hour): a
+ * native record costs ~16 ns here against ~50 ns for the JavaScript port, and it is on the
+ * hot path twice per task.
  */
 export class DurationHistogram {
-  #h = hdr.build({
-    bitBucketSize: 32,
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 3_600_000_000,
-    numberOfSignificantValueDigits: 2,
-    autoResize: false,
-  });
+  readonly #h: RecordableHistogram = createHistogram({ lowest: 1, highest: HIGHEST_US, figures: 2 });
 
   record(ms: number): void {
     const us = Math.round(ms * 1000);
-    this.#h.recordValue(us < 1 ? 1 : us > 3_600_000_000 ? 3_600_000_000 : us);
+    this.#h.record(us < 1 ? 1 : us > HIGHEST_US ? HIGHEST_US : us);
   }
 
   reset(): void {
@@ -34,15 +32,15 @@ export class DurationHistogram {
 
   snapshot(): Percentiles {
     const h = this.#h;
-    const count = h.totalCount;
+    const count = h.count;
     if (count === 0) return { count: 0, mean: 0, p50: 0, p95: 0, p99: 0, max: 0 };
     return {
       count,
       mean: h.mean / 1000,
-      p50: h.getValueAtPercentile(50) / 1000,
-      p95: h.getValueAtPercentile(95) / 1000,
-      p99: h.getValueAtPercentile(99) / 1000,
-      max: h.maxValue / 1000,
+      p50: h.percentile(50) / 1000,
+      p95: h.percentile(95) / 1000,
+      p99: h.percentile(99) / 1000,
+      max: h.max / 1000,
     };
   }
 }

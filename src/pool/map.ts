@@ -32,6 +32,7 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
   #pulled = 0;
   #emitted = 0;
   #pulling = false;
+  #pumping = false;
   #sourceDone = false;
   #stopped = false;
   #error: { readonly error: unknown } | undefined;
@@ -132,6 +133,18 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
   }
 
   #pump(): void {
+    // Re-entered when a task finishes synchronously inside #submit: the outer loop goes on.
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      this.#pull();
+    } finally {
+      this.#pumping = false;
+    }
+    this.#wake();
+  }
+
+  #pull(): void {
     while (!this.#pulling && !this.#sourceDone && !this.#stopped && this.#pulled - this.#emitted < this.#window) {
       const source = this.#source as Iterator<T> | AsyncIterator<T>;
       if (this.#sync) {
@@ -170,7 +183,6 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
         return;
       }
     }
-    this.#wake();
   }
 
   #submit(item: T): void {
@@ -184,11 +196,8 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
       this.#fail(error);
       return;
     }
-    const callbacks: [(v: unknown) => void, (e: unknown) => void] = [
-      (value) => this.#settle(slot, true, value),
-      (error) => this.#settle(slot, false, error),
-    ];
-    const admitted = this.#scheduler.tryAdmit(payload, this.#options, callbacks);
+    const sink = (ok: boolean, value: unknown): void => this.#settle(slot, ok, value);
+    const admitted = this.#scheduler.tryAdmit(payload, this.#options, sink, true);
     if (!(admitted instanceof Error)) {
       this.#records[slot] = admitted;
       return;
@@ -199,7 +208,7 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
     }
     // The pool's queue is full: wait for room like any producer, pulling nothing meanwhile.
     this.#pulling = true;
-    this.#scheduler.admit(payload, this.#options, callbacks).then(
+    this.#scheduler.admit(payload, this.#options, sink, true).then(
       (record) => {
         this.#pulling = false;
         if (this.#stopped) this.#scheduler.cancel(record, new TaskCancelledError('pool.map stopped'));

@@ -5,7 +5,7 @@ import type { Executor, ExecutorHooks, Health, MetricsSink, Outcome } from '../t
 import { Emitter } from './events.js';
 import { normalizeConcurrency, type NormalizedSchedulerOptions, type NormalizedTaskOptions } from './options.js';
 import { demand, growTarget, shrinkTarget } from './sizing.js';
-import { DONE, type FinishTarget, QUEUED, RUNNING, TaskRecord } from './task.js';
+import { DONE, type FinishTarget, QUEUED, RUNNING, type Sink, TaskRecord } from './task.js';
 
 export interface SchedulerEvents {
   /** A task started (attempt counts retries). */
@@ -33,13 +33,13 @@ export interface CloseReport {
 interface Waiter<P> {
   readonly payload: P;
   readonly options: NormalizedTaskOptions;
-  readonly callbacks: RecordCallbacks;
+  readonly sink: Sink;
+  readonly callback: boolean;
   readonly resolve: (record: TaskRecord<P>) => void;
   readonly reject: (error: unknown) => void;
   cleanup: (() => void) | undefined;
 }
 
-type RecordCallbacks = [resolve: (value: unknown) => void, reject: (error: unknown) => void];
 
 const noop = (): void => {};
 
@@ -73,6 +73,14 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
   /** Highest demand (in workers) seen in the current idle window. */
   #peakDemand = 0;
   #idleTimer: unknown;
+  /** For edge-triggered `idle` and `drain` events. */
+  #idle = true;
+  #queueWasEmpty = true;
+  /** A clock reading from `finished`, reusable by the next start in the same dispatch pass. */
+  #stamp = 0;
+  #stampFresh = false;
+  /** Callers' promises told to reject that have not rejected yet. */
+  #rejecting = 0;
   /** Records the executor is running (to cancel at terminate, and for close). */
   readonly #active = new Set<TaskRecord<P>>();
 
@@ -119,28 +127,29 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
 
   /**
    * Accepts a task now, or returns an error saying why not (closed, full, unhealthy).
-   * `callbacks` receive the outcome; they are called exactly once.
+   * `sink` receives the outcome exactly once: a promise's resolve function, or with
+   * `callback` an `(ok, value)` function.
    */
-  tryAdmit(payload: P, options: NormalizedTaskOptions, callbacks: RecordCallbacks): TaskRecord<P> | Error {
+  tryAdmit(payload: P, options: NormalizedTaskOptions, sink: Sink, callback = false): TaskRecord<P> | Error {
     const refusal = this.#refusal(options);
     if (refusal !== undefined) return refusal;
     if (this.#waiters.length > 0 || !this.hasRoom()) return new QueueFullError(this.#o.maxQueue);
-    return this.#admit(payload, options, callbacks);
+    return this.#admit(payload, options, sink, callback);
   }
 
   /**
    * Accepts a task, waiting (FIFO with other waiting producers) while the queue is full:
    * the buffered-channel send. Resolves with the record once accepted.
    */
-  admit(payload: P, options: NormalizedTaskOptions, callbacks: RecordCallbacks): Promise<TaskRecord<P>> {
+  admit(payload: P, options: NormalizedTaskOptions, sink: Sink, callback = false): Promise<TaskRecord<P>> {
     const refusal = this.#refusal(options);
     if (refusal !== undefined) return Promise.reject(refusal);
     if (this.#waiters.length === 0 && this.hasRoom()) {
-      return Promise.resolve(this.#admit(payload, options, callbacks));
+      return Promise.resolve(this.#admit(payload, options, sink, callback));
     }
     return new Promise<TaskRecord<P>>((resolve, reject) => {
       const signal = options.signal;
-      const waiter: Waiter<P> = { payload, options, callbacks, resolve, reject, cleanup: undefined };
+      const waiter: Waiter<P> = { payload, options, sink, callback, resolve, reject, cleanup: undefined };
       if (signal !== undefined) {
         const onAbort = (): void => {
           const i = this.#waiters.indexOf(waiter);
@@ -163,15 +172,15 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
     return undefined;
   }
 
-  #admit(payload: P, options: NormalizedTaskOptions, [resolve, reject]: RecordCallbacks): TaskRecord<P> {
-    const record = new TaskRecord<P>(this.#nextId++, payload, options, this, resolve, reject);
+  #admit(payload: P, options: NormalizedTaskOptions, sink: Sink, callback: boolean): TaskRecord<P> {
+    const record = new TaskRecord<P>(this.#nextId++, payload, options, this, sink, callback);
     this.#metrics.submitted();
     const signal = options.signal;
     if (signal !== undefined) {
       const onAbort = (): void =>
         this.cancel(record, new TaskCancelledError('Task was cancelled by its signal', { cause: signal.reason }));
       signal.addEventListener('abort', onAbort, { once: true });
-      record.unlisten = () => signal.removeEventListener('abort', onAbort);
+      record.more.unlisten = () => signal.removeEventListener('abort', onAbort);
     }
     this.#enqueue(record);
     return record;
@@ -179,15 +188,24 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
 
   #enqueue(record: TaskRecord<P>): void {
     record.state = QUEUED;
-    record.enqueuedAt = this.#o.clock.now();
+    const now = this.#o.clock.now();
+    record.since = now;
+    // A free worker and nobody ahead: hand over at once (Go's send to a waiting receiver).
+    // Inside a dispatch pass the loop picks the task up instead, keeping order.
+    if (!this.#paused && !this.#dispatching && this.#queue.size === 0 && this.#executor.free > 0) {
+      this.#start(record, now);
+      return;
+    }
     const queueTimeout = record.options.queueTimeout;
     if (queueTimeout !== Number.POSITIVE_INFINITY) {
-      record.timer = this.#o.clock.setTimeout(() => {
-        record.timer = undefined;
+      const more = record.more;
+      more.timer = this.#o.clock.setTimeout(() => {
+        more.timer = undefined;
         this.cancel(record, new TaskTimeoutError(queueTimeout, 'queue'));
       }, queueTimeout);
     }
     this.#queue.push(record);
+    this.#queueWasEmpty = false;
     if (!this.#dispatchScheduled) {
       this.#dispatchScheduled = true;
       queueMicrotask(() => {
@@ -202,7 +220,7 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
     while (this.#waiters.length > 0 && this.hasRoom() && !this.#closed) {
       const waiter = this.#waiters.shift() as Waiter<P>;
       waiter.cleanup?.();
-      waiter.resolve(this.#admit(waiter.payload, waiter.options, waiter.callbacks));
+      waiter.resolve(this.#admit(waiter.payload, waiter.options, waiter.sink, waiter.callback));
     }
   }
 
@@ -226,25 +244,38 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
       }
     } finally {
       this.#dispatching = false;
+      this.#stampFresh = false;
     }
     this.#afterDispatch();
   }
 
-  #start(record: TaskRecord<P>): void {
+  /** Now, reusing the reading `finished` just took if no task code has run since. */
+  #now(): number {
+    if (this.#stampFresh) {
+      this.#stampFresh = false;
+      return this.#stamp;
+    }
+    return this.#o.clock.now();
+  }
+
+  #start(record: TaskRecord<P>, now = this.#now()): void {
     const clock = this.#o.clock;
-    if (record.timer !== undefined) {
-      clock.clearTimeout(record.timer);
-      record.timer = undefined;
+    const more = record.extra;
+    if (more?.timer !== undefined) {
+      clock.clearTimeout(more.timer);
+      more.timer = undefined;
     }
     record.state = RUNNING;
-    record.startedAt = clock.now();
+    this.#idle = false;
+    const waitMs = now - record.since;
+    record.since = now;
     this.#active.add(record);
-    const waitMs = record.startedAt - record.enqueuedAt;
     this.#metrics.started(waitMs);
     const timeout = record.options.timeout;
     if (timeout !== Number.POSITIVE_INFINITY) {
-      record.timer = clock.setTimeout(() => {
-        record.timer = undefined;
+      const more = record.more;
+      more.timer = clock.setTimeout(() => {
+        more.timer = undefined;
         this.#expire(record, timeout);
       }, timeout);
     }
@@ -257,7 +288,10 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
     if (record.state !== RUNNING) return;
     record.state = DONE;
     this.#active.delete(record);
-    this.#metrics.ran(this.#o.clock.now() - record.startedAt);
+    const now = this.#o.clock.now();
+    this.#stamp = now;
+    this.#stampFresh = true;
+    this.#metrics.ran(now - record.since);
     if (!record.settled) this.#settle(record, ok, value);
     this.#dispatch();
   }
@@ -286,17 +320,19 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
 
   #settle(record: TaskRecord<P>, ok: boolean, value: unknown): void {
     record.settled = true;
-    if (record.timer !== undefined) {
-      this.#o.clock.clearTimeout(record.timer);
-      record.timer = undefined;
+    const more = record.extra;
+    if (more !== undefined) {
+      if (more.timer !== undefined) {
+        this.#o.clock.clearTimeout(more.timer);
+        more.timer = undefined;
+      }
+      if (more.unlisten !== undefined) {
+        more.unlisten();
+        more.unlisten = undefined;
+      }
     }
-    if (record.unlisten !== undefined) {
-      record.unlisten();
-      record.unlisten = undefined;
-    }
-    const { resolve, reject } = record;
-    record.resolve = noop;
-    record.reject = noop;
+    const sink = record.sink;
+    record.sink = noop;
     const outcome: Outcome = ok
       ? 'completed'
       : value instanceof TaskTimeoutError
@@ -309,12 +345,26 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
     if (this.events.has('end')) {
       this.events.emit('end', ok ? { id: record.id, outcome } : { id: record.id, outcome, error: value });
     }
-    if (ok) resolve(value);
+    if (record.callback) (sink as (ok: boolean, value: unknown) => void)(ok, value);
+    else if (ok) (sink as (value: unknown) => void)(value);
     else {
-      // A result nobody awaits must not crash the process with an unhandled rejection.
-      record.promise?.then(undefined, noop);
-      reject(value);
+      // The caller's promise adopts a rejected one, so it rejects a few microtasks later.
+      // Watching it does two jobs: it marks it handled (a result nobody awaits must not
+      // crash the process) and lets close() resolve only after it has really settled. A
+      // task that failed at once, inside run(), has no promise yet: watch it before Node
+      // looks for unhandled rejections (after the microtask queue drains).
+      if (record.promise !== undefined) this.#watchRejection(record.promise);
+      else queueMicrotask(() => record.promise !== undefined && this.#watchRejection(record.promise));
+      (sink as (value: unknown) => void)(Promise.reject(value));
     }
+  }
+
+  #watchRejection(promise: Promise<unknown>): void {
+    this.#rejecting++;
+    promise.then(undefined, () => {
+      this.#rejecting--;
+      this.#checkClosed();
+    });
   }
 
   // ---- sizing ----------------------------------------------------------------------------
@@ -338,13 +388,20 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
     const d = demand({ running: this.#active.size, queued: this.#queue.size, perWorker: this.#executor.perWorker });
     if (d > this.#peakDemand) this.#peakDemand = d;
     if (this.#executor.workers > this.#min && this.#idleTimer === undefined && !this.#closed) this.#armIdleTimer();
+    if (this.#queue.size === 0 && !this.#queueWasEmpty) {
+      this.#queueWasEmpty = true;
+      this.events.emit('drain', undefined);
+    }
     if (this.#queue.size === 0 && this.#active.size === 0) {
       if (this.#idleWaiters.length > 0) {
         const waiters = this.#idleWaiters;
         this.#idleWaiters = [];
         for (const w of waiters) w();
       }
-      if (this.events.has('idle')) this.events.emit('idle', undefined);
+      if (!this.#idle) {
+        this.#idle = true;
+        this.events.emit('idle', undefined);
+      }
     }
     this.#checkClosed();
   }
@@ -455,6 +512,7 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
     for (const record of [...this.#active]) this.cancel(record, cancelled);
     await this.#executor.close(true);
     this.#afterDispatch();
+    await this.#allSettled();
     return this.counts;
   }
 
@@ -469,7 +527,7 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
   }
 
   #allSettled(): Promise<void> {
-    if (this.#queue.size === 0 && this.#unsettledRunning() === 0) return Promise.resolve();
+    if (this.#drained()) return Promise.resolve();
     return new Promise((resolve) => this.#closeWaiters.push(resolve));
   }
 
@@ -478,6 +536,10 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
    * that ignores its signal keeps its slot, but `close()` does not wait for it: its caller
    * already has an answer, and a function that never returns must not hang shutdown.
    */
+  #drained(): boolean {
+    return this.#queue.size === 0 && this.#rejecting === 0 && this.#unsettledRunning() === 0;
+  }
+
   #unsettledRunning(): number {
     let n = 0;
     for (const record of this.#active) if (!record.settled) n++;
@@ -486,7 +548,7 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
 
   #checkClosed(): void {
     if (this.#closeWaiters.length === 0) return;
-    if (this.#queue.size > 0 || this.#unsettledRunning() > 0) return;
+    if (!this.#drained()) return;
     const waiters = this.#closeWaiters;
     this.#closeWaiters = [];
     for (const w of waiters) w();

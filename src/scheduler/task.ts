@@ -2,40 +2,54 @@ import type { Job } from '../types.js';
 import type { TimerHandle } from './clock.js';
 import type { NormalizedTaskOptions } from './options.js';
 
+/** Waiting in the queue. */
 export const QUEUED = 0;
+/** Handed to the executor. */
 export const RUNNING = 1;
+/** The executor reported the work ended. */
 export const DONE = 2;
+
+/** A promise's resolve function, or an `(ok, value)` callback. */
+export type Sink = ((value: unknown) => void) | ((ok: boolean, value: unknown) => void);
 
 /** Where the scheduler sends a record when its executor reports the work ended. */
 export interface FinishTarget<P> {
   finished(record: TaskRecord<P>, ok: boolean, value: unknown): void;
 }
 
+/** State only some tasks need, allocated on first use so a plain task stays small. */
+export interface RecordExtra {
+  timer: TimerHandle | undefined;
+  controller: AbortController | undefined;
+  unlisten: (() => void) | undefined;
+  attempt: number;
+}
+
 /**
- * One accepted task, from admission to its end. Kept small: a queue of a million of these
- * is the memory a backlog costs. Rare state (abort controller, timer, signal listener) is
- * only allocated when a task uses it.
+ * One accepted task, from admission to its end. Kept small on purpose: a backlog of a
+ * million tasks costs a million of these (plus the caller's promise), so rare state lives
+ * in `extra`, and `since` serves both phases (queued: admission time; running: start time).
  */
 export class TaskRecord<P> implements Job<P> {
   readonly id: number;
   readonly payload: P;
   readonly options: NormalizedTaskOptions;
-  readonly priority: number;
-  /** Clock time of admission (or of re-queueing for a retry). */
-  enqueuedAt = 0;
-  startedAt = 0;
-  attempt = 1;
-  /** QUEUED, RUNNING or DONE (the executor's work ended). */
+  /** Clock time the current phase began: admission (or re-queueing) while queued, start while running. */
+  since = 0;
+  /** QUEUED, RUNNING or DONE. */
   state = QUEUED;
-  /** The caller's outcome is decided (may happen before DONE: a timeout, a cancel). */
+  /** The caller's outcome is decided (may come before DONE: a timeout, a cancel). */
   settled = false;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-  timer: TimerHandle | undefined = undefined;
-  controller: AbortController | undefined = undefined;
-  unlisten: (() => void) | undefined = undefined;
+  /**
+   * Receives the outcome exactly once. Either the resolve function of the caller's promise
+   * (`callback` false: a failure is passed as a rejected promise, so the record does not
+   * keep the reject function alive), or a callback `(ok, value)` (pool.map).
+   */
+  sink: Sink;
+  readonly callback: boolean;
   /** The caller's promise, if any: marked handled when it rejects (DESIGN invariant 6). */
   promise: Promise<unknown> | undefined = undefined;
+  extra: RecordExtra | undefined = undefined;
   readonly #target: FinishTarget<P>;
 
   constructor(
@@ -43,31 +57,45 @@ export class TaskRecord<P> implements Job<P> {
     payload: P,
     options: NormalizedTaskOptions,
     target: FinishTarget<P>,
-    resolve: (value: unknown) => void,
-    reject: (error: unknown) => void,
+    sink: Sink,
+    callback: boolean,
   ) {
     this.id = id;
     this.payload = payload;
     this.options = options;
-    this.priority = options.priority;
     this.#target = target;
-    this.resolve = resolve;
-    this.reject = reject;
+    this.sink = sink;
+    this.callback = callback;
+  }
+
+  get priority(): number {
+    return this.options.priority;
+  }
+
+  /** Admission time, for queue order (read only while queued). */
+  get enqueuedAt(): number {
+    return this.since;
+  }
+
+  get attempt(): number {
+    return this.extra === undefined ? 1 : this.extra.attempt;
+  }
+
+  get more(): RecordExtra {
+    this.extra ??= { timer: undefined, controller: undefined, unlisten: undefined, attempt: 1 };
+    return this.extra;
   }
 
   get signal(): AbortSignal {
-    this.controller ??= new AbortController();
-    return this.controller.signal;
-  }
-
-  /** Whether `abort` has been called (without creating a signal). */
-  get aborted(): boolean {
-    return this.controller?.signal.aborted === true;
+    const more = this.more;
+    more.controller ??= new AbortController();
+    return more.controller.signal;
   }
 
   abort(reason: unknown): void {
-    this.controller ??= new AbortController();
-    this.controller.abort(reason);
+    const more = this.more;
+    more.controller ??= new AbortController();
+    more.controller.abort(reason);
   }
 
   finish(ok: boolean, value: unknown): void {

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+test('a process that used a pool and closed it exits on its own', async () => {
+  const script = fileURLToPath(new URL('./fixtures/exit-after-close.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  // A guard only: a hung child fails the test instead of hanging the suite.
+  const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on('exit', (c, s) => resolve([c, s])),
+  );
+  clearTimeout(guard);
+  assert.equal(signal, null, `child was killed: it did not exit on its own\n${stderr}`);
+  assert.equal(code, 0, stderr);
+  const out = JSON.parse(stdout.trim());
+  assert.equal(out.settled, 21);
+  assert.deepEqual(out.report, { completed: 20, failed: 0, cancelled: 1, timedOut: 1 });
+});
