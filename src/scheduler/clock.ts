@@ -61,6 +61,21 @@ export class ManualClock implements Clock {
     return this.#timers.size;
   }
 
+  /** When the earliest pending timer is due, or `undefined` with none pending. */
+  nextAt(): number | undefined {
+    let at: number | undefined;
+    for (const t of this.#timers) if (at === undefined || t.at < at) at = t.at;
+    return at;
+  }
+
+  /** Moves time to the earliest pending timer and fires it (and any due with it); false if none. */
+  advanceToNext(): boolean {
+    const at = this.nextAt();
+    if (at === undefined) return false;
+    this.advance(Math.max(0, at - this.#now));
+    return true;
+  }
+
   /** Moves time forward by `ms`, firing every timer that falls due, earliest first. */
   advance(ms: number): void {
     const end = this.#now + ms;
