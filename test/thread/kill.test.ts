@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  TaskCancelledError,
+  TaskTimeoutError,
+  ThreadPool,
+  WorkerCrashedError,
+} from '../../src/index.js';
+import { outcome } from '../helpers.js';
+import { fixture, nextThreadEvent, threadDetails } from './helpers.js';
+
+type Hang = typeof import('../fixtures/hang.js');
+
+test('while (true) {} past its timeout is killed after killGrace and its thread replaced', async () => {
+  const pool = new ThreadPool<Hang>({ module: fixture('hang.ts'), maxThreads: 1, killGrace: 20 });
+  const killed = nextThreadEvent(pool, 'exit', (e) => e.reason === 'kill');
+  const replaced = nextThreadEvent(pool, 'online');
+  await assert.rejects(pool.run('spin', undefined, { timeout: 20 }), TaskTimeoutError);
+  await killed;
+  await replaced;
+  assert.equal(pool.stats().workers, 1);
+  assert.equal(threadDetails(pool).alive, 1, 'back to its size');
+  assert.equal(threadDetails(pool).spawned, 2);
+  assert.equal(await pool.run('ok'), 'ok');
+  assert.equal(pool.stats().timedOut, 1);
+  await pool.close();
+});
+
+test('a task sharing the killed thread rejects WorkerCrashedError', async () => {
+  const pool = new ThreadPool<Hang>({
+    module: fixture('hang.ts'),
+    maxThreads: 1,
+    concurrentTasksPerThread: 2,
+    killGrace: 10,
+  });
+  const spinning = pool.run('spin', undefined, { timeout: 20 });
+  const behind = pool.run('ok');
+  await assert.rejects(spinning, TaskTimeoutError);
+  await assert.rejects(
+    behind,
+    (e) => e instanceof WorkerCrashedError && e.code === 'ERR_WORKER_CRASHED',
+  );
+  assert.equal(await pool.run('ok'), 'ok');
+  await pool.close();
+});
+
+test('terminate() kills a spinning thread and resolves once it is gone', async () => {
+  const pool = new ThreadPool<Hang>({
+    module: fixture('hang.ts'),
+    maxThreads: 2,
+    killGrace: 60_000,
+  });
+  const exits: string[] = [];
+  pool.threads.on('exit', (e) => exits.push(e.reason));
+  const spinning = pool.run('spin');
+  const started = new Promise((resolve) => pool.on('start', resolve));
+  await started;
+  const report = await pool.terminate();
+  assert.equal(report.cancelled, 1);
+  const r = await outcome(spinning);
+  assert.ok(!r.ok && r.error instanceof TaskCancelledError);
+  assert.equal(threadDetails(pool).alive, 0, 'no thread outlives the pool');
+  assert.deepEqual(exits, ['close', 'close']);
+});

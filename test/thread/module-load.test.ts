@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { TaskModuleError, ThreadPool } from '../../src/index.js';
+import type { Health } from '../../src/types.js';
+import { fixture, threadDetails } from './helpers.js';
+
+/** Makes a pool on `module` and waits for it to give up: retries are fast and counted. */
+async function unhealthy(
+  module: URL,
+  maxThreads = 1,
+): Promise<{ pool: ThreadPool; health: Health }> {
+  const pool = new ThreadPool({ module, maxThreads, loadRetries: 2, loadRetryDelay: 1 });
+  // Idle threads do not keep the process alive (by design); this test waits on them.
+  const keepAlive = setInterval(() => {}, 1000);
+  const health = await new Promise<Health>((resolve) => pool.on('health', resolve));
+  clearInterval(keepAlive);
+  return { pool, health };
+}
+
+function assertModuleError(error: unknown, path: RegExp, cause: RegExp): void {
+  assert.ok(error instanceof TaskModuleError, String(error));
+  assert.equal(error.code, 'ERR_TASK_MODULE');
+  assert.match(error.message, path);
+  assert.match(error.message, cause);
+  assert.ok(error.cause instanceof Error);
+}
+
+test('a module that throws at import: backoff, then unhealthy, a clear error, no respawn loop', async () => {
+  const { pool, health } = await unhealthy(fixture('throws-at-import.js'));
+  assert.equal(health.healthy, false);
+  assertModuleError(health.error, /throws-at-import\.js/, /refusing to load/);
+  assert.equal(threadDetails(pool).spawned, 3, 'one start and two retries, then it stops');
+  assert.equal(threadDetails(pool).alive, 0);
+  const stats = pool.stats();
+  assert.equal(stats.healthy, false);
+  assert.match(stats.error ?? '', /refusing to load/);
+  await assert.rejects(pool.run('anything'), TaskModuleError);
+  await pool.close();
+  assert.equal(threadDetails(pool).spawned, 3);
+});
+
+test('a missing module file: unhealthy with the path, no thread started', async () => {
+  const { pool, health } = await unhealthy(fixture('does-not-exist.js'));
+  assertModuleError(health.error, /does-not-exist\.js/, /not found/);
+  assert.equal(threadDetails(pool).spawned, 0);
+  await pool.close();
+});
+
+test('a syntax error in the module: unhealthy with the SyntaxError as cause', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'workpool-'));
+  const file = join(dir, 'bad-syntax.mjs');
+  await writeFile(file, 'export function broken( {\n  return 1;\n}\n');
+  try {
+    const { pool, health } = await unhealthy(pathToFileURL(file), 2);
+    assertModuleError(health.error, /bad-syntax\.mjs/, /./);
+    assert.equal((health.error?.cause as Error | undefined)?.name, 'SyntaxError');
+    // Two threads per round, three rounds at most (a thread still loading when the retry
+    // fires counts toward the next round).
+    const { spawned } = threadDetails(pool);
+    assert.ok(spawned >= 3 && spawned <= 6, `spawned ${spawned}`);
+    await pool.close();
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});
+
+test('a module without handler functions is a load failure', async () => {
+  const { pool, health } = await unhealthy(fixture('no-handlers.js'));
+  assertModuleError(health.error, /no-handlers\.js/, /no handler functions/);
+  await pool.close();
+});
+
+test('tasks waiting while the module fails are rejected with the module error', async () => {
+  const pool = new ThreadPool({
+    module: fixture('throws-at-import.js'),
+    maxThreads: 1,
+    loadRetries: 1,
+    loadRetryDelay: 1,
+  });
+  await assert.rejects(pool.run('x'), TaskModuleError);
+  await pool.close();
+});
+
+test('a module that loads but then exits while idle is not respawned in a loop', async () => {
+  const { pool, health } = await unhealthy(fixture('idle-crash.js'));
+  assertModuleError(health.error, /idle-crash\.js/, /code 5/);
+  assert.equal(threadDetails(pool).spawned, 3);
+  await pool.close();
+});
