@@ -1,0 +1,46 @@
+import { Channel, channelInternals } from './channel.js';
+import type { SignalOptions } from './signal.js';
+
+function validateMs(ms: unknown): number {
+  const got = `got \`${String(ms)}\` (${typeof ms})`;
+  if (typeof ms !== 'number') throw new TypeError(`Expected \`ms\` to be a number, ${got}`);
+  if (Number.isNaN(ms) || ms < 0 || ms === Number.POSITIVE_INFINITY) {
+    throw new RangeError(`Expected \`ms\` to be a finite number from 0 and up, ${got}`);
+  }
+  return ms;
+}
+
+/**
+ * Go's `time.After(d)`: a channel (capacity 1) that receives `Date.now()` once, after `ms`
+ * milliseconds, and is never closed. The tutorial's `case <-time.After(time.Second):` is
+ * `{ receive: after(1000), do: () => ... }`.
+ *
+ * Process lifetime: the timer keeps the process alive only while someone waits on the channel
+ * (a `receive()`, an iteration, or a select with this case); otherwise it is unref'd. So when a
+ * select finishes on another case, it withdraws from this channel and the pending timer stops
+ * holding the process open. The timer is not cleared then, on purpose: the same channel may
+ * serve as a shared deadline for a loop of selects (`const timeout = after(5000)`), and it
+ * must still fire for the next one. A value that fires with nobody waiting stays buffered.
+ *
+ * The unref'd timer object lives until it fires; in a hot loop with long timeouts, pass a
+ * `signal` and abort it once the select is done to free the timer at once. Aborting clears the
+ * timer; the channel then never receives (as a stopped Go timer never fires).
+ */
+export function after(ms: number, options?: SignalOptions): Channel<number> {
+  const delay = validateMs(ms);
+  const channel = new Channel<number>(1);
+  const signal = options?.signal;
+  if (signal?.aborted) return channel;
+  const onAbort = (): void => clearTimeout(timer);
+  const timer = setTimeout(() => {
+    signal?.removeEventListener('abort', onAbort);
+    channel.trySend(Date.now());
+  }, delay);
+  timer.unref();
+  channelInternals().watchReceivers(channel, (waiting) => {
+    if (waiting) timer.ref();
+    else timer.unref();
+  });
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return channel;
+}
