@@ -12,12 +12,24 @@ export {
   type WorkpoolErrorCode,
 } from './errors.js';
 export type { TaskContext, TaskFunction } from './executors/inline.js';
+export type { ThreadEvents } from './executors/thread/thread-executor.js';
 export type { Percentiles } from './metrics/histogram.js';
 export type { Counters, MetricsSnapshot } from './metrics/pool-metrics.js';
 export type { MapOptions, PoolEvents, PoolStats } from './pool/base.js';
 export { Pool, type PoolOptions } from './pool/pool.js';
 export { Task } from './pool/task.js';
+export type { ThreadPoolOptions } from './pool/thread-options.js';
+export { type RunArgs, ThreadPool, type ThreadTaskOptions } from './pool/thread-pool.js';
 export { type Clock, ManualClock, systemClock } from './scheduler/clock.js';
 export type { Concurrency, SchedulerOptions, TaskOptions } from './scheduler/options.js';
 export type { CloseReport } from './scheduler/scheduler.js';
+export type {
+  Handler,
+  HandlerContext,
+  HandlerInput,
+  HandlerName,
+  HandlerOutput,
+  HandlersOf,
+  Transferred,
+} from './task.js';
 export type { Outcome } from './types.js';

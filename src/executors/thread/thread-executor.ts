@@ -150,7 +150,8 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
 
   stop(job: Job<ThreadPayload>): void {
     const t = this.#threads.find((thread) => thread.jobs.has(job.id));
-    if (t === undefined || t.fate !== undefined) return;
+    // A thread being killed or closed is already going; a retiring one still needs the kill.
+    if (t === undefined || t.fate === 'kill' || t.fate === 'close') return;
     this.#flush(t); // the RUN must reach the thread before its CANCEL
     t.worker.postMessage([CANCEL, job.id] satisfies ToWorker);
     t.stopping.add(job.id);
@@ -262,7 +263,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
   /** A stopped task outlived `killGrace`: terminate its thread and start another at once. */
   #kill(t: Thread): void {
     t.killTimer = undefined;
-    if (t.fate !== undefined) return;
+    if (t.fate === 'kill' || t.fate === 'close') return;
     t.fate = 'kill';
     t.error = new Error(
       `A task did not stop within killGrace (${this.#o.killGrace} ms) of its cancellation`,

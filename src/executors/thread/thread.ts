@@ -71,14 +71,14 @@ function resolveTsx(module: URL): string[] | undefined {
 export function prepare(module: URL): WorkerData | Error {
   const path = module.protocol === 'file:' ? fileURLToPath(module) : module.href;
   if (module.protocol === 'file:' && !existsSync(path)) {
-    return new Error(`Task module not found: ${path}`);
+    return new Error(`file not found: ${path}`);
   }
   let tsx: string[] | undefined;
   if (TS.test(module.pathname) || TS.test(entry.pathname)) {
     tsx = resolveTsx(module);
     if (tsx === undefined) {
       return new Error(
-        `Task module ${path} is TypeScript and tsx was not found to load it in worker threads: ` +
+        'it is TypeScript, and tsx was not found to load it in worker threads: ' +
           'install tsx (npm install --save-dev tsx), or compile the module to .js',
       );
     }
