@@ -19,13 +19,16 @@ export interface DefaultCase<R> {
 }
 
 /** A receive case with a body. (Named `do`, not `then`, so a case is never a thenable.) */
-export interface ReceiveHandler<T, R> extends ReceiveCase<T> {
-  readonly do: (result: ReceiveResult<T>) => R;
+export interface ReceiveHandler<T> extends ReceiveCase<T> {
+  readonly do: (result: ReceiveResult<T>) => unknown;
 }
 
 /** A send case with a body, run after the value was taken. */
-export interface SendHandler<T, R> extends SendCase<T> {
-  readonly do: () => R;
+export interface SendHandler<T> {
+  readonly send: Channel<T>;
+  /** `NoInfer`: the channel alone decides `T`, so a literal value does not narrow it. */
+  readonly value: NoInfer<T>;
+  readonly do: () => unknown;
 }
 
 /** Any case, as accepted at run time. */
@@ -54,15 +57,14 @@ export type Selected<C extends readonly unknown[]> = {
   [K in keyof C]: Outcome<C[K], Index<K>>;
 }[number];
 
-type HandlerCases<T extends readonly unknown[], R> = {
-  readonly [K in keyof T]: ReceiveHandler<T[K], R> | SendHandler<T[K], R> | DefaultCase<R>;
+/** Mapped over the channels' element types, so each body's parameter is typed from its channel. */
+type HandlerCases<T extends readonly unknown[]> = {
+  readonly [K in keyof T]: ReceiveHandler<T[K]> | SendHandler<T[K]> | DefaultCase<unknown>;
 };
 
 /** Types each send case's `value` against its channel (the raw form infers cases as written). */
 type CheckSends<C extends readonly unknown[]> = {
-  readonly [K in keyof C]: C[K] extends { send: Channel<infer T> }
-    ? { readonly value: T }
-    : unknown;
+  readonly [K in keyof C]: C[K] extends { send: Channel<infer T> } ? SendCase<T> : unknown;
 };
 
 /**
@@ -82,17 +84,18 @@ type CheckSends<C extends readonly unknown[]> = {
  *   withdraws every registration and rejects `TaskCancelledError`.
  *
  * Two forms, checked by the types:
- * - every case has a body (`do`): resolves with the winning body's (awaited) result. `R` is
- *   inferred from the bodies; if they return different types, annotate one body's return type
- *   with the union.
+ * - every case has a body (`do`): resolves with the winning body's (awaited) result, typed
+ *   `unknown`. Each body's parameter is typed from its channel; TypeScript cannot also infer
+ *   the union of the bodies' results from the same array literal, so bodies are for effects
+ *   (Go's case bodies) and results wanted typed come from the raw form.
  * - no case has a body: resolves with a {@link Selected} outcome discriminated by `index`.
  *
  * Bodies run after the commit, outside the channels' bookkeeping; a throwing body rejects.
  */
-export function select<const T extends readonly unknown[], R>(
-  cases: HandlerCases<T, R> & readonly ({ readonly do: (result: never) => R } | DefaultCase<R>)[],
+export function select<const T extends readonly unknown[]>(
+  cases: HandlerCases<T>,
   options?: SignalOptions,
-): Promise<Awaited<R>>;
+): Promise<unknown>;
 export function select<const C extends readonly SelectCase[]>(
   cases: C & CheckSends<C>,
   options?: SignalOptions,
