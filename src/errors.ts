@@ -13,7 +13,8 @@ export type WorkpoolErrorCode =
   | 'ERR_CHANNEL_CLOSED'
   | 'ERR_TASK_MODULE'
   | 'ERR_UNKNOWN_HANDLER'
-  | 'ERR_DATA_CLONE';
+  | 'ERR_DATA_CLONE'
+  | 'ERR_TASK_DROPPED';
 
 /** Base class of every error workpool raises itself (a task's own errors pass through as-is). */
 export class WorkpoolError extends Error {
@@ -122,5 +123,12 @@ export class DataCloneError extends WorkpoolError {
       options,
     );
     this.direction = direction;
+  }
+}
+
+/** A queued task evicted by a drop overflow policy (`'drop-oldest'`, `'drop-lowest'`) to make room. */
+export class TaskDroppedError extends WorkpoolError {
+  constructor(message = 'Task was dropped from a full queue to make room', options?: ErrorOptions) {
+    super('ERR_TASK_DROPPED', message, options);
   }
 }

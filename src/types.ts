@@ -62,9 +62,14 @@ export type Outcome = 'completed' | 'failed' | 'cancelled' | 'timedOut';
 /** What the scheduler reports to metrics, on the hot path: plain method calls, no events. */
 export interface MetricsSink {
   submitted(): void;
-  started(waitMs: number): void;
-  /** The caller's promise settled. */
-  settled(outcome: Outcome): void;
+  started(waitMs: number, name: string | undefined): void;
+  /** The caller's promise settled, `totalMs` after admission. */
+  settled(outcome: Outcome, name: string | undefined, totalMs: number): void;
   /** The work ended (slot freed) after `runMs`. */
-  ran(runMs: number): void;
+  ran(runMs: number, name: string | undefined): void;
+  retried(name: string | undefined): void;
+  /** A queued task evicted by a drop overflow policy. */
+  dropped(): void;
+  /** A task refused because the queue was full. */
+  rejected(): void;
 }

@@ -21,7 +21,9 @@ export function flush(): Promise<void> {
 }
 
 /** Settles `p` into a tagged result, for asserting outcomes without try/catch. */
-export async function outcome<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+export async function outcome<T>(
+  p: Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
   try {
     return { ok: true, value: await p };
   } catch (error) {

@@ -19,11 +19,15 @@ const HIGHEST_US = 3_600_000_000;
  * hot path twice per task.
  */
 export class DurationHistogram {
-  readonly #h: RecordableHistogram = createHistogram({ lowest: 1, highest: HIGHEST_US, figures: 2 });
+  readonly #h: RecordableHistogram = createHistogram({
+    lowest: 1,
+    highest: HIGHEST_US,
+    figures: 2,
+  });
 
   record(ms: number): void {
     const us = Math.round(ms * 1000);
-    this.#h.record(us < 1 ? 1 : us > HIGHEST_US ? HIGHEST_US : us);
+    this.#h.record(Math.min(HIGHEST_US, Math.max(1, us)));
   }
 
   reset(): void {

@@ -1,14 +1,20 @@
 import { QueueFullError, TaskCancelledError } from '../errors.js';
-import { type MetricsSnapshot, PoolMetrics } from '../metrics/pool-metrics.js';
+import { type MetricsSnapshot, type NameSnapshot, PoolMetrics } from '../metrics/pool-metrics.js';
 import type { Emitter } from '../scheduler/events.js';
+import type { Concurrency } from '../scheduler/options.js';
 import {
   type NormalizedSchedulerOptions,
   type NormalizedTaskOptions,
   normalizeTaskOptions,
   type TaskOptions,
 } from '../scheduler/options.js';
-import { type CloseReport, Scheduler, type SchedulerEvents, type TaskRecord } from '../scheduler/scheduler.js';
-import type { Concurrency } from '../scheduler/options.js';
+import {
+  type CloseOptions,
+  type CloseReport,
+  Scheduler,
+  type SchedulerEvents,
+  type TaskRecord,
+} from '../scheduler/scheduler.js';
 import type { Executor } from '../types.js';
 import { MapIterator } from './map.js';
 import { Task } from './task.js';
@@ -21,7 +27,10 @@ export interface PoolStats extends MetricsSnapshot {
   readonly workers: number;
   readonly running: number;
   readonly queued: number;
-  readonly concurrency: { readonly min: number; readonly max: number };
+  /** Worker limits; `limit` is the adaptive limit on running tasks under `concurrency: 'auto'`. */
+  readonly concurrency: { readonly min: number; readonly max: number; readonly limit?: number };
+  /** Per task name (ThreadPool handler, or the `name` task option). */
+  readonly byName: Readonly<Record<string, NameSnapshot>>;
   /** running / (workers * tasks per worker), 0 with no workers. */
   readonly utilization: number;
   readonly paused: boolean;
@@ -49,10 +58,15 @@ export class PoolBase<P> implements AsyncDisposable {
   readonly #metrics: PoolMetrics;
   readonly #executor: Executor<P>;
 
-  protected constructor(executor: Executor<P>, options: NormalizedSchedulerOptions) {
+  /** @param label names a payload for per-name metrics (ThreadPool: the handler name). */
+  protected constructor(
+    executor: Executor<P>,
+    options: NormalizedSchedulerOptions,
+    label?: (payload: P) => string | undefined,
+  ) {
     this.#executor = executor;
     this.#metrics = new PoolMetrics(options.metrics);
-    this.#scheduler = new Scheduler(executor, options, this.#metrics);
+    this.#scheduler = new Scheduler(executor, options, this.#metrics, label);
   }
 
   /** Typed events: `start`, `end`, `idle`, `drain`, `resize`, `health`. */
@@ -102,8 +116,8 @@ export class PoolBase<P> implements AsyncDisposable {
    * settle, stops the workers, and resolves with totals. Nothing of the pool keeps the
    * process alive afterwards.
    */
-  close(): Promise<CloseReport> {
-    return this.#scheduler.close();
+  close(options?: CloseOptions): Promise<CloseReport> {
+    return this.#scheduler.close(options);
   }
 
   /** Forced shutdown: queued tasks reject `PoolClosedError`, running ones are cancelled (threads killed). */
@@ -127,6 +141,7 @@ export class PoolBase<P> implements AsyncDisposable {
       running: s.running,
       queued: s.queued,
       concurrency: s.limits,
+      byName: this.#metrics.byName(),
       utilization: capacity === 0 ? 0 : Math.min(1, s.running / capacity),
       paused: s.paused,
       closed: s.closed,
@@ -138,7 +153,10 @@ export class PoolBase<P> implements AsyncDisposable {
 
   // ---- for the facades --------------------------------------------------------------------
 
-  protected normalize(options: TaskOptions | undefined, extraKeys?: ReadonlySet<string>): NormalizedTaskOptions {
+  protected normalize(
+    options: TaskOptions | undefined,
+    extraKeys?: ReadonlySet<string>,
+  ): NormalizedTaskOptions {
     return normalizeTaskOptions(options, extraKeys);
   }
 
@@ -199,7 +217,8 @@ export class PoolBase<P> implements AsyncDisposable {
     options: MapOptions | undefined,
   ): AsyncIterableIterator<R> {
     const ordered = options?.ordered ?? true;
-    if (typeof ordered !== 'boolean') throw new TypeError(`Expected \`ordered\` to be a boolean, got ${typeof ordered}`);
+    if (typeof ordered !== 'boolean')
+      throw new TypeError(`Expected \`ordered\` to be a boolean, got ${typeof ordered}`);
     let taskOptions: TaskOptions | undefined;
     if (options !== undefined) {
       const { ordered: _ordered, ...rest } = options;
@@ -207,18 +226,30 @@ export class PoolBase<P> implements AsyncDisposable {
     }
     const normalized = normalizeTaskOptions(taskOptions, mapKeys);
     const window = this.#scheduler.limits.max * this.#executor.perWorker;
-    return new MapIterator<T, R, P>(this.#scheduler, source, toPayload, normalized, ordered, window);
+    return new MapIterator<T, R, P>(
+      this.#scheduler,
+      source,
+      toPayload,
+      normalized,
+      ordered,
+      window,
+    );
   }
 
   #task<R>(record: TaskRecord<P>, promise: Promise<R>): Task<R> {
     record.promise = promise;
     const s = this.#scheduler;
     return new Task<R>(record.id, promise, (reason) =>
-      s.cancel(record, new TaskCancelledError('Task was cancelled', reason === undefined ? undefined : { cause: reason })),
+      s.cancel(
+        record,
+        new TaskCancelledError(
+          'Task was cancelled',
+          reason === undefined ? undefined : { cause: reason },
+        ),
+      ),
     );
   }
 }
-
 
 const noop = (): void => {};
 

@@ -61,7 +61,9 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
       this.#source = (source as Iterable<T>)[Symbol.iterator]();
       this.#sync = true;
     } else {
-      throw new TypeError(`Expected \`source\` to be an iterable or async iterable, got ${typeof source}`);
+      throw new TypeError(
+        `Expected \`source\` to be an iterable or async iterable, got ${typeof source}`,
+      );
     }
   }
 
@@ -145,7 +147,12 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
   }
 
   #pull(): void {
-    while (!this.#pulling && !this.#sourceDone && !this.#stopped && this.#pulled - this.#emitted < this.#window) {
+    while (
+      !this.#pulling &&
+      !this.#sourceDone &&
+      !this.#stopped &&
+      this.#pulled - this.#emitted < this.#window
+    ) {
       const source = this.#source as Iterator<T> | AsyncIterator<T>;
       if (this.#sync) {
         let r: IteratorResult<T>;
@@ -211,7 +218,8 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
     this.#scheduler.admit(payload, this.#options, sink, true).then(
       (record) => {
         this.#pulling = false;
-        if (this.#stopped) this.#scheduler.cancel(record, new TaskCancelledError('pool.map stopped'));
+        if (this.#stopped)
+          this.#scheduler.cancel(record, new TaskCancelledError('pool.map stopped'));
         else this.#records[slot] = record;
         this.#pump();
       },

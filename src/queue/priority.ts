@@ -57,6 +57,42 @@ export class PriorityQueue<T extends Rankable> implements TaskQueue<T> {
     return this.#next()?.ring.peek();
   }
 
+  oldest(): T | undefined {
+    let best: T | undefined;
+    for (const level of this.#levels) {
+      const head = level.ring.peek();
+      if (head !== undefined && (best === undefined || head.enqueuedAt < best.enqueuedAt))
+        best = head;
+    }
+    return best;
+  }
+
+  lowest(): T | undefined {
+    if (this.#agingInterval === Number.POSITIVE_INFINITY) {
+      for (let i = this.#levels.length - 1; i >= 0; i--) {
+        const tail = (this.#levels[i] as Level<T>).ring.last();
+        if (tail !== undefined) return tail;
+      }
+      return undefined;
+    }
+    // With aging, the level tails are the candidates: the newest of each level ranks lowest in it.
+    let worst: T | undefined;
+    let worstRank = Number.POSITIVE_INFINITY;
+    for (const level of this.#levels) {
+      const tail = level.ring.last();
+      if (tail === undefined) continue;
+      const rank = level.priority - tail.enqueuedAt / this.#agingInterval;
+      if (
+        rank < worstRank ||
+        (rank === worstRank && worst !== undefined && tail.enqueuedAt > worst.enqueuedAt)
+      ) {
+        worst = tail;
+        worstRank = rank;
+      }
+    }
+    return worst;
+  }
+
   remove(item: T): boolean {
     const level = this.#byPriority.get(item.priority);
     if (level === undefined || !level.ring.remove(item)) return false;

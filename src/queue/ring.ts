@@ -30,6 +30,13 @@ export class Ring<T> {
     return this.#size === 0 ? undefined : this.#items[this.#head];
   }
 
+  /** The newest item without removing it. */
+  last(): T | undefined {
+    return this.#size === 0
+      ? undefined
+      : this.#items[(this.#head + this.#size - 1) & (this.#items.length - 1)];
+  }
+
   /**
    * Removes `item` wherever it stands. O(n) from the head: removals in a task queue are
    * mostly of the oldest entries (queue timeouts), which stand near the head.

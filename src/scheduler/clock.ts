@@ -82,7 +82,10 @@ export class ManualClock implements Clock {
     for (;;) {
       let next: ManualTimer | undefined;
       for (const t of this.#timers) {
-        if (t.at <= end && (next === undefined || t.at < next.at || (t.at === next.at && t.seq < next.seq)))
+        if (
+          t.at <= end &&
+          (next === undefined || t.at < next.at || (t.at === next.at && t.seq < next.seq))
+        )
           next = t;
       }
       if (next === undefined) break;

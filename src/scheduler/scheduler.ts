@@ -1,17 +1,59 @@
-import { PoolClosedError, QueueFullError, TaskCancelledError, TaskTimeoutError } from '../errors.js';
+import {
+  PoolClosedError,
+  QueueFullError,
+  TaskCancelledError,
+  TaskDroppedError,
+  TaskTimeoutError,
+} from '../errors.js';
+import { FairQueue } from '../queue/fair.js';
 import { PriorityQueue } from '../queue/priority.js';
 import type { TaskQueue } from '../queue/types.js';
 import type { Executor, ExecutorHooks, Health, MetricsSink, Outcome } from '../types.js';
+import { type AdaptiveState, adapt, adaptiveDefaults, initialAdaptive } from './adaptive.js';
 import { Emitter } from './events.js';
-import { normalizeConcurrency, type NormalizedSchedulerOptions, type NormalizedTaskOptions } from './options.js';
-import { demand, growTarget, shrinkTarget } from './sizing.js';
-import { DONE, type FinishTarget, QUEUED, RUNNING, type Sink, TaskRecord } from './task.js';
+import {
+  type NormalizedSchedulerOptions,
+  type NormalizedTaskOptions,
+  normalizeConcurrency,
+} from './options.js';
+import { Producers } from './producers.js';
+import { RateWindow } from './rate.js';
+import { retryDelay } from './retry.js';
+import { Sizer } from './sizer.js';
+import {
+  DELAYED,
+  DONE,
+  type FinishTarget,
+  QUEUED,
+  RUNNING,
+  type Sink,
+  TaskRecord,
+} from './task.js';
 
 export interface SchedulerEvents {
-  /** A task started (attempt counts retries). */
-  start: { readonly id: number; readonly attempt: number; readonly waitMs: number };
+  /** A task started (`attempt` counts retries). */
+  start: {
+    readonly id: number;
+    readonly attempt: number;
+    readonly waitMs: number;
+    readonly name?: string;
+  };
   /** A task's outcome was decided. */
-  end: { readonly id: number; readonly outcome: Outcome; readonly error?: unknown };
+  end: {
+    readonly id: number;
+    readonly outcome: Outcome;
+    readonly error?: unknown;
+    readonly name?: string;
+  };
+  /** A failed attempt will be tried again after `delayMs`. */
+  retry: {
+    readonly id: number;
+    readonly attempt: number;
+    readonly delayMs: number;
+    readonly error: unknown;
+  };
+  /** A queued task was evicted by a drop overflow policy. */
+  drop: { readonly id: number };
   /** Nothing queued and nothing running. */
   idle: undefined;
   /** The queue became empty (work may still run). */
@@ -28,25 +70,28 @@ export interface CloseReport {
   readonly failed: number;
   readonly cancelled: number;
   readonly timedOut: number;
+  /** Tasks still running when the workers were stopped by force (threads killed). */
+  readonly killed: number;
 }
 
-interface Waiter<P> {
-  readonly payload: P;
-  readonly options: NormalizedTaskOptions;
-  readonly sink: Sink;
-  readonly callback: boolean;
-  readonly resolve: (record: TaskRecord<P>) => void;
-  readonly reject: (error: unknown) => void;
-  cleanup: (() => void) | undefined;
+export interface CloseOptions {
+  /**
+   * Time allowed to drain, in ms. Past it, waiting tasks are cancelled and running ones
+   * have their signal aborted; those still running `grace` ms later are killed.
+   * @default Infinity
+   */
+  readonly timeout?: number;
+  /** @default 1000 */
+  readonly grace?: number;
 }
-
 
 const noop = (): void => {};
 
 /**
- * The one scheduler behind every pool: admission and back-pressure, dispatch order,
- * deadlines, cancellation, sizing and shutdown. It drives an Executor (mechanism) and
- * feeds a MetricsSink; it never runs a task itself.
+ * The one scheduler behind every pool: admission and back-pressure, dispatch order
+ * (priorities, aging, fair share), start limits (rate, adaptive concurrency, per-key caps),
+ * deadlines, retries, cancellation, sizing and shutdown. It drives an Executor (mechanism)
+ * and feeds a MetricsSink; it never runs a task itself.
  *
  * Invariants it keeps (DESIGN.md): every accepted record settles exactly once (`settled`);
  * it starts a record only while `executor.free > 0`; `close()` resolves only once every
@@ -57,22 +102,20 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
   readonly #executor: Executor<P>;
   readonly #metrics: MetricsSink;
   readonly #o: NormalizedSchedulerOptions;
-  readonly #queue: TaskQueue<TaskRecord<P>>;
-  #min: number;
-  #max: number;
+  readonly #sizer: Sizer<P>;
+  readonly #producers = new Producers<P>();
+  readonly #label: (payload: P) => string | undefined;
+  #queue: TaskQueue<TaskRecord<P>>;
   #nextId = 1;
   #paused = false;
   #closed = false;
+  #terminating = false;
   #dispatching = false;
   #dispatchScheduled = false;
-  #waiters: Waiter<P>[] = [];
   #idleWaiters: (() => void)[] = [];
   #closeWaiters: (() => void)[] = [];
   #health: Health = { healthy: true };
-  #counts = { completed: 0, failed: 0, cancelled: 0, timedOut: 0 };
-  /** Highest demand (in workers) seen in the current idle window. */
-  #peakDemand = 0;
-  #idleTimer: unknown;
+  #counts = { completed: 0, failed: 0, cancelled: 0, timedOut: 0, killed: 0 };
   /** For edge-triggered `idle` and `drain` events. */
   #idle = true;
   #queueWasEmpty = true;
@@ -83,16 +126,39 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
   #rejecting = 0;
   /** Records the executor is running (to cancel at terminate, and for close). */
   readonly #active = new Set<TaskRecord<P>>();
+  /** Records waiting out a retry backoff. */
+  readonly #delayed = new Set<TaskRecord<P>>();
+  // Start limits beyond free workers; `#limited` says whether any is configured.
+  readonly #limited: boolean;
+  readonly #rate: RateWindow | undefined;
+  #rateTimer: unknown;
+  #adaptive: AdaptiveState | undefined;
+  readonly #perKey = new Map<string, number>();
+  readonly #keyEligible = (key: string): boolean =>
+    (this.#perKey.get(key) ?? 0) < this.#o.maxPerKey;
 
-  constructor(executor: Executor<P>, options: NormalizedSchedulerOptions, metrics: MetricsSink) {
+  constructor(
+    executor: Executor<P>,
+    options: NormalizedSchedulerOptions,
+    metrics: MetricsSink,
+    label: (payload: P) => string | undefined = () => undefined,
+  ) {
     this.#executor = executor;
     this.#o = options;
     this.#metrics = metrics;
-    this.#min = options.min;
-    this.#max = options.max;
-    this.#queue = new PriorityQueue<TaskRecord<P>>(options.agingInterval);
+    this.#label = label;
+    this.#queue =
+      options.weights !== undefined || options.maxPerKey !== Number.POSITIVE_INFINITY
+        ? this.#fairQueue()
+        : new PriorityQueue<TaskRecord<P>>(options.agingInterval);
+    this.#rate = options.rate === undefined ? undefined : new RateWindow(options.rate);
+    this.#adaptive = options.adaptive ? initialAdaptive(options) : undefined;
+    this.#limited =
+      this.#rate !== undefined ||
+      options.adaptive ||
+      options.maxPerKey !== Number.POSITIVE_INFINITY;
     executor.bind?.(this);
-    if (options.min > 0) executor.resize(options.min);
+    this.#sizer = new Sizer(executor, options, options.clock, options.idleTimeout, this.events);
   }
 
   get running(): number {
@@ -110,8 +176,10 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
   get health(): Health {
     return this.#health;
   }
-  get limits(): { readonly min: number; readonly max: number } {
-    return { min: this.#min, max: this.#max };
+  /** Worker limits, and the adaptive limit on running tasks when `concurrency: 'auto'`. */
+  get limits(): { readonly min: number; readonly max: number; readonly limit?: number } {
+    const { min, max } = this.#sizer;
+    return this.#adaptive === undefined ? { min, max } : { min, max, limit: this.#cap() };
   }
   get counts(): CloseReport {
     return { ...this.#counts };
@@ -121,7 +189,7 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
 
   /** Whether a task offered now would be accepted without waiting. */
   hasRoom(): boolean {
-    const free = this.#paused ? 0 : this.#max * this.#executor.perWorker - this.#active.size;
+    const free = this.#paused ? 0 : this.#sizer.max * this.#executor.perWorker - this.#active.size;
     return this.#queue.size < this.#o.maxQueue + Math.max(0, free);
   }
 
@@ -130,46 +198,67 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
    * `sink` receives the outcome exactly once: a promise's resolve function, or with
    * `callback` an `(ok, value)` function.
    */
-  tryAdmit(payload: P, options: NormalizedTaskOptions, sink: Sink, callback = false): TaskRecord<P> | Error {
+  tryAdmit(
+    payload: P,
+    options: NormalizedTaskOptions,
+    sink: Sink,
+    callback = false,
+  ): TaskRecord<P> | Error {
     const refusal = this.#refusal(options);
     if (refusal !== undefined) return refusal;
-    if (this.#waiters.length > 0 || !this.hasRoom()) return new QueueFullError(this.#o.maxQueue);
+    if ((this.#producers.size > 0 || !this.hasRoom()) && !this.#makeRoom(options)) {
+      this.#metrics.rejected();
+      return new QueueFullError(this.#o.maxQueue);
+    }
     return this.#admit(payload, options, sink, callback);
   }
 
   /**
    * Accepts a task, waiting (FIFO with other waiting producers) while the queue is full:
-   * the buffered-channel send. Resolves with the record once accepted.
+   * the buffered-channel send. Resolves with the record once accepted. With an overflow
+   * policy other than `'wait'` it never waits.
    */
-  admit(payload: P, options: NormalizedTaskOptions, sink: Sink, callback = false): Promise<TaskRecord<P>> {
+  admit(
+    payload: P,
+    options: NormalizedTaskOptions,
+    sink: Sink,
+    callback = false,
+  ): Promise<TaskRecord<P>> {
+    if (this.#o.overflow !== 'wait') {
+      const admitted = this.tryAdmit(payload, options, sink, callback);
+      return admitted instanceof Error ? Promise.reject(admitted) : Promise.resolve(admitted);
+    }
     const refusal = this.#refusal(options);
     if (refusal !== undefined) return Promise.reject(refusal);
-    if (this.#waiters.length === 0 && this.hasRoom()) {
+    if (this.#producers.size === 0 && this.hasRoom()) {
       return Promise.resolve(this.#admit(payload, options, sink, callback));
     }
-    return new Promise<TaskRecord<P>>((resolve, reject) => {
-      const signal = options.signal;
-      const waiter: Waiter<P> = { payload, options, sink, callback, resolve, reject, cleanup: undefined };
-      if (signal !== undefined) {
-        const onAbort = (): void => {
-          const i = this.#waiters.indexOf(waiter);
-          if (i >= 0) this.#waiters.splice(i, 1);
-          reject(new TaskCancelledError('Task was cancelled while waiting for queue room', { cause: signal.reason }));
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        waiter.cleanup = () => signal.removeEventListener('abort', onAbort);
-      }
-      this.#waiters.push(waiter);
-    });
+    return this.#producers.wait(payload, options, sink, callback);
   }
 
   #refusal(options: NormalizedTaskOptions): Error | undefined {
     if (this.#closed) return new PoolClosedError();
     if (options.signal?.aborted === true) {
-      return new TaskCancelledError('Task was cancelled before it was accepted', { cause: options.signal.reason });
+      return new TaskCancelledError('Task was cancelled before it was accepted', {
+        cause: options.signal.reason,
+      });
     }
     if (!this.#health.healthy) return this.#health.error;
     return undefined;
+  }
+
+  /** Drop overflow policies: evict a queued task for a newcomer; false if none should go. */
+  #makeRoom(options: NormalizedTaskOptions): boolean {
+    const policy = this.#o.overflow;
+    if (policy !== 'drop-oldest' && policy !== 'drop-lowest') return false;
+    const victim = policy === 'drop-oldest' ? this.#queue.oldest() : this.#queue.lowest();
+    if (victim === undefined) return false;
+    if (policy === 'drop-lowest' && victim.priority >= options.priority) return false;
+    this.#queue.remove(victim);
+    this.#metrics.dropped();
+    this.events.emit('drop', { id: victim.id });
+    this.#settle(victim, false, new TaskDroppedError());
+    return true;
   }
 
   #admit(payload: P, options: NormalizedTaskOptions, sink: Sink, callback: boolean): TaskRecord<P> {
@@ -178,21 +267,31 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
     const signal = options.signal;
     if (signal !== undefined) {
       const onAbort = (): void =>
-        this.cancel(record, new TaskCancelledError('Task was cancelled by its signal', { cause: signal.reason }));
+        this.cancel(
+          record,
+          new TaskCancelledError('Task was cancelled by its signal', { cause: signal.reason }),
+        );
       signal.addEventListener('abort', onAbort, { once: true });
       record.more.unlisten = () => signal.removeEventListener('abort', onAbort);
     }
-    this.#enqueue(record);
+    const now = this.#o.clock.now();
+    record.admittedAt = now;
+    this.#enqueue(record, now);
     return record;
   }
 
-  #enqueue(record: TaskRecord<P>): void {
+  #enqueue(record: TaskRecord<P>, now: number): void {
     record.state = QUEUED;
-    const now = this.#o.clock.now();
     record.since = now;
     // A free worker and nobody ahead: hand over at once (Go's send to a waiting receiver).
     // Inside a dispatch pass the loop picks the task up instead, keeping order.
-    if (!this.#paused && !this.#dispatching && this.#queue.size === 0 && this.#executor.free > 0) {
+    if (
+      !this.#paused &&
+      !this.#dispatching &&
+      !this.#limited &&
+      this.#queue.size === 0 &&
+      this.#executor.free > 0
+    ) {
       this.#start(record, now);
       return;
     }
@@ -204,24 +303,28 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
         this.cancel(record, new TaskTimeoutError(queueTimeout, 'queue'));
       }, queueTimeout);
     }
+    if (record.options.key !== undefined && !(this.#queue instanceof FairQueue)) {
+      const fair = this.#fairQueue();
+      for (const queued of this.#queue.drain()) fair.push(queued);
+      this.#queue = fair;
+    }
     this.#queue.push(record);
     this.#queueWasEmpty = false;
-    if (!this.#dispatchScheduled) {
-      this.#dispatchScheduled = true;
-      queueMicrotask(() => {
-        this.#dispatchScheduled = false;
-        this.#dispatch();
-      });
-    }
+    this.#scheduleDispatch();
   }
 
-  /** Admits waiting producers while there is room. */
-  #admitWaiters(): void {
-    while (this.#waiters.length > 0 && this.hasRoom() && !this.#closed) {
-      const waiter = this.#waiters.shift() as Waiter<P>;
-      waiter.cleanup?.();
-      waiter.resolve(this.#admit(waiter.payload, waiter.options, waiter.sink, waiter.callback));
-    }
+  #fairQueue(): FairQueue<TaskRecord<P>> {
+    const weights = this.#o.weights;
+    return new FairQueue<TaskRecord<P>>(this.#o.agingInterval, (key) => weights?.get(key) ?? 1);
+  }
+
+  #scheduleDispatch(): void {
+    if (this.#dispatchScheduled) return;
+    this.#dispatchScheduled = true;
+    queueMicrotask(() => {
+      this.#dispatchScheduled = false;
+      this.#dispatch();
+    });
   }
 
   // ---- dispatch --------------------------------------------------------------------------
@@ -229,24 +332,62 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
   #dispatch(): void {
     if (this.#dispatching) return;
     this.#dispatching = true;
-    const executor = this.#executor;
     try {
       for (;;) {
-        while (!this.#paused && this.#queue.size > 0) {
-          if (executor.free <= 0) {
-            this.#grow();
-            if (executor.free <= 0) break;
-          }
-          this.#start(this.#queue.shift() as TaskRecord<P>);
+        this.#startWhatCan();
+        if (this.#producers.size === 0 || !this.hasRoom() || this.#closed) break;
+        while (this.#producers.size > 0 && this.hasRoom()) {
+          const p = this.#producers.shift();
+          if (p !== undefined) p.resolve(this.#admit(p.payload, p.options, p.sink, p.callback));
         }
-        if (this.#waiters.length === 0 || !this.hasRoom() || this.#closed) break;
-        this.#admitWaiters();
       }
     } finally {
       this.#dispatching = false;
       this.#stampFresh = false;
     }
     this.#afterDispatch();
+  }
+
+  #startWhatCan(): void {
+    const executor = this.#executor;
+    while (!this.#paused && this.#queue.size > 0) {
+      if (executor.free <= 0) {
+        this.#sizer.grow(this.#active.size, this.#queue.size);
+        if (executor.free <= 0) return;
+      }
+      let record: TaskRecord<P> | undefined;
+      if (this.#limited) {
+        if (this.#active.size >= this.#cap()) return;
+        if (this.#rate !== undefined && !this.#rateAllows()) return;
+        record =
+          this.#o.maxPerKey === Number.POSITIVE_INFINITY
+            ? this.#queue.shift()
+            : this.#queue.shift(this.#keyEligible);
+        if (record === undefined) return; // every waiting key is at its cap
+      } else record = this.#queue.shift() as TaskRecord<P>;
+      this.#start(record);
+    }
+  }
+
+  /** The adaptive limit on running tasks (Infinity when not adaptive). */
+  #cap(): number {
+    return this.#adaptive === undefined
+      ? Number.POSITIVE_INFINITY
+      : Math.max(1, this.#sizer.min, Math.floor(this.#adaptive.limit));
+  }
+
+  #rateAllows(): boolean {
+    const rate = this.#rate as RateWindow;
+    const now = this.#o.clock.now();
+    const at = rate.allowedAt(now);
+    if (at <= now) return true;
+    if (this.#rateTimer === undefined) {
+      this.#rateTimer = this.#o.clock.setTimeout(() => {
+        this.#rateTimer = undefined;
+        this.#dispatch();
+      }, at - now);
+    }
+    return false;
   }
 
   /** Now, reusing the reading `finished` just took if no task code has run since. */
@@ -270,7 +411,13 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
     const waitMs = now - record.since;
     record.since = now;
     this.#active.add(record);
-    this.#metrics.started(waitMs);
+    if (this.#limited) {
+      this.#rate?.record(now);
+      const key = record.options.key;
+      if (key !== undefined) this.#perKey.set(key, (this.#perKey.get(key) ?? 0) + 1);
+    }
+    const name = record.options.name ?? this.#label(record.payload);
+    this.#metrics.started(waitMs, name);
     const timeout = record.options.timeout;
     if (timeout !== Number.POSITIVE_INFINITY) {
       const more = record.more;
@@ -279,11 +426,14 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
         this.#expire(record, timeout);
       }, timeout);
     }
-    if (this.events.has('start')) this.events.emit('start', { id: record.id, attempt: record.attempt, waitMs });
+    if (this.events.has('start')) {
+      const e = { id: record.id, attempt: record.attempt, waitMs };
+      this.events.emit('start', name === undefined ? e : { ...e, name });
+    }
     this.#executor.start(record);
   }
 
-  /** The executor reports the work ended: free the slot, settle if still undecided. */
+  /** The executor reports the work ended: free the slot, settle or retry if still undecided. */
   finished(record: TaskRecord<P>, ok: boolean, value: unknown): void {
     if (record.state !== RUNNING) return;
     record.state = DONE;
@@ -291,27 +441,97 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
     const now = this.#o.clock.now();
     this.#stamp = now;
     this.#stampFresh = true;
-    this.#metrics.ran(now - record.since);
-    if (!record.settled) this.#settle(record, ok, value);
+    const runMs = now - record.since;
+    this.#metrics.ran(runMs, record.options.name ?? this.#label(record.payload));
+    if (this.#limited) {
+      const key = record.options.key;
+      if (key !== undefined) {
+        const n = (this.#perKey.get(key) ?? 1) - 1;
+        if (n === 0) this.#perKey.delete(key);
+        else this.#perKey.set(key, n);
+      }
+      if (this.#adaptive !== undefined) {
+        this.#adaptive = adapt(this.#adaptive, runMs, this.#active.size + 1, {
+          ...adaptiveDefaults,
+          ...this.#sizer,
+        });
+      }
+    }
+    const pendingRetry = record.extra?.retryDelay;
+    if (pendingRetry !== undefined) {
+      (record.extra as { retryDelay: number | undefined }).retryDelay = undefined;
+      this.#retryLater(record, pendingRetry);
+    } else if (!record.settled) {
+      const delay = ok ? undefined : this.#retryDelay(record, value);
+      if (delay === undefined) this.#settle(record, ok, value);
+      else this.#retryLater(record, delay, value);
+    }
     this.#dispatch();
   }
 
   #expire(record: TaskRecord<P>, timeout: number): void {
     if (record.settled) return;
     const error = new TaskTimeoutError(timeout, 'run');
-    this.#settle(record, false, error);
+    const delay = this.#retryDelay(record, error);
+    if (delay === undefined) this.#settle(record, false, error);
+    else {
+      // Retry once this attempt has really stopped: the limit stays real.
+      this.#noteFailure(record, error);
+      record.more.retryDelay = delay;
+    }
     record.abort(error);
     this.#executor.stop(record);
   }
 
-  /** Cancels a task: a queued one leaves the queue, a running one has its signal aborted. */
+  // ---- retries ---------------------------------------------------------------------------
+
+  #retryDelay(record: TaskRecord<P>, error: unknown): number | undefined {
+    const policy = record.options.retries;
+    if (policy === undefined || this.#terminating) return undefined;
+    return retryDelay(policy, error, record.attempt);
+  }
+
+  #noteFailure(record: TaskRecord<P>, error: unknown): void {
+    const more = record.more;
+    if (more.errors === undefined) more.errors = [error];
+    else more.errors.push(error);
+  }
+
+  #retryLater(record: TaskRecord<P>, delay: number, error?: unknown): void {
+    if (error !== undefined) this.#noteFailure(record, error);
+    const more = record.more;
+    const failed = more.errors?.[more.errors.length - 1];
+    this.#metrics.retried(record.options.name ?? this.#label(record.payload));
+    this.events.emit('retry', {
+      id: record.id,
+      attempt: more.attempt,
+      delayMs: delay,
+      error: failed,
+    });
+    more.attempt++;
+    more.controller = undefined; // a fresh signal for the next attempt
+    record.state = DELAYED;
+    this.#delayed.add(record);
+    more.timer = this.#o.clock.setTimeout(() => {
+      more.timer = undefined;
+      this.#delayed.delete(record);
+      this.#enqueue(record, this.#o.clock.now());
+      this.#dispatch();
+    }, delay);
+  }
+
+  // ---- settling --------------------------------------------------------------------------
+
+  /** Cancels a task: a queued or delayed one leaves, a running one has its signal aborted. */
   cancel(record: TaskRecord<P>, error: Error): void {
     if (record.settled) return;
-    if (record.state === QUEUED) {
-      this.#queue.remove(record);
+    if (record.state === QUEUED || record.state === DELAYED) {
+      if (record.state === QUEUED) this.#queue.remove(record);
+      else this.#delayed.delete(record);
       this.#settle(record, false, error);
       this.#dispatch(); // room for waiting producers; maybe idle
     } else {
+      if (record.extra !== undefined) record.extra.retryDelay = undefined;
       this.#settle(record, false, error);
       record.abort(error);
       this.#executor.stop(record);
@@ -330,6 +550,7 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
         more.unlisten();
         more.unlisten = undefined;
       }
+      if (!ok && more.errors !== undefined) annotate(value, more.attempt, more.errors);
     }
     const sink = record.sink;
     record.sink = noop;
@@ -341,9 +562,11 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
           ? 'cancelled'
           : 'failed';
     this.#counts[outcome]++;
-    this.#metrics.settled(outcome);
+    const name = record.options.name ?? this.#label(record.payload);
+    this.#metrics.settled(outcome, name, this.#o.clock.now() - record.admittedAt);
     if (this.events.has('end')) {
-      this.events.emit('end', ok ? { id: record.id, outcome } : { id: record.id, outcome, error: value });
+      const e = ok ? { id: record.id, outcome } : { id: record.id, outcome, error: value };
+      this.events.emit('end', name === undefined ? e : { ...e, name });
     }
     if (record.callback) (sink as (ok: boolean, value: unknown) => void)(ok, value);
     else if (ok) (sink as (value: unknown) => void)(value);
@@ -354,7 +577,8 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
       // task that failed at once, inside run(), has no promise yet: watch it before Node
       // looks for unhandled rejections (after the microtask queue drains).
       if (record.promise !== undefined) this.#watchRejection(record.promise);
-      else queueMicrotask(() => record.promise !== undefined && this.#watchRejection(record.promise));
+      else
+        queueMicrotask(() => record.promise !== undefined && this.#watchRejection(record.promise));
       (sink as (value: unknown) => void)(Promise.reject(value));
     }
   }
@@ -367,32 +591,13 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
     });
   }
 
-  // ---- sizing ----------------------------------------------------------------------------
-
-  #grow(): void {
-    const executor = this.#executor;
-    const state = {
-      workers: executor.workers,
-      running: this.#active.size,
-      queued: this.#queue.size,
-      perWorker: executor.perWorker,
-    };
-    const target = growTarget(state, { min: this.#min, max: this.#max });
-    if (target > executor.workers) {
-      executor.resize(target);
-      this.events.emit('resize', { workers: executor.workers });
-    }
-  }
-
   #afterDispatch(): void {
-    const d = demand({ running: this.#active.size, queued: this.#queue.size, perWorker: this.#executor.perWorker });
-    if (d > this.#peakDemand) this.#peakDemand = d;
-    if (this.#executor.workers > this.#min && this.#idleTimer === undefined && !this.#closed) this.#armIdleTimer();
+    this.#sizer.observe(this.#active.size, this.#queue.size);
     if (this.#queue.size === 0 && !this.#queueWasEmpty) {
       this.#queueWasEmpty = true;
       this.events.emit('drain', undefined);
     }
-    if (this.#queue.size === 0 && this.#active.size === 0) {
+    if (this.#queue.size === 0 && this.#active.size === 0 && this.#delayed.size === 0) {
       if (this.#idleWaiters.length > 0) {
         const waiters = this.#idleWaiters;
         this.#idleWaiters = [];
@@ -406,47 +611,13 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
     this.#checkClosed();
   }
 
-  #armIdleTimer(): void {
-    if (this.#o.idleTimeout === Number.POSITIVE_INFINITY) return;
-    this.#idleTimer = this.#o.clock.setTimeout(
-      () => {
-        this.#idleTimer = undefined;
-        const executor = this.#executor;
-        const now = demand({ running: this.#active.size, queued: this.#queue.size, perWorker: executor.perWorker });
-        const target = shrinkTarget(executor.workers, Math.max(this.#peakDemand, now), {
-          min: this.#min,
-          max: this.#max,
-        });
-        this.#peakDemand = now;
-        if (target < executor.workers) {
-          executor.resize(target);
-          this.events.emit('resize', { workers: executor.workers });
-        }
-        if (executor.workers > this.#min && !this.#closed) this.#armIdleTimer();
-      },
-      this.#o.idleTimeout,
-      { unref: true },
-    );
-  }
-
-  #clearIdleTimer(): void {
-    if (this.#idleTimer !== undefined) {
-      this.#o.clock.clearTimeout(this.#idleTimer);
-      this.#idleTimer = undefined;
-    }
-  }
+  // ---- control ---------------------------------------------------------------------------
 
   /** Sets new worker limits (validated like the `concurrency` option). */
   resize(concurrency: unknown): void {
-    const { min, max } = normalizeConcurrency(concurrency, 'concurrency');
-    this.#min = min;
-    this.#max = max;
-    const executor = this.#executor;
-    const target = Math.min(max, Math.max(min, executor.workers));
-    if (target !== executor.workers) {
-      executor.resize(target);
-      this.events.emit('resize', { workers: executor.workers });
-    }
+    const { min, max, adaptive } = normalizeConcurrency(concurrency, 'concurrency');
+    this.#sizer.setLimits(min, max);
+    if (adaptive && this.#adaptive === undefined) this.#adaptive = initialAdaptive({ min, max });
     this.#dispatch();
   }
 
@@ -460,8 +631,6 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
     this.#dispatch();
   }
 
-  // ---- executor hooks --------------------------------------------------------------------
-
   capacityChanged(): void {
     this.#dispatch();
   }
@@ -470,10 +639,7 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
     this.#health = { healthy: false, error };
     this.events.emit('health', this.#health);
     for (const record of this.#queue.drain()) this.#settle(record, false, error);
-    for (const waiter of this.#waiters.splice(0)) {
-      waiter.cleanup?.();
-      waiter.reject(error);
-    }
+    this.#producers.rejectAll(error);
     this.#afterDispatch();
   }
 
@@ -486,44 +652,89 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
 
   // ---- lifecycle -------------------------------------------------------------------------
 
-  /** Resolves when nothing is queued or running. */
+  /** Resolves when nothing is queued, delayed or running. */
   onIdle(): Promise<void> {
-    if (this.#queue.size === 0 && this.#active.size === 0) return Promise.resolve();
+    if (this.#queue.size === 0 && this.#active.size === 0 && this.#delayed.size === 0)
+      return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  /** Graceful: refuse new work, let accepted work settle, then stop the workers. */
-  async close(): Promise<CloseReport> {
+  /**
+   * Graceful: refuse new work, let accepted work settle, then stop the workers. With a
+   * `timeout`: drain until then, then cancel what waits and abort what runs, then kill what
+   * still runs after `grace`.
+   */
+  async close(options: CloseOptions = {}): Promise<CloseReport> {
     this.#shut(new PoolClosedError('Pool closed before the task was accepted'));
     this.#dispatch();
-    await this.#allSettled();
-    await this.#executor.close(false);
-    return this.counts;
+    const timeout = options.timeout ?? Number.POSITIVE_INFINITY;
+    if (timeout === Number.POSITIVE_INFINITY) {
+      await this.#allSettled();
+      await this.#executor.close(false);
+      return this.counts;
+    }
+    const drained = await this.#within(this.#allSettled(), timeout);
+    if (drained) {
+      await this.#executor.close(false);
+      return this.counts;
+    }
+    this.#abortAll(new TaskCancelledError('Pool close deadline passed'));
+    await this.#within(this.#allStopped(), options.grace ?? 1000);
+    return this.#kill();
   }
 
   /** Force: refuse new work, reject queued tasks, cancel running ones, kill the workers. */
   async terminate(reason?: unknown): Promise<CloseReport> {
     const cause = reason === undefined ? undefined : { cause: reason };
+    this.#terminating = true;
     this.#shut(new PoolClosedError('Pool terminated before the task was accepted', cause));
+    this.#abortAll(new TaskCancelledError('Pool terminated while the task ran', cause));
+    return this.#kill();
+  }
+
+  #shut(error: PoolClosedError): void {
+    this.#closed = true;
+    this.#paused = false;
+    this.#sizer.stop();
+    this.#producers.rejectAll(error);
+  }
+
+  /** Settles everything accepted: waiting tasks reject, running ones are cancelled. */
+  #abortAll(cancelled: TaskCancelledError): void {
+    this.#terminating = true;
+    const cause = cancelled.cause === undefined ? undefined : { cause: cancelled.cause };
     for (const record of this.#queue.drain()) {
-      this.#settle(record, false, new PoolClosedError('Pool terminated before the task started', cause));
+      this.#settle(
+        record,
+        false,
+        new PoolClosedError('Pool stopped before the task started', cause),
+      );
     }
-    const cancelled = new TaskCancelledError('Pool terminated while the task ran', cause);
+    for (const record of [...this.#delayed]) this.cancel(record, cancelled);
     for (const record of [...this.#active]) this.cancel(record, cancelled);
+  }
+
+  async #kill(): Promise<CloseReport> {
+    if (this.#rateTimer !== undefined) {
+      this.#o.clock.clearTimeout(this.#rateTimer);
+      this.#rateTimer = undefined;
+    }
+    this.#counts.killed += this.#active.size;
     await this.#executor.close(true);
     this.#afterDispatch();
     await this.#allSettled();
     return this.counts;
   }
 
-  #shut(error: PoolClosedError): void {
-    this.#closed = true;
-    this.#paused = false;
-    this.#clearIdleTimer();
-    for (const waiter of this.#waiters.splice(0)) {
-      waiter.cleanup?.();
-      waiter.reject(error);
-    }
+  /** Resolves true if `promise` settles within `ms` (on the scheduler's clock), else false. */
+  #within(promise: Promise<void>, ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = this.#o.clock.setTimeout(() => resolve(false), ms);
+      promise.then(() => {
+        this.#o.clock.clearTimeout(timer);
+        resolve(true);
+      });
+    });
   }
 
   #allSettled(): Promise<void> {
@@ -531,28 +742,37 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
     return new Promise((resolve) => this.#closeWaiters.push(resolve));
   }
 
-  /**
-   * Running tasks whose caller still waits. A timed-out or cancelled in-process function
-   * that ignores its signal keeps its slot, but `close()` does not wait for it: its caller
-   * already has an answer, and a function that never returns must not hang shutdown.
-   */
-  #drained(): boolean {
-    return this.#queue.size === 0 && this.#rejecting === 0 && this.#unsettledRunning() === 0;
+  #allStopped(): Promise<void> {
+    return this.#active.size === 0 ? Promise.resolve() : this.onIdle();
   }
 
-  #unsettledRunning(): number {
-    let n = 0;
-    for (const record of this.#active) if (!record.settled) n++;
-    return n;
+  #drained(): boolean {
+    if (this.#queue.size > 0 || this.#delayed.size > 0 || this.#rejecting > 0) return false;
+    // A timed-out or cancelled in-process function that ignores its signal keeps its slot,
+    // but close() does not wait for it: its caller already has an answer, and a function
+    // that never returns must not hang shutdown.
+    for (const record of this.#active) if (!record.settled) return false;
+    return true;
   }
 
   #checkClosed(): void {
-    if (this.#closeWaiters.length === 0) return;
-    if (!this.#drained()) return;
+    if (this.#closeWaiters.length === 0 || !this.#drained()) return;
     const waiters = this.#closeWaiters;
     this.#closeWaiters = [];
     for (const w of waiters) w();
   }
+}
+
+/**
+ * A task that failed after retries rejects with its last error, which gains `attempts`
+ * and `errors` (the earlier attempts' errors), as p-retry does; frozen or primitive errors
+ * are left as they are.
+ */
+function annotate(error: unknown, attempts: number, errors: unknown[]): void {
+  if (typeof error !== 'object' || error === null || !Object.isExtensible(error)) return;
+  const earlier = errors.filter((e) => e !== error);
+  Object.defineProperty(error, 'attempts', { value: attempts, configurable: true, writable: true });
+  Object.defineProperty(error, 'errors', { value: earlier, configurable: true, writable: true });
 }
 
 export type { TaskRecord };

@@ -8,6 +8,8 @@ export const QUEUED = 0;
 export const RUNNING = 1;
 /** The executor reported the work ended. */
 export const DONE = 2;
+/** Failed, waiting out a retry backoff before it is queued again. */
+export const DELAYED = 3;
 
 /** A promise's resolve function, or an `(ok, value)` callback. */
 export type Sink = ((value: unknown) => void) | ((ok: boolean, value: unknown) => void);
@@ -23,6 +25,10 @@ export interface RecordExtra {
   controller: AbortController | undefined;
   unlisten: (() => void) | undefined;
   attempt: number;
+  /** Errors of the failed attempts so far (retries). */
+  errors: unknown[] | undefined;
+  /** A timed-out attempt to retry once its work has really stopped: the delay to wait then. */
+  retryDelay: number | undefined;
 }
 
 /**
@@ -36,6 +42,8 @@ export class TaskRecord<P> implements Job<P> {
   readonly options: NormalizedTaskOptions;
   /** Clock time the current phase began: admission (or re-queueing) while queued, start while running. */
   since = 0;
+  /** Clock time of the first admission (for total time). */
+  admittedAt = 0;
   /** QUEUED, RUNNING or DONE. */
   state = QUEUED;
   /** The caller's outcome is decided (may come before DONE: a timeout, a cancel). */
@@ -72,6 +80,10 @@ export class TaskRecord<P> implements Job<P> {
     return this.options.priority;
   }
 
+  get key(): string | undefined {
+    return this.options.key;
+  }
+
   /** Admission time, for queue order (read only while queued). */
   get enqueuedAt(): number {
     return this.since;
@@ -82,7 +94,14 @@ export class TaskRecord<P> implements Job<P> {
   }
 
   get more(): RecordExtra {
-    this.extra ??= { timer: undefined, controller: undefined, unlisten: undefined, attempt: 1 };
+    this.extra ??= {
+      timer: undefined,
+      controller: undefined,
+      unlisten: undefined,
+      attempt: 1,
+      errors: undefined,
+      retryDelay: undefined,
+    };
     return this.extra;
   }
 

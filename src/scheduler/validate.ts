@@ -38,7 +38,8 @@ export function number(name: string, value: unknown, min: number, allowInfinity 
 
 /** Any finite number. */
 export function finite(name: string, value: unknown): number {
-  if (typeof value !== 'number' || Number.isNaN(value)) fail(TypeError, name, 'a finite number', value);
+  if (typeof value !== 'number' || Number.isNaN(value))
+    fail(TypeError, name, 'a finite number', value);
   if (!Number.isFinite(value)) fail(RangeError, name, 'a finite number', value);
   return value;
 }
@@ -70,7 +71,11 @@ export function object(name: string, value: unknown): Record<string, unknown> {
 }
 
 /** Rejects keys the options type does not have (a typo is a bug, not a no-op). */
-export function knownKeys(name: string, value: Record<string, unknown>, known: ReadonlySet<string>): void {
+export function knownKeys(
+  name: string,
+  value: Record<string, unknown>,
+  known: ReadonlySet<string>,
+): void {
   for (const key of Object.keys(value)) {
     if (!known.has(key)) {
       throw new TypeError(

@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 test('a process that used a pool and closed it exits on its own', async () => {
   const script = fileURLToPath(new URL('./fixtures/exit-after-close.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => {
@@ -24,5 +26,5 @@ test('a process that used a pool and closed it exits on its own', async () => {
   assert.equal(code, 0, stderr);
   const out = JSON.parse(stdout.trim());
   assert.equal(out.settled, 21);
-  assert.deepEqual(out.report, { completed: 20, failed: 0, cancelled: 1, timedOut: 1 });
+  assert.deepEqual(out.report, { completed: 20, failed: 0, cancelled: 1, timedOut: 1, killed: 0 });
 });

@@ -18,12 +18,18 @@ test('close() waits for accepted work, reports totals, then refuses new work', a
   });
   await flush();
   assert.equal(closed, false);
-  await assert.rejects(pool.run(() => 'late'), PoolClosedError);
-  await assert.rejects(pool.submit(() => 'late'), PoolClosedError);
+  await assert.rejects(
+    pool.run(() => 'late'),
+    PoolClosedError,
+  );
+  await assert.rejects(
+    pool.submit(() => 'late'),
+    PoolClosedError,
+  );
   assert.throws(() => pool.trySubmit(() => 'late'), PoolClosedError);
   g.open();
   const report = await closing;
-  assert.deepEqual(report, { completed: 2, failed: 1, cancelled: 0, timedOut: 0 });
+  assert.deepEqual(report, { completed: 2, failed: 1, cancelled: 0, timedOut: 0, killed: 0 });
   assert.equal(await a, 'a');
   assert.equal((await outcome(b)).ok, false);
   assert.equal(await c, 'c');
@@ -56,7 +62,10 @@ test('terminate() rejects queued tasks and cancels running ones', async () => {
   await assert.rejects(queued, PoolClosedError);
   assert.equal(signal?.aborted, true);
   assert.equal(report.cancelled, 2);
-  await assert.rejects(pool.run(() => 1), PoolClosedError);
+  await assert.rejects(
+    pool.run(() => 1),
+    PoolClosedError,
+  );
 });
 
 test('onIdle() resolves when nothing is queued or running', async () => {

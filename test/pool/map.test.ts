@@ -19,10 +19,14 @@ test('map yields results in input order by default', async () => {
 test('map with ordered: false yields results as they finish', async () => {
   const pool = new Pool({ concurrency: 3 });
   const gates = [gate(), gate(), gate()];
-  const it = pool.map([0, 1, 2], async (i) => {
-    await (gates[i] as (typeof gates)[0]).wait;
-    return i;
-  }, { ordered: false });
+  const it = pool.map(
+    [0, 1, 2],
+    async (i) => {
+      await (gates[i] as (typeof gates)[0]).wait;
+      return i;
+    },
+    { ordered: false },
+  );
   const first = it.next();
   await flush();
   gates[2]?.open();

@@ -9,21 +9,36 @@ test('invalid pool options throw TypeError/RangeError naming the option and the 
   });
   assert.throws(() => new Pool({ concurrency: '4' as unknown as number }), {
     name: 'TypeError',
-    message: 'Expected `concurrency` to be an object, got `"4"` (string)',
+    message: 'Expected `concurrency` to be a number, \'auto\' or { min, max }, got `"4"` (string)',
   });
-  assert.throws(() => new Pool({ concurrency: { min: 5, max: 2 } }), /`concurrency.min` \(5\) to be at most `concurrency.max` \(2\)/);
-  assert.throws(() => new Pool({ maxQueue: -1 }), { name: 'RangeError', message: /`maxQueue`.*`-1`/ });
+  assert.throws(
+    () => new Pool({ concurrency: { min: 5, max: 2 } }),
+    /`concurrency.min` \(5\) to be at most `concurrency.max` \(2\)/,
+  );
+  assert.throws(() => new Pool({ maxQueue: -1 }), {
+    name: 'RangeError',
+    message: /`maxQueue`.*`-1`/,
+  });
   assert.throws(() => new Pool({ maxQueue: 1.5 }), RangeError);
   assert.throws(() => new Pool({ idleTimeout: Number.NaN }), TypeError);
-  assert.throws(() => new Pool({ concurency: 3 } as never), { name: 'TypeError', message: /Unknown option `concurency`/ });
+  assert.throws(() => new Pool({ concurency: 3 } as never), {
+    name: 'TypeError',
+    message: /Unknown option `concurency`/,
+  });
   assert.doesNotThrow(() => new Pool({ maxQueue: Number.POSITIVE_INFINITY }));
 });
 
 test('invalid task options reject without taking the pool down', async () => {
   const pool = new Pool({ concurrency: 1 });
-  assert.throws(() => pool.run(() => 1, { timeout: -5 }), { name: 'RangeError', message: /`timeout`.*`-5`/ });
+  assert.throws(() => pool.run(() => 1, { timeout: -5 }), {
+    name: 'RangeError',
+    message: /`timeout`.*`-5`/,
+  });
   assert.throws(() => pool.run(() => 1, { priority: 'high' as unknown as number }), TypeError);
-  assert.throws(() => pool.run(() => 1, { signal: {} as AbortSignal }), /`signal` to be an AbortSignal/);
+  assert.throws(
+    () => pool.run(() => 1, { signal: {} as AbortSignal }),
+    /`signal` to be an AbortSignal/,
+  );
   assert.throws(() => pool.run(() => 1, { retry: 3 } as never), /Unknown option `retry`/);
   assert.throws(() => pool.run('not a function' as never), /`fn` to be a function/);
   assert.equal(await pool.run(() => 'ok'), 'ok');

@@ -11,7 +11,12 @@ import { ManualClock, Pool, type Task } from '../../src/index.js';
 import { flush, type Gate, gate } from '../helpers.js';
 
 type Op =
-  | { op: 'submit'; priority: number; timeout: number | undefined; queueTimeout: number | undefined }
+  | {
+      op: 'submit';
+      priority: number;
+      timeout: number | undefined;
+      queueTimeout: number | undefined;
+    }
   | { op: 'trySubmit'; priority: number }
   | { op: 'finish'; index: number; fail: boolean }
   | { op: 'cancel'; index: number }
@@ -31,16 +36,35 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       queueTimeout: fc.option(fc.integer({ min: 1, max: 50 }), { nil: undefined }),
     }),
   },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('trySubmit' as const), priority: fc.integer({ min: -2, max: 2 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('trySubmit' as const),
+      priority: fc.integer({ min: -2, max: 2 }),
+    }),
+  },
   {
     weight: 5,
-    arbitrary: fc.record({ op: fc.constant('finish' as const), index: fc.nat(40), fail: fc.boolean() }),
+    arbitrary: fc.record({
+      op: fc.constant('finish' as const),
+      index: fc.nat(40),
+      fail: fc.boolean(),
+    }),
   },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('cancel' as const), index: fc.nat(40) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 30 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('advance' as const),
+      ms: fc.integer({ min: 1, max: 30 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ op: 'pause' as const }) },
   { weight: 1, arbitrary: fc.constant({ op: 'resume' as const }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('resize' as const), n: fc.integer({ min: 1, max: 4 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('resize' as const), n: fc.integer({ min: 1, max: 4 }) }),
+  },
   { weight: 2, arbitrary: fc.constant({ op: 'flush' as const }) },
 );
 
@@ -50,7 +74,11 @@ interface Tracked {
   settlements: number;
 }
 
-async function runSchedule(ops: Op[], ending: 'close' | 'terminate', maxQueue: number): Promise<void> {
+async function runSchedule(
+  ops: Op[],
+  ending: 'close' | 'terminate',
+  maxQueue: number,
+): Promise<void> {
   const clock = new ManualClock();
   const pool = new Pool({ concurrency: 2, maxQueue, clock });
   let limit = 2;
@@ -141,7 +169,8 @@ async function runSchedule(ops: Op[], ending: 'close' | 'terminate', maxQueue: n
   const ended = (ending === 'close' ? pool.close() : pool.terminate()).then(() => {
     closed = true;
     // Invariant 3: close resolves only after every accepted task has settled.
-    for (const t of tracked) if (t.settlements !== 1) violations.push(`task ${t.task.id} unsettled at close`);
+    for (const t of tracked)
+      if (t.settlements !== 1) violations.push(`task ${t.task.id} unsettled at close`);
   });
   // Release every gate so graceful close can finish; a terminate has already settled all.
   for (let round = 0; round < 5 && !closed; round++) {
@@ -152,7 +181,8 @@ async function runSchedule(ops: Op[], ending: 'close' | 'terminate', maxQueue: n
   await flush();
   for (const t of tracked) {
     if (t.settlements !== 1) violations.push(`task ${t.task.id} settled ${t.settlements} times`);
-    if (endEvents.get(t.task.id) !== 1) violations.push(`task ${t.task.id} had ${endEvents.get(t.task.id)} end events`);
+    if (endEvents.get(t.task.id) !== 1)
+      violations.push(`task ${t.task.id} had ${endEvents.get(t.task.id)} end events`);
   }
   assert.equal(clock.pending, 0, 'no timer left behind');
   assert.deepEqual(violations, []);
@@ -164,8 +194,10 @@ test('random schedules keep the invariants (close)', async () => {
   process.on('unhandledRejection', onUnhandled);
   try {
     await fc.assert(
-      fc.asyncProperty(fc.array(opArb, { maxLength: 60 }), fc.constantFrom(0, 1, 3, 100), (ops, maxQueue) =>
-        runSchedule(ops, 'close', maxQueue),
+      fc.asyncProperty(
+        fc.array(opArb, { maxLength: 60 }),
+        fc.constantFrom(0, 1, 3, 100),
+        (ops, maxQueue) => runSchedule(ops, 'close', maxQueue),
       ),
       { numRuns: 150 },
     );
@@ -178,8 +210,10 @@ test('random schedules keep the invariants (close)', async () => {
 
 test('random schedules keep the invariants (terminate)', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(opArb, { maxLength: 60 }), fc.constantFrom(0, 2, 100), (ops, maxQueue) =>
-      runSchedule(ops, 'terminate', maxQueue),
+    fc.asyncProperty(
+      fc.array(opArb, { maxLength: 60 }),
+      fc.constantFrom(0, 2, 100),
+      (ops, maxQueue) => runSchedule(ops, 'terminate', maxQueue),
     ),
     { numRuns: 100 },
   );

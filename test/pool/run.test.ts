@@ -19,7 +19,10 @@ test("a task's own error passes through unchanged", async () => {
     }),
     (e) => e === error,
   );
-  await assert.rejects(pool.run(async () => Promise.reject(error)), (e) => e === error);
+  await assert.rejects(
+    pool.run(async () => Promise.reject(error)),
+    (e) => e === error,
+  );
   assert.equal(await pool.run(() => 'still works'), 'still works');
   await pool.close();
 });

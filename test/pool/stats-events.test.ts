@@ -9,12 +9,9 @@ test('stats() counts outcomes and reports wait/run percentiles from the clock', 
   const g = gate();
   const first = pool.run(() => g.wait);
   const second = pool.run(() => 'x');
-  const third = pool.run(
-    () => {
-      throw new Error('no');
-    },
-    {},
-  );
+  const third = pool.run(() => {
+    throw new Error('no');
+  }, {});
   const fourth = pool.run(() => new Promise(() => {}), { timeout: 5 });
   await flush();
   let s = pool.stats();
@@ -52,7 +49,14 @@ test('events: start, end, drain-to-idle', async () => {
       throw new Error('x');
     }),
   );
-  assert.deepEqual(log, ['start 1/1', 'end 1 completed', 'idle', 'start 2/1', 'end 2 failed', 'idle']);
+  assert.deepEqual(log, [
+    'start 1/1',
+    'end 1 completed',
+    'idle',
+    'start 2/1',
+    'end 2 failed',
+    'idle',
+  ]);
   await pool.close();
 });
 

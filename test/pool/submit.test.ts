@@ -11,10 +11,12 @@ test('submit resolves once accepted and waits while the queue is full', async ()
   await flush();
   // One running, one queued: a third submit waits for room (the buffered channel send).
   let accepted = false;
-  const c = pool.submit(() => 'c').then((task) => {
-    accepted = true;
-    return task;
-  });
+  const c = pool
+    .submit(() => 'c')
+    .then((task) => {
+      accepted = true;
+      return task;
+    });
   await flush();
   assert.equal(accepted, false);
   assert.equal(pool.stats().queued, 1);
@@ -32,7 +34,10 @@ test('trySubmit returns undefined at once when there is no room', async () => {
   const a = pool.trySubmit(() => g.wait);
   const b = pool.trySubmit(() => 'b');
   assert.ok(a !== undefined && b !== undefined);
-  assert.equal(pool.trySubmit(() => 'c'), undefined);
+  assert.equal(
+    pool.trySubmit(() => 'c'),
+    undefined,
+  );
   g.open();
   await Promise.all([a.result, b.result]);
   assert.ok(pool.trySubmit(() => 'd') !== undefined);
@@ -44,7 +49,10 @@ test('maxQueue: 0 accepts only what can start (an unbuffered channel)', async ()
   const g = gate();
   assert.ok(pool.trySubmit(() => g.wait) !== undefined);
   assert.ok(pool.trySubmit(() => g.wait) !== undefined);
-  assert.equal(pool.trySubmit(() => g.wait), undefined);
+  assert.equal(
+    pool.trySubmit(() => g.wait),
+    undefined,
+  );
   g.open();
   await pool.onIdle();
   await pool.close();
@@ -55,7 +63,9 @@ test('cancel removes a queued task and aborts a running one', async () => {
   const started = gate<AbortSignal>();
   const running = await pool.submit(({ signal }) => {
     started.open(signal);
-    return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+    return new Promise((_, reject) =>
+      signal.addEventListener('abort', () => reject(signal.reason)),
+    );
   });
   let queuedRan = false;
   const queued = await pool.submit(() => {
@@ -63,7 +73,10 @@ test('cancel removes a queued task and aborts a running one', async () => {
   });
   const signal = await started.wait;
   queued.cancel('not needed');
-  await assert.rejects(queued.result, (e) => e instanceof TaskCancelledError && e.cause === 'not needed');
+  await assert.rejects(
+    queued.result,
+    (e) => e instanceof TaskCancelledError && e.cause === 'not needed',
+  );
   running.cancel();
   await assert.rejects(running.result, TaskCancelledError);
   assert.equal(signal.aborted, true);
@@ -83,8 +96,14 @@ test('a task signal cancels it while queued or running, and an aborted signal re
   const queued = pool.run(() => 'never', { signal: controller.signal });
   await flush();
   controller.abort(new Error('user gave up'));
-  await assert.rejects(queued, (e) => e instanceof TaskCancelledError && (e.cause as Error).message === 'user gave up');
-  await assert.rejects(pool.run(() => 1, { signal: controller.signal }), TaskCancelledError);
+  await assert.rejects(
+    queued,
+    (e) => e instanceof TaskCancelledError && (e.cause as Error).message === 'user gave up',
+  );
+  await assert.rejects(
+    pool.run(() => 1, { signal: controller.signal }),
+    TaskCancelledError,
+  );
   g.open();
   await blocker;
   await pool.close();

@@ -20,7 +20,10 @@ test('a task past its timeout rejects TaskTimeoutError at the deadline and its s
   clock.advance(99);
   assert.equal(signal?.aborted, false);
   clock.advance(1);
-  await assert.rejects(result, (e) => e instanceof TaskTimeoutError && e.timeout === 100 && e.phase === 'run');
+  await assert.rejects(
+    result,
+    (e) => e instanceof TaskTimeoutError && e.timeout === 100 && e.phase === 'run',
+  );
   assert.equal(signal?.aborted, true);
   assert.ok(signal?.reason instanceof TaskTimeoutError);
   g.open();

@@ -61,10 +61,16 @@ test('remove takes out exactly the item asked for', () => {
 test('aging bound: an item of priority p queued at t leaves before any of priority p2 queued after t + (p2 - p) * interval', () => {
   fc.assert(
     fc.property(
-      fc.array(fc.record({ priority: fc.integer({ min: 0, max: 5 }), gap: fc.integer({ min: 0, max: 50 }) }), {
-        minLength: 1,
-        maxLength: 100,
-      }),
+      fc.array(
+        fc.record({
+          priority: fc.integer({ min: 0, max: 5 }),
+          gap: fc.integer({ min: 0, max: 50 }),
+        }),
+        {
+          minLength: 1,
+          maxLength: 100,
+        },
+      ),
       fc.integer({ min: 1, max: 40 }),
       (specs, interval) => {
         const q = new PriorityQueue<Item>(interval);
