@@ -1,0 +1,38 @@
+/**
+ * The image task module: load it in a `ThreadPool` (see `imageTaskModule` in ./index.ts).
+ * Handlers only; it imports pngjs and `workpool/task`, never the pool.
+ *
+ * ```ts
+ * const pool = new ThreadPool<ImageTasks>({ module: imageTaskModule });
+ * const out = await pool.run('process', { png, filters: ['grayscale', 'blur'] }, { transfer: [png.buffer] });
+ * ```
+ */
+import { threadId } from 'node:worker_threads';
+import { type HandlerContext, transfer } from '../task.js';
+import { type ProcessInput, type ProcessOutput, processPng } from './process.js';
+import { defaultSampleSize, generateSample } from './sample.js';
+
+/** What `process` returns: the filtered PNG, its size, the time taken and which thread did it. */
+export interface ProcessResult extends ProcessOutput {
+  readonly threadId: number;
+}
+
+/** Decodes `input.png`, applies `input.filters`, encodes; the output bytes are moved, not copied. */
+export function process(input: ProcessInput, { signal }: HandlerContext) {
+  signal.throwIfAborted();
+  const out: ProcessResult = { ...processPng(input), threadId };
+  return transfer(out, [out.png.buffer]);
+}
+
+export interface GenerateInput {
+  /** Which sample (each index is a different, reproducible image). */
+  readonly index: number;
+  /** Side in pixels. @default 1024 */
+  readonly size?: number;
+}
+
+/** Sample image `index` as PNG bytes (moved to the caller). */
+export function generate({ index, size = defaultSampleSize }: GenerateInput) {
+  const png = generateSample(index, size);
+  return transfer(png, [png.buffer]);
+}
