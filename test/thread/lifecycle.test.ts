@@ -24,7 +24,8 @@ test('close() lets accepted tasks finish, then no thread is alive', async () => 
   gate.open();
   assert.equal(await running, 'released');
   const report = await closing;
-  assert.deepEqual(report, { completed: 4, failed: 0, cancelled: 0, timedOut: 0 });
+  assert.equal(report.completed, 4);
+  assert.equal(report.failed + report.cancelled + report.timedOut, 0);
   assert.equal(threadDetails(pool).alive, 0);
   assert.deepEqual(exits, ['close', 'close']);
 });

@@ -5,20 +5,17 @@ import {
   WorkerCrashedError,
 } from '../../errors.js';
 import type { Executor, ExecutorHooks, Job } from '../../types.js';
+import { prepare } from './bootstrap.js';
 import {
   CANCEL,
-  ERROR,
   type FromWorker,
   LOAD_ERROR,
-  OK,
   READY,
   RUN,
   reviveError,
-  type SerializedError,
-  THROWN,
   type ToWorker,
 } from './protocol.js';
-import { prepare, type SpawnOptions, Thread, type ThreadPayload } from './thread.js';
+import { finishJob, type SpawnOptions, Thread, type ThreadPayload } from './thread.js';
 
 /** The part of a Clock the executor needs (structural, so executors stay apart from scheduler/). */
 export interface Timers {
@@ -178,13 +175,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
       alive: this.#threads.length,
       online: this.#threads.filter((t) => t.online && t.fate === undefined).length,
       spawned: this.#spawned,
-      threads: this.#threads.map((t) => ({
-        id: t.id,
-        online: t.online,
-        running: t.jobs.size,
-        utilization: t.jobs.size / this.perWorker,
-        eventLoopUtilization: elu(t),
-      })),
+      threads: this.#threads.map((t) => t.describe(this.perWorker)),
     };
   }
 
@@ -218,6 +209,12 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     t.worker.on('error', (error: Error) => {
       t.error ??= error;
     });
+    // A reply that cannot be deserialized here names no task: end the thread, so each of its
+    // tasks still settles (WorkerCrashedError, with this error as cause) instead of hanging.
+    t.worker.on('messageerror', (error: Error) => {
+      t.error ??= error;
+      void t.worker.terminate();
+    });
     t.worker.on('exit', (code: number) => this.#onExit(t, code));
   }
 
@@ -240,12 +237,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
         const job = t.jobs.get(id);
         if (job === undefined) continue;
         this.#release(t, job);
-        const status = message[i + 1];
-        const value = message[i + 2];
-        if (status === OK) job.finish(true, value);
-        else if (status === ERROR) job.finish(false, reviveError(value as SerializedError));
-        else if (status === THROWN) job.finish(false, value);
-        else job.finish(false, new DataCloneError('output', { cause: cloneCause(String(value)) }));
+        finishJob(job, message[i + 1], message[i + 2]);
       }
       if (t.jobs.size === 0) {
         if (t.fate === 'retire') void t.worker.terminate();
@@ -343,44 +335,12 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     for (const t of this.#threads) if (t.outbox !== undefined) this.#flush(t);
   }
 
-  /** Posts a thread's pending tasks in one message; on a clone failure, one by one. */
+  /** Posts a thread's pending tasks; a task whose input cannot be cloned rejects DataCloneError. */
   #flush(t: Thread): void {
-    const outbox = t.outbox;
-    if (outbox === undefined) return;
-    const transfer = t.transfer;
-    t.outbox = undefined;
-    t.transfer = undefined;
-    if (t.fate === 'kill' || t.fate === 'close') return; // its jobs finish when it exits
-    try {
-      t.worker.postMessage(outbox, transfer);
-    } catch {
-      for (let i = 1; i < outbox.length; i += 3) {
-        const job = t.jobs.get(outbox[i] as number);
-        if (job === undefined) continue;
-        try {
-          t.worker.postMessage([RUN, job.id, outbox[i + 1], outbox[i + 2]], job.payload.transfer);
-        } catch (error) {
-          this.#release(t, job);
-          job.finish(false, new DataCloneError('input', { cause: error }));
-        }
-      }
-      if (t.jobs.size === 0 && t.fate === 'retire') void t.worker.terminate();
-      else if (t.jobs.size === 0) t.reference(false);
-    }
-  }
-}
-
-function cloneCause(message: string): Error {
-  const error = new Error(message);
-  error.name = 'DataCloneError';
-  return error;
-}
-
-/** Event-loop utilization of the thread since it started (0 before it runs). */
-function elu(t: Thread): number {
-  try {
-    return t.worker.performance.eventLoopUtilization().utilization;
-  } catch {
-    return 0;
+    t.post((job, error) => {
+      this.#release(t, job);
+      job.finish(false, new DataCloneError('input', { cause: error }));
+    });
+    if (t.jobs.size === 0 && t.fate === 'retire') void t.worker.terminate();
   }
 }

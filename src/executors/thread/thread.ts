@@ -1,9 +1,16 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type ResourceLimits, type TransferListItem, Worker } from 'node:worker_threads';
+import { DataCloneError } from '../../errors.js';
 import type { Job } from '../../types.js';
-import type { WorkerData } from './protocol.js';
+import { bootstrap } from './bootstrap.js';
+import {
+  ERROR,
+  OK,
+  RUN,
+  reviveError,
+  type SerializedError,
+  THROWN,
+  type WorkerData,
+} from './protocol.js';
 
 /** A task for a thread: which handler of the task module, its input, what to move. */
 export interface ThreadPayload {
@@ -23,68 +30,6 @@ export interface SpawnOptions {
 
 /** Why the pool is ending a thread; `undefined` while the pool wants it. */
 export type Fate = 'retire' | 'kill' | 'close' | undefined;
-
-const TS = /\.[cm]?tsx?$/;
-
-/**
- * The in-thread entry sits beside this file: `worker.ts` when the library runs from source
- * (its own tests, through tsx), `worker.js` once compiled.
- */
-const entry = new URL(
-  `./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
-  import.meta.url,
-);
-
-/**
- * Node 20 cannot start a worker from a `.ts` file, and a parent's `--import tsx` does not
- * make threads load TypeScript (measured on 20.20). So when the entry or the task module is
- * TypeScript, the bootstrap registers tsx's ESM and CJS hooks in the thread first (both:
- * a `.ts` file in a package without `"type": "module"` loads as CommonJS). Registering
- * again over an inherited `--import tsx` was checked to work.
- */
-const bootstrap = `
-const { workerData } = require('node:worker_threads');
-(async () => {
-  for (const api of workerData.tsx ?? []) (await import(api)).register();
-  await import(workerData.entry);
-})();
-`;
-
-function resolveTsx(module: URL): string[] | undefined {
-  try {
-    return [import.meta.resolve('tsx/esm/api'), import.meta.resolve('tsx/cjs/api')];
-  } catch {}
-  try {
-    const require = createRequire(module);
-    return [
-      pathToFileURL(require.resolve('tsx/esm/api')).href,
-      pathToFileURL(require.resolve('tsx/cjs/api')).href,
-    ];
-  } catch {}
-  return undefined;
-}
-
-/**
- * Checks what can be checked without a thread. Returns the `workerData` to start threads
- * with, or the reason the module cannot load (the path and what to do).
- */
-export function prepare(module: URL): WorkerData | Error {
-  const path = module.protocol === 'file:' ? fileURLToPath(module) : module.href;
-  if (module.protocol === 'file:' && !existsSync(path)) {
-    return new Error(`file not found: ${path}`);
-  }
-  let tsx: string[] | undefined;
-  if (TS.test(module.pathname) || TS.test(entry.pathname)) {
-    tsx = resolveTsx(module);
-    if (tsx === undefined) {
-      return new Error(
-        'it is TypeScript, and tsx was not found to load it in worker threads: ' +
-          'install tsx (npm install --save-dev tsx), or compile the module to .js',
-      );
-    }
-  }
-  return { entry: entry.href, module: module.href, tsx };
-}
 
 let nextThreadId = 1;
 
@@ -132,5 +77,60 @@ export class Thread {
     this.#referenced = on;
     if (on) this.worker.ref();
     else this.worker.unref();
+  }
+
+  /**
+   * Posts the pending tasks in one message. If that fails to clone, posts them one by one
+   * and hands each task that still fails to `unsendable`. A thread being killed or closed
+   * gets nothing: its jobs finish when it exits.
+   */
+  post(unsendable: (job: Job<ThreadPayload>, error: unknown) => void): void {
+    const outbox = this.outbox;
+    if (outbox === undefined) return;
+    const transfer = this.transfer;
+    this.outbox = undefined;
+    this.transfer = undefined;
+    if (this.fate === 'kill' || this.fate === 'close') return;
+    try {
+      this.worker.postMessage(outbox, transfer);
+      return;
+    } catch {}
+    for (let i = 1; i < outbox.length; i += 3) {
+      const job = this.jobs.get(outbox[i] as number);
+      if (job === undefined) continue;
+      try {
+        this.worker.postMessage([RUN, job.id, outbox[i + 1], outbox[i + 2]], job.payload.transfer);
+      } catch (error) {
+        unsendable(job, error);
+      }
+    }
+    if (this.jobs.size === 0) this.reference(false);
+  }
+
+  /** For `stats().details`. Event-loop utilization is since the thread started. */
+  describe(perWorker: number): Record<string, unknown> {
+    let eventLoopUtilization = 0;
+    try {
+      eventLoopUtilization = this.worker.performance.eventLoopUtilization().utilization;
+    } catch {}
+    return {
+      id: this.id,
+      online: this.online,
+      running: this.jobs.size,
+      utilization: this.jobs.size / perWorker,
+      eventLoopUtilization,
+    };
+  }
+}
+
+/** Settles a job from one result of a RESULTS message. */
+export function finishJob(job: Job<ThreadPayload>, status: unknown, value: unknown): void {
+  if (status === OK) job.finish(true, value);
+  else if (status === ERROR) job.finish(false, reviveError(value as SerializedError));
+  else if (status === THROWN) job.finish(false, value);
+  else {
+    const cause = new Error(String(value));
+    cause.name = 'DataCloneError';
+    job.finish(false, new DataCloneError('output', { cause }));
   }
 }

@@ -193,6 +193,11 @@ async function load(): Promise<void> {
   }
   handlers = fns;
   port?.on('message', onMessage);
+  // A task message that cannot be deserialized names no task: crash, so the pool settles
+  // every task of this thread (WorkerCrashedError) instead of letting one hang.
+  port?.on('messageerror', (error) => {
+    throw error;
+  });
   send([READY, names]);
 }
 
