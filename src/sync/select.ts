@@ -20,7 +20,7 @@ export interface DefaultCase<R> {
 
 /** A receive case with a body. (Named `do`, not `then`, so a case is never a thenable.) */
 export interface ReceiveHandler<T> extends ReceiveCase<T> {
-  readonly do: (result: ReceiveResult<T>) => unknown;
+  readonly do?: (result: ReceiveResult<T>) => unknown;
 }
 
 /** A send case with a body, run after the value was taken. */
@@ -28,8 +28,14 @@ export interface SendHandler<T> {
   readonly send: Channel<T>;
   /** `NoInfer`: the channel alone decides `T`, so a literal value does not narrow it. */
   readonly value: NoInfer<T>;
-  readonly do: () => unknown;
+  readonly do?: () => unknown;
 }
+
+/** A case without a body, for the raw form. */
+type RawCase =
+  | (ReceiveCase<unknown> & { readonly do?: never })
+  | (SendCase<unknown> & { readonly do?: never })
+  | DefaultCase<unknown>;
 
 /** Any case, as accepted at run time. */
 export type SelectCase =
@@ -83,23 +89,26 @@ type CheckSends<C extends readonly unknown[]> = {
  * - An already-aborted `signal` rejects before anything is attempted; aborting while waiting
  *   withdraws every registration and rejects `TaskCancelledError`.
  *
- * Two forms, checked by the types:
- * - every case has a body (`do`): resolves with the winning body's (awaited) result, typed
+ * Forms, checked by the types:
+ * - cases with bodies (`do`): resolves with the winning body's (awaited) result, typed
  *   `unknown`. Each body's parameter is typed from its channel; TypeScript cannot also infer
  *   the union of the bodies' results from the same array literal, so bodies are for effects
  *   (Go's case bodies) and results wanted typed come from the raw form.
+ *   A case without a body resolves with its raw outcome, as below.
  * - no case has a body: resolves with a {@link Selected} outcome discriminated by `index`.
+ * - a case array built at run time (Go's `reflect.Select`), e.g. typed
+ *   `(ReceiveCase<T> | SendCase<T>)[]`, takes the first form and resolves `unknown`.
  *
  * Bodies run after the commit, outside the channels' bookkeeping; a throwing body rejects.
  */
+export function select<const C extends readonly RawCase[]>(
+  cases: C & CheckSends<C>,
+  options?: SignalOptions,
+): Promise<Selected<C>>;
 export function select<const T extends readonly unknown[]>(
   cases: HandlerCases<T>,
   options?: SignalOptions,
 ): Promise<unknown>;
-export function select<const C extends readonly SelectCase[]>(
-  cases: C & CheckSends<C>,
-  options?: SignalOptions,
-): Promise<Selected<C>>;
 export async function select(
   cases: readonly SelectCase[],
   options?: SignalOptions,

@@ -45,6 +45,9 @@ test('select types: body parameters come from their channel; send values are che
     { send: nums, value: 3, do: () => 0 },
   ]);
   assert.ok(out === 2 || out === 0);
+  if (nums.length === 0) await nums.send(5);
+  const mixed = await select([{ receive: nums, do: (r) => r.value }, { receive: nums }]);
+  assert.ok(mixed !== 'impossible');
   // @ts-expect-error a string cannot go into a Channel<number> (raw form)
   const bad1 = () => select([{ send: nums, value: 'x' }]);
   // @ts-expect-error a string cannot go into a Channel<number> (body form)
