@@ -4,6 +4,7 @@ export {
   PoolClosedError,
   QueueFullError,
   TaskCancelledError,
+  TaskDroppedError,
   TaskModuleError,
   TaskTimeoutError,
   UnknownHandlerError,
@@ -14,15 +15,28 @@ export {
 export type { TaskContext, TaskFunction } from './executors/inline.js';
 export type { ThreadEvents } from './executors/thread/thread-executor.js';
 export type { Percentiles } from './metrics/histogram.js';
-export type { Counters, MetricsSnapshot } from './metrics/pool-metrics.js';
+export type {
+  Counters,
+  MetricsSnapshot,
+  NameSnapshot,
+  TimingSnapshot,
+} from './metrics/pool-metrics.js';
 export type { MapOptions, PoolEvents, PoolStats } from './pool/base.js';
 export { Pool, type PoolOptions } from './pool/pool.js';
 export { Task } from './pool/task.js';
 export type { ThreadPoolOptions } from './pool/thread-options.js';
 export { type RunArgs, ThreadPool, type ThreadTaskOptions } from './pool/thread-pool.js';
 export { type Clock, ManualClock, systemClock } from './scheduler/clock.js';
-export type { Concurrency, SchedulerOptions, TaskOptions } from './scheduler/options.js';
-export type { CloseReport } from './scheduler/scheduler.js';
+export type {
+  Concurrency,
+  Fairness,
+  Overflow,
+  SchedulerOptions,
+  TaskOptions,
+} from './scheduler/options.js';
+export type { RateLimit } from './scheduler/rate.js';
+export type { RetryPolicy } from './scheduler/retry.js';
+export type { CloseOptions, CloseReport } from './scheduler/scheduler.js';
 export type {
   Handler,
   HandlerContext,

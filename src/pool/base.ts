@@ -174,7 +174,8 @@ export class PoolBase<P> implements AsyncDisposable {
       admitted.promise = promise;
       return promise;
     }
-    if (!(admitted instanceof QueueFullError) || s.closed) return handledRejection(admitted);
+    if (!(admitted instanceof QueueFullError) || s.closed || !s.waits)
+      return handledRejection(admitted);
     s.admit(payload, options, resolve).then(
       (record) => {
         record.promise = promise;

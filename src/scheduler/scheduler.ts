@@ -173,6 +173,10 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
   get closed(): boolean {
     return this.#closed;
   }
+  /** Whether a full queue makes producers wait (overflow `'wait'`). */
+  get waits(): boolean {
+    return this.#o.overflow === 'wait';
+  }
   get health(): Health {
     return this.#health;
   }
