@@ -40,7 +40,14 @@ test('without aging the same stream starves the low-priority task', async () => 
   let lowStarted = false;
   const work = () => new Promise<void>((resolve) => clock.setTimeout(resolve, 10));
   const all: Promise<unknown>[] = [pool.run(work, { priority: 10 })];
-  all.push(pool.run(() => void (lowStarted = true), { priority: 0 }));
+  all.push(
+    pool.run(
+      () => {
+        lowStarted = true;
+      },
+      { priority: 0 },
+    ),
+  );
   for (let t = 0; t < 300; t += 10) {
     all.push(pool.run(work, { priority: 10 }), pool.run(work, { priority: 10 }));
     await flush();
