@@ -37,6 +37,25 @@ export type {
 export type { RateLimit } from './scheduler/rate.js';
 export type { RetryPolicy } from './scheduler/retry.js';
 export type { CloseOptions, CloseReport } from './scheduler/scheduler.js';
+export {
+  after,
+  Channel,
+  type DefaultCase,
+  ErrGroup,
+  type ErrGroupOptions,
+  type ErrGroupRun,
+  type ReceiveCase,
+  type ReceiveHandler,
+  type ReceiveResult,
+  type SelectCase,
+  type Selected,
+  Semaphore,
+  type SendCase,
+  type SendHandler,
+  type SignalOptions,
+  select,
+  WaitGroup,
+} from './sync/index.js';
 export type {
   Handler,
   HandlerContext,

@@ -138,7 +138,8 @@ export class ErrGroup {
     this.#active++;
     let running: Promise<unknown>;
     try {
-      running = this.#run(fn, this.#controller.signal);
+      // `Promise.resolve`: a custom `run` that returns a plain value or a thenable still works.
+      running = Promise.resolve(this.#run(fn, this.#controller.signal));
     } catch (error) {
       running = Promise.reject(error);
     }
