@@ -1,0 +1,31 @@
+/**
+ * The tutorial's first program, as a workpool user writes it: the pool owns the workers
+ * and the job queue; `run` resolves with each job's result, printed as it finishes.
+ * (`pool.map(items, fn, { ordered: false })` is the streaming form; it is not used here
+ * until it stops dropping results that finish out of order.)
+ */
+import { Pool } from '../src/index.js';
+import type { Result } from './basic-channels.js';
+import { type ExampleIO, runIfMain } from './io.js';
+
+export async function main(io: ExampleIO): Promise<Result[]> {
+  const pool = new Pool({ concurrency: 3, clock: io.clock });
+
+  const square = async (n: number): Promise<Result> => {
+    io.log(`Processing job ${n}`);
+    await io.sleep(1000); // simulate work
+    return { jobId: n, number: n, square: n * n };
+  };
+
+  const collected: Result[] = [];
+  const jobs = [1, 2, 3, 4, 5].map(async (n) => {
+    const result = await pool.run(() => square(n));
+    io.log(`Result: Job ID ${result.jobId}, Number ${result.number}, Square ${result.square}`);
+    collected.push(result);
+  });
+  await Promise.all(jobs);
+  await pool.close();
+  return collected;
+}
+
+runIfMain(import.meta, main);
