@@ -1,4 +1,3 @@
-import { ErrGroup } from '../sync/err-group.js';
 import { InlineExecutor, type TaskContext, type TaskFunction } from '../executors/inline.js';
 import {
   normalizeSchedulerOptions,
@@ -7,6 +6,7 @@ import {
   type TaskOptions,
 } from '../scheduler/options.js';
 import * as v from '../scheduler/validate.js';
+import { ErrGroup } from '../sync/err-group.js';
 import { type MapOptions, PoolBase } from './base.js';
 import type { Task } from './task.js';
 
@@ -60,7 +60,11 @@ export class Pool extends PoolBase<TaskFunction> {
     options?: MapOptions,
   ): AsyncIterableIterator<Awaited<R>> {
     v.fn('fn', fn);
-    return this.mapPayloads<T, Awaited<R>>(source, (item) => (context: TaskContext) => fn(item, context), options);
+    return this.mapPayloads<T, Awaited<R>>(
+      source,
+      (item) => (context: TaskContext) => fn(item, context),
+      options,
+    );
   }
 
   /**
