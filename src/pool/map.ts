@@ -275,9 +275,14 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
   #wake(): void {
     const consumer = this.#consumer;
     if (consumer === undefined) return;
-    const ready = this.#take();
-    if (ready === undefined) return;
+    // Detach first: #take pulls more, and a task finishing inside that pull wakes again;
+    // the inner wake must not answer this consumer a second time.
     this.#consumer = undefined;
+    const ready = this.#take();
+    if (ready === undefined) {
+      this.#consumer ??= consumer;
+      return;
+    }
     ready.then(consumer.resolve, consumer.reject);
   }
 }

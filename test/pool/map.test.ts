@@ -123,3 +123,22 @@ test('map rejects a non-iterable source with a TypeError', () => {
   const pool = new Pool({ concurrency: 1 });
   assert.throws(() => pool.map(42 as unknown as number[], (n) => n), TypeError);
 });
+
+test('map keeps every result when a later item finishes first', async () => {
+  for (const ordered of [true, false]) {
+    const pool = new Pool({ concurrency: 2 });
+    const gates = [gate<number>(), gate<number>()];
+    const it = pool.map([0, 1], (i) => gates[i]?.wait ?? i, { ordered });
+    const first = it.next();
+    gates[1]?.open(1);
+    await flush();
+    gates[0]?.open(0);
+    const results = [await first, await it.next(), await it.next()];
+    assert.deepEqual(
+      results.map((r) => r.value),
+      ordered ? [0, 1, undefined] : [1, 0, undefined],
+    );
+    assert.equal(results[2]?.done, true);
+    await pool.close();
+  }
+});
