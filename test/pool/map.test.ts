@@ -142,3 +142,39 @@ test('map keeps every result when a later item finishes first', async () => {
     await pool.close();
   }
 });
+
+test('property: map yields every result exactly once, in order when ordered, whatever the finishing order', async () => {
+  const fc = (await import('fast-check')).default;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.integer({ min: 1, max: 4 }),
+      fc.array(fc.nat(), { minLength: 0, maxLength: 12 }),
+      fc.boolean(),
+      async (concurrency, releaseOrder, ordered) => {
+        const n = releaseOrder.length;
+        const pool = new Pool({ concurrency });
+        const gates = Array.from({ length: n }, () => gate<number>());
+        const it = pool.map(
+          Array.from({ length: n }, (_, i) => i),
+          (i) => (gates[i] as (typeof gates)[0]).wait,
+          { ordered },
+        );
+        const out: number[] = [];
+        const consuming = (async () => {
+          for await (const v of it) out.push(v);
+        })();
+        // Release gates in a random order, interleaved with turns of the event loop.
+        const order = releaseOrder.map((r, i) => [r, i] as const).sort((a, b) => a[0] - b[0]);
+        for (const [, i] of order) {
+          gates[i]?.open(i);
+          await flush();
+        }
+        await consuming;
+        const expected = Array.from({ length: n }, (_, i) => i);
+        assert.deepEqual(ordered ? out : [...out].sort((a, b) => a - b), expected);
+        await pool.close();
+      },
+    ),
+    { numRuns: 80 },
+  );
+});
