@@ -1,0 +1,53 @@
+/** What the parent prepares before any child runs. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { busy } from '../tasks/work.mjs';
+import { median } from './stats.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+export const buildDir = fileURLToPath(new URL('../results/build/', import.meta.url));
+
+/**
+ * Compiles src/ to bench/results/build (what users of the package run: no tsx in threads).
+ * Type errors elsewhere in src/ do not stop the emit; a missing index.js does.
+ */
+export function buildWorkpool(): void {
+  rmSync(buildDir, { recursive: true, force: true });
+  const tsc = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
+  const r = spawnSync(
+    process.execPath,
+    [
+      tsc,
+      '-p',
+      'tsconfig.build.json',
+      '--outDir',
+      buildDir,
+      '--declaration',
+      'false',
+      '--sourceMap',
+      'false',
+    ],
+    { cwd: root, encoding: 'utf8' },
+  );
+  if (!existsSync(`${buildDir}index.js`)) {
+    throw new Error(`could not compile src/ for the benchmark:\n${r.stdout}${r.stderr}`);
+  }
+  if (r.status !== 0)
+    console.error(
+      `note: tsc reported errors in src/ (emitted anyway):\n${r.stdout.slice(0, 2000)}`,
+    );
+}
+
+/** Iterations of `busy` that take about `ms` on this machine (median of several tries). */
+export function calibrateBusy(ms: number): number {
+  busy(1_000_000); // warm up the JIT
+  const probe = 2_000_000;
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    busy(probe);
+    times.push(performance.now() - t0);
+  }
+  return Math.round((probe * ms) / median(times));
+}
