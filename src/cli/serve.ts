@@ -1,0 +1,108 @@
+import { type Command, Option } from 'commander';
+import { UsageError } from './errors.js';
+import { duration, integer } from './parse.js';
+
+interface Flags {
+  readonly port: number;
+  readonly host: string;
+  readonly threads?: number;
+  readonly concurrency?: number;
+  readonly maxQueue?: number;
+  readonly token?: string;
+  readonly timeout?: number;
+  readonly drainTimeout: number;
+  readonly bodyLimit?: number;
+  readonly exposeStack?: true;
+}
+
+/**
+ * `workpool serve <module>`: the task module over HTTP with a dashboard. Runs until SIGTERM
+ * or SIGINT, then stops accepting, drains within `--drain-timeout` and exits 0.
+ */
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .summary('serve a task module over HTTP, with metrics and a live dashboard')
+    .description(
+      'Serves the handlers of task module <module> on worker threads:\n' +
+        '  POST /tasks/<handler>  JSON body in, JSON result out (x-timeout-ms: deadline)\n' +
+        '  GET /  dashboard    GET /events  SSE    GET /metrics  Prometheus\n' +
+        '  GET /stats  JSON    GET /healthz  200 healthy, 503 (e.g. module fails to load)\n' +
+        'Overload is refused early with 503 + Retry-After. Binding to a non-loopback host\n' +
+        'requires --token (bearer auth on every route but /healthz). SIGTERM drains and exits 0.',
+    )
+    .argument('<module>', 'task module: a .js/.mjs file, or .ts with tsx installed')
+    .option('-p, --port <n>', 'port to listen on (0: any free port)', integer(0), 3000)
+    .option('--host <host>', 'interface to bind; anything but loopback needs --token', '127.0.0.1')
+    .option('-t, --threads <n>', 'worker threads (default: available parallelism)', integer(1))
+    .option('-c, --concurrency <n>', 'tasks per thread at once (async handlers)', integer(1))
+    .option(
+      '--max-queue <n>',
+      'requests that may wait for a thread (default 64 per thread)',
+      integer(0),
+    )
+    .addOption(
+      new Option('--token <token>', 'bearer token required on every route but /healthz').env(
+        'WORKPOOL_TOKEN',
+      ),
+    )
+    .option('--timeout <duration>', 'default request deadline, queue + run (default 30s)', duration)
+    .option(
+      '--drain-timeout <duration>',
+      'on SIGTERM, time allowed to finish requests',
+      duration,
+      10_000,
+    )
+    .option(
+      '--body-limit <bytes>',
+      'largest request body; larger is 413 (default 1 MiB)',
+      integer(1),
+    )
+    .option('--expose-stack', 'include handler error stacks in 500 answers')
+    .action(async (module: string, flags: Flags) => {
+      const { serve } = await import('../server/index.js');
+      let server: Awaited<ReturnType<typeof serve>>;
+      try {
+        server = await serve({
+          module,
+          port: flags.port,
+          host: flags.host,
+          drainTimeout: Math.round(flags.drainTimeout),
+          ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+          ...(flags.maxQueue === undefined ? {} : { maxQueue: flags.maxQueue }),
+          ...(flags.token === undefined ? {} : { token: flags.token }),
+          ...(flags.timeout === undefined ? {} : { timeout: Math.round(flags.timeout) }),
+          ...(flags.bodyLimit === undefined ? {} : { bodyLimit: flags.bodyLimit }),
+          ...(flags.exposeStack === true ? { exposeStack: true } : {}),
+          ...(flags.concurrency === undefined
+            ? {}
+            : { poolOptions: { concurrentTasksPerThread: flags.concurrency } }),
+        });
+      } catch (error) {
+        if (error instanceof TypeError || error instanceof RangeError)
+          throw new UsageError(error.message);
+        const code = (error as { code?: unknown }).code;
+        if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+          throw new UsageError(`cannot listen on ${flags.host}:${flags.port}: ${String(code)}`);
+        }
+        throw error;
+      }
+      process.stdout.write(
+        `workpool: serving ${module} on ${server.url} (dashboard: ${server.url}/)\n`,
+      );
+      // The first SIGTERM/SIGINT drains; a second one gets Node's default (exit at once).
+      const signal = await new Promise<NodeJS.Signals>((resolve) => {
+        const stop = (s: NodeJS.Signals): void => {
+          process.off('SIGTERM', stop);
+          process.off('SIGINT', stop);
+          resolve(s);
+        };
+        process.on('SIGTERM', stop);
+        process.on('SIGINT', stop);
+      });
+      process.stderr.write(`workpool: ${signal}: draining (up to ${flags.drainTimeout} ms)\n`);
+      await server.close();
+      process.stderr.write('workpool: stopped\n');
+      process.exitCode = 0;
+    });
+}

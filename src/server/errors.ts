@@ -1,0 +1,90 @@
+import {
+  PoolClosedError,
+  QueueFullError,
+  TaskCancelledError,
+  TaskModuleError,
+  TaskTimeoutError,
+  UnknownHandlerError,
+} from '../index.js';
+import type { RequestOutcome } from './tracker.js';
+
+/** The request's deadline (queue + run) passed; answered 504, `code` ERR_TASK_TIMEOUT. */
+export class RequestDeadlineError extends TaskTimeoutError {
+  constructor(deadline: number) {
+    super(deadline, 'run');
+    this.message = `The request deadline of ${deadline} ms (queue + run) passed`;
+  }
+}
+
+/** The client closed its connection before the answer: its task is cancelled. */
+export class ClientGoneError extends Error {
+  override get name(): string {
+    return 'ClientGoneError';
+  }
+}
+
+/** The server is shutting down and its drain deadline passed: in-flight tasks are cancelled. */
+export class ShuttingDownError extends Error {
+  override get name(): string {
+    return 'ShuttingDownError';
+  }
+}
+
+/** The JSON body of every error answer. */
+export interface ErrorBody {
+  readonly error: {
+    readonly name: string;
+    readonly message: string;
+    readonly code?: string;
+    readonly stack?: string;
+  };
+}
+
+export interface Answer {
+  readonly status: number;
+  readonly outcome: RequestOutcome;
+  readonly body: ErrorBody;
+  /** Seconds, for `Retry-After`. */
+  readonly retryAfter?: number;
+}
+
+export function errorBody(error: unknown, stack = false): ErrorBody {
+  if (!(error instanceof Error)) return { error: { name: 'Error', message: String(error) } };
+  const code = (error as { code?: unknown }).code;
+  return {
+    error: {
+      name: error.name,
+      message: error.message,
+      ...(typeof code === 'string' ? { code } : {}),
+      ...(stack && typeof error.stack === 'string' ? { stack: error.stack } : {}),
+    },
+  };
+}
+
+/**
+ * How a task's failure is answered. `reason` is why the request's own signal aborted, if it
+ * did: the pool reports that as a cancellation, the HTTP answer says what it really was.
+ */
+export function answerFor(error: unknown, reason: unknown, exposeStack: boolean): Answer {
+  if (error instanceof TaskCancelledError && reason !== undefined) {
+    if (reason instanceof TaskTimeoutError)
+      return { status: 504, outcome: 'timedOut', body: errorBody(reason) };
+    if (reason instanceof ClientGoneError)
+      return { status: 499, outcome: 'cancelled', body: errorBody(reason) };
+    return { status: 503, outcome: 'cancelled', body: errorBody(reason), retryAfter: 1 };
+  }
+  if (error instanceof TaskTimeoutError)
+    return { status: 504, outcome: 'timedOut', body: errorBody(error) };
+  if (error instanceof UnknownHandlerError)
+    return { status: 404, outcome: 'rejected', body: errorBody(error) };
+  if (error instanceof QueueFullError || error instanceof PoolClosedError) {
+    return { status: 503, outcome: 'rejected', body: errorBody(error), retryAfter: 1 };
+  }
+  if (error instanceof TaskModuleError) {
+    return { status: 503, outcome: 'failed', body: errorBody(error), retryAfter: 5 };
+  }
+  if (error instanceof TaskCancelledError) {
+    return { status: 503, outcome: 'cancelled', body: errorBody(error), retryAfter: 1 };
+  }
+  return { status: 500, outcome: 'failed', body: errorBody(error, exposeStack) };
+}

@@ -1,0 +1,156 @@
+import { availableParallelism } from 'node:os';
+import type { ThreadPool, ThreadPoolOptions } from '../index.js';
+
+/** Options of `serve()`. Give either `module` (the server makes and owns a pool) or `pool`. */
+export interface ServeOptions {
+  /** The task module to expose: a file path or a `file:` URL. */
+  readonly module?: string | URL;
+  /** An existing pool to expose instead; `close()` leaves it open (its owner closes it). */
+  readonly pool?: ThreadPool;
+  /** Threads of the pool the server makes. @default os.availableParallelism() */
+  readonly threads?: number;
+  /** Tasks that may wait for a thread; past it, 503. @default 64 × threads */
+  readonly maxQueue?: number;
+  /** More options for the pool the server makes (`concurrentTasksPerThread`, `killGrace`, ...). */
+  readonly poolOptions?: Omit<
+    ThreadPoolOptions,
+    'module' | 'minThreads' | 'maxThreads' | 'maxQueue'
+  >;
+  /** @default 3000 (0 picks a free port) */
+  readonly port?: number;
+  /** Interface to listen on. Any but loopback requires `token`. @default '127.0.0.1' */
+  readonly host?: string;
+  /** Bearer token required on every route but `/healthz` (also accepted as `?access_token=` on GET). */
+  readonly token?: string;
+  /** A request's deadline in ms (queue + run) unless its `x-timeout-ms` header says otherwise. @default 30_000 */
+  readonly timeout?: number;
+  /** Largest `x-timeout-ms` accepted. @default 300_000 */
+  readonly maxTimeout?: number;
+  /** Largest request body in bytes; larger is 413. @default 1_048_576 */
+  readonly bodyLimit?: number;
+  /** Include the handler error's stack in 500 answers. @default false */
+  readonly exposeStack?: boolean;
+  /** Ms `close()` lets in-flight requests finish before cancelling them. @default 10_000 */
+  readonly drainTimeout?: number;
+  /** Ms between dashboard samples (`/events`). @default 1000 */
+  readonly sampleInterval?: number;
+  /** Samples the dashboard history keeps. @default 300 (5 minutes at 1 s) */
+  readonly history?: number;
+  /** Time source for run-time measurement (tests inject a fake). @default performance.now */
+  readonly now?: () => number;
+}
+
+export interface NormalizedServeOptions {
+  readonly module: string | URL | undefined;
+  readonly pool: ThreadPool | undefined;
+  readonly threads: number;
+  readonly maxQueue: number;
+  readonly poolOptions: ServeOptions['poolOptions'];
+  readonly port: number;
+  readonly host: string;
+  readonly token: string | undefined;
+  readonly timeout: number;
+  readonly maxTimeout: number;
+  readonly bodyLimit: number;
+  readonly exposeStack: boolean;
+  readonly drainTimeout: number;
+  readonly sampleInterval: number;
+  readonly history: number;
+  readonly now: () => number;
+}
+
+export const serveDefaults = Object.freeze({
+  port: 3000,
+  host: '127.0.0.1',
+  timeout: 30_000,
+  maxTimeout: 300_000,
+  bodyLimit: 1_048_576,
+  exposeStack: false,
+  drainTimeout: 10_000,
+  sampleInterval: 1000,
+  history: 300,
+  queuePerThread: 64,
+});
+
+const loopback: ReadonlySet<string> = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Pure: checks `serve()`'s options and fills defaults; never mutates `options`. */
+export function normalizeServeOptions(options: ServeOptions): NormalizedServeOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`Expected \`options\` to be an object, got ${describe(options)}`);
+  }
+  if ((options.module === undefined) === (options.pool === undefined)) {
+    throw new TypeError('Expected exactly one of `module` and `pool`');
+  }
+  const threads = int('threads', options.threads, availableParallelism(), 1);
+  const host = options.host ?? serveDefaults.host;
+  if (typeof host !== 'string' || host === '') {
+    throw new TypeError(`Expected \`host\` to be a non-empty string, got ${describe(host)}`);
+  }
+  const token = options.token;
+  if (token !== undefined && (typeof token !== 'string' || token.length < 8)) {
+    throw new TypeError('Expected `token` to be a string of at least 8 characters');
+  }
+  if (token === undefined && !loopback.has(host)) {
+    throw new RangeError(
+      `Binding to ${JSON.stringify(host)} (not loopback) requires a \`token\` (bearer auth)`,
+    );
+  }
+  const timeout = int('timeout', options.timeout, serveDefaults.timeout, 1);
+  const now = options.now ?? (() => performance.now());
+  if (typeof now !== 'function')
+    throw new TypeError(`Expected \`now\` to be a function, got ${describe(now)}`);
+  return Object.freeze({
+    module: options.module,
+    pool: options.pool,
+    threads,
+    maxQueue: int('maxQueue', options.maxQueue, serveDefaults.queuePerThread * threads, 0),
+    poolOptions: options.poolOptions,
+    port: int('port', options.port, serveDefaults.port, 0, 65_535),
+    host,
+    token,
+    timeout,
+    maxTimeout: int(
+      'maxTimeout',
+      options.maxTimeout,
+      Math.max(timeout, serveDefaults.maxTimeout),
+      1,
+    ),
+    bodyLimit: int('bodyLimit', options.bodyLimit, serveDefaults.bodyLimit, 1),
+    exposeStack: bool('exposeStack', options.exposeStack, serveDefaults.exposeStack),
+    drainTimeout: int('drainTimeout', options.drainTimeout, serveDefaults.drainTimeout, 0),
+    sampleInterval: int('sampleInterval', options.sampleInterval, serveDefaults.sampleInterval, 10),
+    history: int('history', options.history, serveDefaults.history, 1, 100_000),
+    now,
+  });
+}
+
+function int(
+  name: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new TypeError(`Expected \`${name}\` to be an integer, got ${describe(value)}`);
+  }
+  if (value < min || value > max) {
+    throw new RangeError(
+      `Expected \`${name}\` to be an integer from ${min} to ${max}, got \`${value}\``,
+    );
+  }
+  return value;
+}
+
+function bool(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean')
+    throw new TypeError(`Expected \`${name}\` to be a boolean, got ${describe(value)}`);
+  return value;
+}
+
+function describe(value: unknown): string {
+  return `\`${typeof value === 'string' ? JSON.stringify(value) : String(value)}\` (${value === null ? 'null' : typeof value})`;
+}

@@ -1,0 +1,123 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Task, ThreadPool } from '../index.js';
+import { admission, parseDeadline, predictWait, retryAfterSeconds } from './admission.js';
+import {
+  type Answer,
+  answerFor,
+  ClientGoneError,
+  errorBody,
+  RequestDeadlineError,
+} from './errors.js';
+import type { HandlerNames } from './handlers.js';
+import type { NormalizedServeOptions } from './options.js';
+import type { Tracker } from './tracker.js';
+
+export interface TasksRouteContext {
+  readonly pool: ThreadPool;
+  readonly tracker: Tracker;
+  readonly handlers: HandlerNames;
+  readonly options: NormalizedServeOptions;
+  /** Tasks that can run at once. */
+  readonly capacity: number;
+  /** Signals of requests in flight, aborted when a drain runs out of time. */
+  readonly inflight: Set<AbortController>;
+}
+
+/**
+ * `POST /tasks/:name`: the JSON body is the handler's input, the answer its JSON result.
+ * Admission is decided before anything is queued: a known-unknown name is 404, a request
+ * whose predicted wait exceeds its deadline or that finds the queue full is 503 with
+ * `Retry-After`. The request's deadline (`x-timeout-ms`, or the server's `timeout`) covers
+ * queue and run time; past it the task is cancelled (its thread's signal aborts, then the
+ * thread is killed after the pool's `killGrace`) and the answer is 504. A client that goes
+ * away cancels its task the same way.
+ */
+export function registerTasksRoute(app: FastifyInstance, ctx: TasksRouteContext): void {
+  const { pool, tracker, handlers, options: o } = ctx;
+
+  app.post<{ Params: { name: string } }>('/tasks/:name', async (request, reply) => {
+    const name = request.params.name;
+    if (handlers.unknown(name)) return reply.code(404).send(errorBody(handlers.error(name)));
+    const deadline = parseDeadline(request.headers['x-timeout-ms'], o.timeout, o.maxTimeout);
+    if (deadline instanceof Error) return reply.code(400).send(errorBody(deadline));
+
+    const load = {
+      queued: tracker.queued,
+      running: tracker.running,
+      capacity: ctx.capacity,
+      meanRunMs: tracker.meanRunMs,
+    };
+    const decision = admission(load, deadline);
+    if (!decision.admit) {
+      tracker.record(handlers.label(name), 'rejected');
+      const message = `Predicted wait of ${Math.round(decision.predictedMs)} ms exceeds the deadline of ${deadline} ms`;
+      return overloaded(reply, decision.retryAfter, message);
+    }
+
+    const start = o.now();
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new RequestDeadlineError(deadline)), deadline);
+    const onClose = (): void => {
+      if (!reply.raw.writableEnded)
+        controller.abort(new ClientGoneError('The client closed the connection'));
+    };
+    reply.raw.once('close', onClose);
+    ctx.inflight.add(controller);
+    try {
+      let task: Task<unknown> | undefined;
+      try {
+        task = pool.trySubmit(name, request.body, { signal: controller.signal });
+      } catch (error) {
+        return fail(reply, name, error, undefined, start);
+      }
+      if (task === undefined) {
+        tracker.record(handlers.label(name), 'rejected');
+        const retryAfter = retryAfterSeconds(predictWait({ ...load, queued: o.maxQueue }));
+        return overloaded(reply, retryAfter, `Queue is full (maxQueue: ${o.maxQueue})`);
+      }
+      tracker.accepted(task.id);
+      let value: unknown;
+      try {
+        value = await task.result;
+      } catch (error) {
+        return fail(reply, name, error, controller.signal.reason, start);
+      }
+      handlers.confirm(name);
+      let json: string;
+      try {
+        json = JSON.stringify(value === undefined ? null : value);
+      } catch (error) {
+        return fail(reply, name, error, undefined, start);
+      }
+      tracker.record(handlers.label(name), 'completed', o.now() - start);
+      return reply.code(200).type('application/json; charset=utf-8').send(json);
+    } finally {
+      clearTimeout(timer);
+      reply.raw.off('close', onClose);
+      ctx.inflight.delete(controller);
+    }
+  });
+
+  function fail(
+    reply: FastifyReply,
+    name: string,
+    error: unknown,
+    reason: unknown,
+    start: number,
+  ): FastifyReply {
+    handlers.learn(error);
+    const answer: Answer = answerFor(error, reason, o.exposeStack);
+    if (answer.status === 500 || answer.status === 504) handlers.confirm(name);
+    if (answer.status !== 404)
+      tracker.record(handlers.label(name), answer.outcome, o.now() - start);
+    if (answer.retryAfter !== undefined) reply.header('retry-after', String(answer.retryAfter));
+    return reply.code(answer.status).send(answer.body);
+  }
+}
+
+function overloaded(reply: FastifyReply, retryAfter: number, message: string): FastifyReply {
+  return reply
+    .code(503)
+    .header('retry-after', String(retryAfter))
+    .send({ error: { name: 'OverloadedError', code: 'ERR_OVERLOADED', message } });
+}

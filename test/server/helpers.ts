@@ -1,0 +1,112 @@
+import { once } from 'node:events';
+import { createServer, type Server, type Socket } from 'node:net';
+import { type ServeOptions, serve, type WorkpoolServer } from '../../src/server/index.js';
+
+/** The task module the server tests expose. */
+export const tasksModule = new URL('./fixtures/tasks.ts', import.meta.url);
+
+/** A server on an ephemeral loopback port, for one test. */
+export function start(options: Partial<ServeOptions> = {}): Promise<WorkpoolServer> {
+  return serve({ module: tasksModule, port: 0, threads: 2, ...options } as ServeOptions);
+}
+
+export interface Answer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: unknown;
+}
+
+/** `POST /tasks/:name` with a JSON body (a string is sent as is). */
+export async function post(
+  server: { url: string },
+  name: string,
+  body: unknown,
+  init: { headers?: Record<string, string>; signal?: AbortSignal } = {},
+): Promise<Answer> {
+  const response = await fetch(`${server.url}/tasks/${name}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...init.headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    ...(init.signal === undefined ? {} : { signal: init.signal }),
+  });
+  return read(response);
+}
+
+export async function get(
+  server: { url: string },
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  return read(await fetch(`${server.url}${path}`, { headers }));
+}
+
+async function read(response: Response): Promise<Answer> {
+  const text = await response.text();
+  let body: unknown = text;
+  if (response.headers.get('content-type')?.includes('json') === true) body = JSON.parse(text);
+  return { status: response.status, headers: response.headers, body };
+}
+
+/**
+ * Gates for the `gate` handler, across threads and processes: the handler connects here
+ * (it has started), and answers what `open()` writes; if its signal aborts it closes the
+ * connection (`closed` resolves).
+ */
+export class Gates {
+  readonly #server: Server;
+  readonly #waiting: ((socket: Socket) => void)[] = [];
+  readonly #arrived: Socket[] = [];
+
+  private constructor(server: Server) {
+    this.#server = server;
+    server.on('connection', (socket) => {
+      const take = this.#waiting.shift();
+      if (take === undefined) this.#arrived.push(socket);
+      else take(socket);
+    });
+  }
+
+  static async open(): Promise<Gates> {
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return new Gates(server);
+  }
+
+  get port(): number {
+    const address = this.#server.address();
+    if (address === null || typeof address === 'string')
+      throw new Error('gate server not listening');
+    return address.port;
+  }
+
+  /** The next handler to start (resolves once it has connected). */
+  next(): Promise<Gate> {
+    const socket = this.#arrived.shift();
+    if (socket !== undefined) return Promise.resolve(new Gate(socket));
+    return new Promise((resolve) => this.#waiting.push((s) => resolve(new Gate(s))));
+  }
+
+  async close(): Promise<void> {
+    this.#server.close();
+    for (const s of this.#arrived) s.destroy();
+  }
+}
+
+export class Gate {
+  readonly closed: Promise<void>;
+  readonly #socket: Socket;
+  constructor(socket: Socket) {
+    this.#socket = socket;
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', () => {});
+  }
+  open(answer: string): void {
+    this.#socket.write(answer);
+  }
+}
+
+/** Resolves once `predicate` holds, checking after each event-loop turn (no timers). */
+export async function until(predicate: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await predicate())) await new Promise((resolve) => setImmediate(resolve));
+}

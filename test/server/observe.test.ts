@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ThreadPool } from '../../src/index.js';
+import { type Snapshot, serve, type WorkpoolServer } from '../../src/server/index.js';
+import { get, post, start } from './helpers.js';
+
+/** `name{labels} value` lines of a Prometheus text exposition, keyed by name and labels. */
+function parse(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const match = /^([a-zA-Z_:][\w:]*(?:\{[^}]*\})?) (\S+)$/.exec(line);
+    assert.ok(match, `unparsable line: ${line}`);
+    out.set(match[1] ?? '', Number(match[2]));
+  }
+  return out;
+}
+
+describe('observability routes', () => {
+  let server: WorkpoolServer;
+  before(async () => {
+    server = await start({ threads: 2, sampleInterval: 50 });
+  });
+  after(() => server.close());
+
+  test('GET /healthz is 200 while the pool is healthy', async () => {
+    const answer = await get(server, '/healthz');
+    assert.equal(answer.status, 200);
+    assert.deepEqual(answer.body, { healthy: true });
+  });
+
+  test('GET /metrics: Prometheus text whose values move with the work done', async () => {
+    const before = parse((await get(server, '/metrics')).body as string);
+    await post(server, 'add', { a: 1, b: 2 });
+    await post(server, 'fail', { message: 'x' });
+    const response = await get(server, '/metrics');
+    assert.match(response.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+    const m = parse(response.body as string);
+    const delta = (key: string): number => (m.get(key) ?? Number.NaN) - (before.get(key) ?? 0);
+    assert.equal(delta('workpool_tasks_submitted_total'), 2);
+    assert.equal(delta('workpool_tasks_finished_total{outcome="completed"}'), 1);
+    assert.equal(delta('workpool_tasks_finished_total{outcome="failed"}'), 1);
+    assert.equal(m.get('workpool_workers'), 2);
+    assert.equal(m.get('workpool_healthy'), 1);
+    assert.equal(m.get('workpool_queued'), 0);
+    assert.ok((m.get('workpool_run_seconds_count') ?? 0) >= 2);
+    assert.ok((m.get('workpool_run_seconds{quantile="0.99"}') ?? -1) > 0);
+    assert.equal(m.get('workpool_task_finished_total{task="add",outcome="completed"}'), 1);
+    assert.equal(m.get('workpool_task_finished_total{task="fail",outcome="failed"}'), 1);
+    assert.equal(m.get('workpool_task_total_seconds_count{task="add"}'), 1);
+  });
+
+  test('GET /stats: the pool’s stats and per-task figures as JSON', async () => {
+    await post(server, 'add', { a: 1, b: 2 });
+    const body = (await get(server, '/stats')).body as {
+      pool: { workers: number; completed: number; healthy: boolean };
+      tasks: Record<string, { completed: number; latency: { count: number } }>;
+    };
+    assert.equal(body.pool.workers, 2);
+    assert.equal(body.pool.healthy, true);
+    assert.ok(body.pool.completed >= 1);
+    assert.ok((body.tasks.add?.completed ?? 0) >= 1);
+    assert.equal(body.tasks.add?.latency.count, body.tasks.add?.completed);
+  });
+
+  test('GET /events: the history, then one snapshot per interval', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${server.url}/events`, { signal: controller.signal });
+    assert.equal(response.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+    const reader = response.body?.pipeThrough(new TextDecoderStream()).getReader();
+    assert.ok(reader);
+    let text = '';
+    const events: string[] = [];
+    while (events.length < 3) {
+      const chunk = await reader.read();
+      assert.equal(chunk.done, false);
+      text += chunk.value;
+      const parts = text.split('\n\n');
+      text = parts.pop() ?? '';
+      events.push(...parts);
+    }
+    controller.abort();
+    assert.match(events[0] ?? '', /^retry: 2000\nevent: history\ndata: \[/);
+    const sample = JSON.parse((events[1] ?? '').replace(/^data: /, '')) as Snapshot;
+    assert.equal(sample.threads, 2);
+    assert.equal(sample.healthy, true);
+    for (const key of [
+      'queued',
+      'running',
+      'throughput',
+      'p50',
+      'p95',
+      'p99',
+      'rejected',
+    ] as const) {
+      assert.equal(typeof sample[key], 'number', key);
+    }
+  });
+});
+
+test('GET /healthz is 503 with the error when the task module does not load', async () => {
+  const pool = new ThreadPool({
+    module: new URL('../fixtures/throws-at-import.js', import.meta.url),
+    maxThreads: 1,
+    loadRetries: 0,
+  });
+  await new Promise<void>((resolve) => pool.on('health', (h) => h.healthy || resolve()));
+  const server = await serve({ pool, port: 0 });
+  try {
+    const answer = await get(server, '/healthz');
+    assert.equal(answer.status, 503);
+    const body = answer.body as { healthy: boolean; error: string };
+    assert.equal(body.healthy, false);
+    assert.match(body.error, /.+/);
+    const task = await post(server, 'anything', {});
+    assert.equal(task.status, 503);
+    assert.equal((task.body as { error: { code: string } }).error.code, 'ERR_TASK_MODULE');
+  } finally {
+    await server.close();
+    await pool.close();
+  }
+});
