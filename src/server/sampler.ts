@@ -1,11 +1,11 @@
-import type { ThreadPool } from '../index.js';
+import type { Percentiles, ThreadPool } from '../index.js';
 import type { OutcomeCounts, Tracker } from './tracker.js';
 
-/** Latency percentiles in ms over one sample's window. */
+/** Latency percentiles in ms over one sample's window; `null` when nothing finished in it. */
 export interface LatencyFigures {
-  readonly p50: number;
-  readonly p95: number;
-  readonly p99: number;
+  readonly p50: number | null;
+  readonly p95: number | null;
+  readonly p99: number | null;
 }
 
 export interface TaskSample extends LatencyFigures {
@@ -120,7 +120,7 @@ export class Sampler {
 
 function figures(
   counts: OutcomeCounts,
-  latency: LatencyFigures,
+  latency: Percentiles,
   seconds: number,
   completed: number,
 ): TaskSample {
@@ -129,9 +129,9 @@ function figures(
     throughput: round(counts.completed / seconds),
     errors: round((counts.failed + counts.timedOut) / seconds),
     rejected: round(counts.rejected / seconds),
-    p50: round(latency.p50),
-    p95: round(latency.p95),
-    p99: round(latency.p99),
+    p50: latency.count === 0 ? null : round(latency.p50),
+    p95: latency.count === 0 ? null : round(latency.p95),
+    p99: latency.count === 0 ? null : round(latency.p99),
     completed,
   };
 }

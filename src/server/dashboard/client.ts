@@ -90,7 +90,7 @@ export const dashboardScript = String.raw`
     names.forEach(function (n) {
       var x = s.tasks[n];
       perTask[n].thr.push(x ? x.throughput : 0);
-      perTask[n].p95.push(x && x.throughput + x.errors > 0 ? x.p95 : null);
+      perTask[n].p95.push(x ? x.p95 : null);
     });
     if (cols.t.length > MAX) {
       Object.keys(cols).forEach(function (k) { cols[k].shift(); });
@@ -134,7 +134,7 @@ export const dashboardScript = String.raw`
     el('health-error').textContent = s.error || '';
     el('updated').textContent = 'updated ' + new Date(s.t).toLocaleTimeString();
     var rows = names.map(function (n) {
-      var x = s.tasks[n] || { throughput: 0, p50: 0, p95: 0, p99: 0, errors: 0, rejected: 0, completed: 0 };
+      var x = s.tasks[n] || { throughput: 0, p50: null, p95: null, p99: null, errors: 0, rejected: 0, completed: 0 };
       return '<tr><td>' + n.replace(/[&<>"]/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; }) + '</td><td>' +
         [x.throughput, x.p50, x.p95, x.p99, x.errors, x.rejected, x.completed].map(fmt).join('</td><td>') + '</td></tr>';
     });
