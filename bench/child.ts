@@ -3,7 +3,7 @@
  * '<ChildRequest json>'`. Prints `RESULT <ChildResult json>` as its last line, then exits
  * (without waiting for anything the measurement left behind, e.g. a million queued tasks).
  */
-import { SkipError } from './children/common.js';
+import { phase, SkipError } from './children/common.js';
 import type { ChildRequest, ChildResult } from './lib/types.js';
 
 async function measure(request: ChildRequest): Promise<Record<string, number>> {
@@ -18,6 +18,13 @@ async function measure(request: ChildRequest): Promise<Record<string, number>> {
 
 async function main(): Promise<void> {
   const request = JSON.parse(process.argv[2] ?? '{}') as ChildRequest;
+  // The loop emptied with the measurement unfinished: a promise the pool owed never settled.
+  let reported = false;
+  process.once('beforeExit', () => {
+    if (reported) return;
+    const error = `event loop emptied before the measurement finished (phase: ${phase.now}): a task or close() never settled`;
+    process.stdout.write(`RESULT ${JSON.stringify({ ok: false, skipped: false, error })}\n`);
+  });
   let result: ChildResult;
   try {
     result = { ok: true, metrics: await measure(request) };
@@ -31,6 +38,7 @@ async function main(): Promise<void> {
         : String(error);
     result = { ok: false, skipped, error: message };
   }
+  reported = true;
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`, () => process.exit(0));
 }
 

@@ -38,3 +38,6 @@ export function gatePromise(): { promise: Promise<void>; open: () => void } {
 export class SkipError extends Error {
   override name = 'SkipError';
 }
+
+/** What the child is doing, for the report when it stalls. */
+export const phase = { now: 'start' };

@@ -2,7 +2,7 @@
 
 import { percentile } from '../lib/stats.js';
 import { busy } from '../tasks/work.mjs';
-import { param, settledHeap, tick } from './common.js';
+import { param, phase, settledHeap, tick } from './common.js';
 import { loadThreadPool, makeThreadRunner, type ThreadRunner } from './thread-runners.js';
 
 /** Builds the pool and times construction -> first `noop` result (threads start inside). */
@@ -11,6 +11,7 @@ async function start(
   threads: number,
 ): Promise<{ runner: ThreadRunner; firstResultMs: number }> {
   const ThreadPool = contender === 'workpool' ? await loadThreadPool() : undefined;
+  phase.now = 'first result';
   const t0 = performance.now();
   const runner = makeThreadRunner(contender, threads, ThreadPool);
   const answer = await runner.run('noop', 42);
@@ -26,6 +27,7 @@ async function batch(
   name: 'noop' | 'busy',
   input: number,
 ): Promise<number> {
+  phase.now = `${n} x ${name}`;
   const t0 = performance.now();
   const all: Promise<unknown>[] = [];
   for (let i = 0; i < n; i++) all.push(runner.run(name, name === 'noop' ? i : input));
@@ -110,6 +112,7 @@ export async function threadsChild(
     default:
       throw new Error(`unknown kind ${kind}`);
   }
+  phase.now = 'close';
   await runner.close();
   return metrics;
 }
