@@ -1,12 +1,14 @@
 /** What the admission decision looks at: cheap figures, read on every request. */
 export interface Load {
-  /** Tasks this server queued that have not started. */
-  readonly queued: number;
-  readonly running: number;
+  /** Tasks accepted and not ended (queued, prefetched by a thread, or running). */
+  readonly inSystem: number;
   /** Tasks that can run at once (threads × tasks per thread). */
   readonly capacity: number;
-  /** Recent mean run time in ms; `undefined` before any task ended. */
-  readonly meanRunMs: number | undefined;
+  /**
+   * Recent mean time between two task ends while the pool was busy, in ms: the service
+   * interval, `run time / capacity` at saturation. `undefined` before it was measured.
+   */
+  readonly intervalMs: number | undefined;
 }
 
 export type Admission =
@@ -14,24 +16,27 @@ export type Admission =
   | { readonly admit: false; readonly predictedMs: number; readonly retryAfter: number };
 
 /**
- * Predicted wait before a task offered now starts: nothing while a slot is free, else the
- * queue ahead of it plus itself, served `capacity` at a time at the recent mean run time.
- * With no run time measured yet there is nothing to predict from, and the task is let in
- * (the queue bound and its deadline still hold it).
+ * Predicted wait before a task offered now starts: nothing while a slot is free, else one
+ * service interval for each task that must end before a slot frees for it (queue depth ×
+ * mean run time / capacity, measured as the pool's recent pace so it holds whatever the
+ * thread prefetch or batching does to start times). With nothing measured yet the task
+ * is let in (the queue bound and its deadline still hold it).
  */
 export function predictWait(load: Load): number {
-  if (load.running + load.queued < load.capacity || load.meanRunMs === undefined) return 0;
-  return ((load.queued + 1) * load.meanRunMs) / Math.max(1, load.capacity);
+  if (load.inSystem < load.capacity || load.intervalMs === undefined) return 0;
+  return (load.inSystem - load.capacity + 1) * load.intervalMs;
 }
 
 /**
  * Pure: admit a request whose deadline is `deadlineMs`, or refuse it now (503) because it
- * would likely wait past its deadline anyway: refusing early costs the client one round
- * trip, queueing it costs everyone behind it.
+ * would likely miss its deadline anyway: its predicted wait plus its own run (one mean
+ * run time, `intervalMs × capacity`) exceeds it. Refusing early costs the client one
+ * round trip; queueing it costs everyone behind it, and the work would be thrown away.
  */
 export function admission(load: Load, deadlineMs: number): Admission {
   const predictedMs = predictWait(load);
-  if (predictedMs <= deadlineMs) return { admit: true, predictedMs };
+  const runMs = predictedMs === 0 ? 0 : (load.intervalMs ?? 0) * load.capacity;
+  if (predictedMs + runMs <= deadlineMs) return { admit: true, predictedMs };
   return { admit: false, predictedMs, retryAfter: retryAfterSeconds(predictedMs) };
 }
 

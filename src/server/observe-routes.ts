@@ -36,7 +36,7 @@ export function registerObserveRoutes(app: FastifyInstance, ctx: ObserveContext)
         ...tracker.totals(),
         queued: tracker.queued,
         running: tracker.running,
-        meanRunMs: tracker.meanRunMs ?? null,
+        intervalMs: tracker.intervalMs ?? null,
       },
       tasks: Object.fromEntries(tracker.tasks()),
     });

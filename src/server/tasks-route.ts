@@ -42,10 +42,9 @@ export function registerTasksRoute(app: FastifyInstance, ctx: TasksRouteContext)
     if (deadline instanceof Error) return reply.code(400).send(errorBody(deadline));
 
     const load = {
-      queued: tracker.queued,
-      running: tracker.running,
+      inSystem: tracker.inSystem,
       capacity: ctx.capacity,
-      meanRunMs: tracker.meanRunMs,
+      intervalMs: tracker.intervalMs,
     };
     const decision = admission(load, deadline);
     if (!decision.admit) {
@@ -72,7 +71,7 @@ export function registerTasksRoute(app: FastifyInstance, ctx: TasksRouteContext)
       }
       if (task === undefined) {
         tracker.record(handlers.label(name), 'rejected');
-        const retryAfter = retryAfterSeconds(predictWait({ ...load, queued: o.maxQueue }));
+        const retryAfter = retryAfterSeconds(predictWait(load));
         return overloaded(reply, retryAfter, `Queue is full (maxQueue: ${o.maxQueue})`);
       }
       tracker.accepted(task.id);

@@ -63,28 +63,33 @@ function zero(): OutcomeCounts {
 export class Tracker {
   readonly #pool: Pick<ThreadPool, 'on' | 'off'>;
   readonly #now: () => number;
-  /** Started and not ended: id → start time. */
-  readonly #running = new Map<number, number>();
+  /** Started and not ended. */
+  readonly #running = new Set<number>();
   /** Accepted by this server and not started. */
   readonly #queued = new Set<number>();
   /** Highest id seen starting: ids grow, so a task accepted with an id at most this has started. */
   #lastStarted = 0;
-  readonly #runTime = new RecentMean();
+  /** Time between task ends while the pool stayed busy. */
+  readonly #interval = new RecentMean();
+  #lastEnd: number | undefined;
+  #busy = false;
   readonly #all = new Figures();
   readonly #names = new Map<string, Figures>();
 
   readonly #onStart = (e: PoolEvents['start']): void => {
     this.#queued.delete(e.id);
     if (e.id > this.#lastStarted) this.#lastStarted = e.id;
-    this.#running.set(e.id, this.#now());
+    this.#running.add(e.id);
   };
 
   readonly #onEnd = (e: PoolEvents['end']): void => {
     this.#queued.delete(e.id);
-    const started = this.#running.get(e.id);
-    if (started === undefined) return;
-    this.#running.delete(e.id);
-    this.#runTime.add(this.#now() - started);
+    // Only tasks that ran free a slot: one cancelled in the queue says nothing of the pace.
+    if (!this.#running.delete(e.id)) return;
+    const now = this.#now();
+    if (this.#busy && this.#lastEnd !== undefined) this.#interval.add(now - this.#lastEnd);
+    this.#lastEnd = now;
+    this.#busy = this.#queued.size + this.#running.size > 0;
   };
 
   constructor(pool: Pick<ThreadPool, 'on' | 'off'>, now: () => number) {
@@ -110,9 +115,18 @@ export class Tracker {
     return this.#running.size;
   }
 
-  /** Recent mean run time in ms; `undefined` until a task has ended. */
-  get meanRunMs(): number | undefined {
-    return this.#runTime.value;
+  /** Accepted by this server or started, and not ended. */
+  get inSystem(): number {
+    return this.#queued.size + this.#running.size;
+  }
+
+  /**
+   * Recent mean time between task ends while the pool was busy, in ms (`undefined` until
+   * measured). Measured at the ends, not from `start` events: a thread that prefetches
+   * tasks reports their begin late, with their results.
+   */
+  get intervalMs(): number | undefined {
+    return this.#interval.value;
   }
 
   /** Counts a request. `name` only for a handler the module has (never an unknown one). */

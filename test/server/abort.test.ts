@@ -24,17 +24,17 @@ test('a client that goes away cancels its running task (the handler’s signal a
   }
 });
 
-test('a client that goes away while its task is queued removes it from the queue', async () => {
+test('a client that goes away while its task waits cancels it before it runs', async () => {
   const server = await start({ threads: 1 });
   try {
     const running = post(server, 'gate', { port: gates.port });
     const g1 = await gates.next();
     const client = new AbortController();
     const queued = post(server, 'gate', { port: gates.port }, { signal: client.signal });
-    await until(() => server.pool.stats().queued === 1);
+    await until(() => server.pool.stats().submitted === 2);
     client.abort();
     await assert.rejects(queued, { name: 'AbortError' });
-    await until(() => server.pool.stats().queued === 0);
+    await until(() => server.pool.stats().cancelled === 1);
     g1.open('one');
     assert.equal((await running).body, 'one');
     const s = server.pool.stats();

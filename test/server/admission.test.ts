@@ -7,22 +7,24 @@ import {
   retryAfterSeconds,
 } from '../../src/server/admission.js';
 
-const load = { queued: 0, running: 0, capacity: 4, meanRunMs: 100 };
+// 4 slots, a task ends every 25 ms when busy (100 ms runs).
+const load = { inSystem: 0, capacity: 4, intervalMs: 25 };
 
-test('no predicted wait while a slot is free, or before any run time is known', () => {
-  assert.equal(predictWait({ ...load, running: 3 }), 0);
-  assert.equal(predictWait({ ...load, running: 4, queued: 10, meanRunMs: undefined }), 0);
+test('no predicted wait while a slot is free, or before the pace is measured', () => {
+  assert.equal(predictWait({ ...load, inSystem: 3 }), 0);
+  assert.equal(predictWait({ ...load, inSystem: 40, intervalMs: undefined }), 0);
 });
 
-test('predicted wait: the queue ahead plus itself, served capacity at a time', () => {
-  assert.equal(predictWait({ ...load, running: 4 }), 25);
-  assert.equal(predictWait({ ...load, running: 4, queued: 7 }), 200);
+test('predicted wait: one service interval per task that must end first', () => {
+  assert.equal(predictWait({ ...load, inSystem: 4 }), 25);
+  assert.equal(predictWait({ ...load, inSystem: 11 }), 200);
 });
 
-test('admission refuses only past the deadline, with Retry-After from the prediction', () => {
-  const busy = { ...load, running: 4, queued: 39 }; // 1000 ms
-  assert.deepEqual(admission(busy, 1000), { admit: true, predictedMs: 1000 });
-  assert.deepEqual(admission(busy, 999), { admit: false, predictedMs: 1000, retryAfter: 1 });
+test('admission refuses when wait plus its own run would pass the deadline', () => {
+  const busy = { ...load, inSystem: 39 }; // 900 ms wait + 100 ms run
+  assert.deepEqual(admission(busy, 1000), { admit: true, predictedMs: 900 });
+  assert.deepEqual(admission(busy, 999), { admit: false, predictedMs: 900, retryAfter: 1 });
+  assert.deepEqual(admission({ ...load, inSystem: 2 }, 1), { admit: true, predictedMs: 0 });
   assert.equal(retryAfterSeconds(0), 1);
   assert.equal(retryAfterSeconds(1001), 2);
   assert.equal(retryAfterSeconds(1e9), 60);
