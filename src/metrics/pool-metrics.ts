@@ -162,7 +162,8 @@ export class PoolMetrics implements MetricsSink {
 
   /** Per-name figures; empty when no task carries a name. */
   byName(): Record<string, NameSnapshot> {
-    const out: Record<string, NameSnapshot> = {};
+    // No prototype: a task named `__proto__` or `constructor` is just another key.
+    const out: Record<string, NameSnapshot> = Object.create(null);
     for (const [name, m] of this.#names) {
       out[name] = {
         started: m.started,

@@ -68,3 +68,16 @@ test('metrics: false keeps counters and skips histograms', async () => {
   assert.equal(s.runTime.count, 0);
   await pool.close();
 });
+
+test('per-name stats, including names that are Object.prototype members', async () => {
+  const pool = new Pool({ concurrency: 1 });
+  await pool.run(() => 1, { name: 'square' });
+  await pool.run(() => 1, { name: '__proto__' });
+  await pool.run(() => 1, { name: 'constructor' });
+  const { byName } = pool.stats();
+  assert.deepEqual(Object.keys(byName).sort(), ['__proto__', 'constructor', 'square']);
+  assert.equal(byName.square?.completed, 1);
+  assert.equal(byName.__proto__?.completed, 1);
+  assert.equal(byName.constructor?.runTime.count, 1);
+  await pool.close();
+});
