@@ -11,9 +11,26 @@ export interface Job<P> {
   readonly attempt: number;
   /** Aborts on cancel, timeout and terminate (created on first access). */
   readonly signal: AbortSignal;
+  /** The scheduler times this job's run: its begin and end should be reported promptly. */
+  readonly timed: boolean;
   /**
-   * The executor calls this exactly once, when the work has really ended and its slot is
-   * free again (a timed-out in-process function that ignores its signal finishes late).
+   * The work really begins. An executor may accept a job before it can run it (a thread's
+   * prefetched tasks); the run timeout, the wait time and the running count start here, not
+   * at `start`. Called at most once, before `finish`; `finish` without it means the job
+   * ended without running (failed before it was sent).
+   */
+  began(): void;
+  /**
+   * The executor gives back a job it accepted that never began (its thread died, was
+   * killed or retired, or dropped it after `stop`): the scheduler queues it again, ahead of
+   * the rest, or forgets it if it was settled meanwhile. Ends the executor's part: no
+   * `finish` follows.
+   */
+  requeue(): void;
+  /**
+   * The executor calls this exactly once (unless it called `requeue`), when the work has
+   * really ended and its slot is free again (a timed-out in-process function that ignores
+   * its signal finishes late).
    */
   finish(ok: boolean, value: unknown): void;
 }
@@ -38,7 +55,11 @@ export interface ExecutorHooks {
 export interface Executor<P> {
   /** Workers alive or starting. */
   readonly workers: number;
-  /** Tasks that can start right now. */
+  /**
+   * Jobs it accepts right now: those that can begin at once, plus, for an executor that
+   * queues ahead (threads' prefetch), those that will begin when a running one ends. The
+   * executor, not the scheduler, keeps the jobs that have begun within the limit.
+   */
   readonly free: number;
   /** Tasks each worker runs at once. */
   readonly perWorker: number;
@@ -46,9 +67,12 @@ export interface Executor<P> {
   bind?(hooks: ExecutorHooks): void;
   /** Moves toward `workers` workers: grows at once; shrinks by retiring idle workers first. */
   resize(workers: number): void;
-  /** Starts a job (only called while `free > 0`). */
+  /** Accepts a job (only called while `free > 0`); it calls `job.began()` when it really begins. */
   start(job: Job<P>): void;
-  /** The job's signal has been aborted: stop it cooperatively, then by force if the mechanism can. */
+  /**
+   * The job's signal has been aborted: stop it cooperatively, then by force if the mechanism
+   * can. A job that has not begun must not begin: it ends with `requeue` (or `finish`).
+   */
   stop(job: Job<P>): void;
   /** Stops every worker. `force` kills work still running; each such job still gets `finish`. */
   close(force: boolean): Promise<void>;

@@ -55,8 +55,10 @@ export class InlineExecutor implements Executor<TaskFunction> {
     this.#workers = workers;
   }
 
+  /** Accepts only what it can run at once, so a job begins as it starts. */
   start(job: Job<TaskFunction>): void {
     this.#busy++;
+    job.began();
     let result: unknown;
     try {
       result = job.payload(new Context(job));

@@ -21,6 +21,16 @@ export interface ThreadPoolOptions extends Omit<SchedulerOptions, 'concurrency'>
   readonly maxThreads?: number;
   /** Tasks one thread runs at once (async handlers overlap; sync ones queue in the thread). @default 1 */
   readonly concurrentTasksPerThread?: number;
+  /**
+   * Tasks sent to each thread ahead of those it runs, so the next one is already there when
+   * one ends (no round trip between tasks). They do not count as running, and their
+   * `timeout` starts when they really begin. A thread that dies, is killed or retires gives
+   * them back to the front of the queue. 0 sends a task only when a thread can begin it.
+   * Off by default: a task prefetched behind a long one waits for it even if another
+   * thread is idle (no work stealing yet), so turn it on for many short tasks.
+   * @default 0
+   */
+  readonly prefetch?: number;
   /** V8 heap limits of each thread; a thread past them dies and its tasks reject `WorkerCrashedError`. */
   readonly resourceLimits?: ResourceLimits;
   /** Ms a timed-out or cancelled task may take to end after its signal aborts, before its thread is killed. @default 1000 */
@@ -40,6 +50,7 @@ export interface ThreadPoolOptions extends Omit<SchedulerOptions, 'concurrency'>
 export interface NormalizedThreadPoolOptions extends SpawnOptions {
   readonly scheduler: NormalizedSchedulerOptions;
   readonly perWorker: number;
+  readonly prefetch: number;
   readonly killGrace: number;
   readonly loadRetries: number;
   readonly loadRetryDelay: number;
@@ -47,6 +58,7 @@ export interface NormalizedThreadPoolOptions extends SpawnOptions {
 
 export const threadPoolDefaults = Object.freeze({
   concurrentTasksPerThread: 1,
+  prefetch: 0,
   killGrace: 1000,
   loadRetries: 3,
   loadRetryDelay: 250,
@@ -57,6 +69,7 @@ const ownKeys = [
   'minThreads',
   'maxThreads',
   'concurrentTasksPerThread',
+  'prefetch',
   'resourceLimits',
   'killGrace',
   'loadRetries',
@@ -97,6 +110,8 @@ export function normalizeThreadPoolOptions(
       o.concurrentTasksPerThread === undefined
         ? threadPoolDefaults.concurrentTasksPerThread
         : v.integer('concurrentTasksPerThread', o.concurrentTasksPerThread, 1),
+    prefetch:
+      o.prefetch === undefined ? threadPoolDefaults.prefetch : v.integer('prefetch', o.prefetch, 0),
     killGrace:
       o.killGrace === undefined
         ? threadPoolDefaults.killGrace

@@ -22,6 +22,7 @@ import { retryDelay } from './retry.js';
 import { Sizer } from './sizer.js';
 import {
   DELAYED,
+  DISPATCHED,
   DONE,
   type FinishTarget,
   QUEUED,
@@ -94,8 +95,13 @@ const noop = (): void => {};
  * and feeds a MetricsSink; it never runs a task itself.
  *
  * Invariants it keeps (DESIGN.md): every accepted record settles exactly once (`settled`);
- * it starts a record only while `executor.free > 0`; `close()` resolves only once every
- * accepted record has settled.
+ * it hands a record to the executor only while `executor.free > 0`; `close()` resolves only
+ * once every accepted record has settled.
+ *
+ * Dispatched is not begun: an executor may accept jobs ahead of the ones it runs (a
+ * thread's prefetch) and reports each real begin (`began`). The wait time, the `start`
+ * event, the run timeout and `running` count from the begin; the queue timeout runs until
+ * then; a dispatched record still counts for close/terminate and can be cancelled.
  */
 export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
   readonly events = new Emitter<SchedulerEvents>();
@@ -124,8 +130,15 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
   #stampFresh = false;
   /** Callers' promises told to reject that have not rejected yet. */
   #rejecting = 0;
-  /** Records the executor is running (to cancel at terminate, and for close). */
+  /** Records handed to the executor, begun or not (to cancel at terminate, and for close). */
   readonly #active = new Set<TaskRecord<P>>();
+  /** Records of `#active` that have begun. */
+  #running = 0;
+  /**
+   * Records the executor gave back without beginning them (their thread died): they run
+   * before the queue, since they were chosen from it already. Rare, so a plain array.
+   */
+  #returned: TaskRecord<P>[] = [];
   /** Records waiting out a retry backoff. */
   readonly #delayed = new Set<TaskRecord<P>>();
   // Start limits beyond free workers; `#limited` says whether any is configured.
@@ -162,10 +175,15 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
   }
 
   get running(): number {
-    return this.#active.size;
+    return this.#running;
   }
+  /** Waiting to begin: queued, plus handed to the executor and not begun (prefetched). */
   get queued(): number {
-    return this.#queue.size;
+    return this.#waiting + this.#active.size - this.#running;
+  }
+  /** Records the scheduler holds that wait for a worker. */
+  get #waiting(): number {
+    return this.#queue.size + this.#returned.length;
   }
   get paused(): boolean {
     return this.#paused;
@@ -194,7 +212,7 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
   /** Whether a task offered now would be accepted without waiting. */
   hasRoom(): boolean {
     const free = this.#paused ? 0 : this.#sizer.max * this.#executor.perWorker - this.#active.size;
-    return this.#queue.size < this.#o.maxQueue + Math.max(0, free);
+    return this.#waiting < this.#o.maxQueue + Math.max(0, free);
   }
 
   /**
@@ -294,6 +312,7 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
       !this.#dispatching &&
       !this.#limited &&
       this.#queue.size === 0 &&
+      this.#returned.length === 0 &&
       this.#executor.free > 0
     ) {
       this.#start(record, now);
@@ -354,21 +373,22 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
 
   #startWhatCan(): void {
     const executor = this.#executor;
-    while (!this.#paused && this.#queue.size > 0) {
+    while (!this.#paused && (this.#queue.size > 0 || this.#returned.length > 0)) {
       if (executor.free <= 0) {
-        this.#sizer.grow(this.#active.size, this.#queue.size);
+        this.#sizer.grow(this.#active.size, this.#waiting);
         if (executor.free <= 0) return;
       }
       let record: TaskRecord<P> | undefined;
       if (this.#limited) {
+        // Limits count dispatched records, not begun ones: conservative under prefetch.
         if (this.#active.size >= this.#cap()) return;
         if (this.#rate !== undefined && !this.#rateAllows()) return;
-        record =
-          this.#o.maxPerKey === Number.POSITIVE_INFINITY
-            ? this.#queue.shift()
-            : this.#queue.shift(this.#keyEligible);
-        if (record === undefined) return; // every waiting key is at its cap
-      } else record = this.#queue.shift() as TaskRecord<P>;
+      }
+      if (this.#returned.length > 0) record = this.#returned.shift();
+      else if (!this.#limited || this.#o.maxPerKey === Number.POSITIVE_INFINITY)
+        record = this.#queue.shift();
+      else record = this.#queue.shift(this.#keyEligible);
+      if (record === undefined) return; // every waiting key is at its cap
       this.#start(record);
     }
   }
@@ -403,27 +423,44 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
     return this.#o.clock.now();
   }
 
-  #start(record: TaskRecord<P>, now = this.#now()): void {
+  /** Hands a record to the executor; `began` follows when it really begins. */
+  #start(record: TaskRecord<P>, now?: number): void {
+    record.state = DISPATCHED;
+    this.#idle = false;
+    this.#active.add(record);
+    if (this.#limited) {
+      this.#rate?.record(now ?? this.#o.clock.now());
+      const key = record.options.key;
+      if (key !== undefined) this.#perKey.set(key, (this.#perKey.get(key) ?? 0) + 1);
+    }
+    if (now === undefined) this.#executor.start(record);
+    else {
+      // Admitted and handed over at once: a `began` inside `start` reuses the admission time.
+      this.#stamp = now;
+      this.#stampFresh = true;
+      this.#executor.start(record);
+      this.#stampFresh = false;
+    }
+  }
+
+  /** The executor reports the record's work began: the queue timeout ends, the run timeout starts. */
+  began(record: TaskRecord<P>): void {
+    if (record.state !== DISPATCHED) return;
+    record.state = RUNNING;
+    this.#running++;
     const clock = this.#o.clock;
+    const now = this.#now();
     const more = record.extra;
     if (more?.timer !== undefined) {
       clock.clearTimeout(more.timer);
       more.timer = undefined;
     }
-    record.state = RUNNING;
-    this.#idle = false;
     const waitMs = now - record.since;
     record.since = now;
-    this.#active.add(record);
-    if (this.#limited) {
-      this.#rate?.record(now);
-      const key = record.options.key;
-      if (key !== undefined) this.#perKey.set(key, (this.#perKey.get(key) ?? 0) + 1);
-    }
     const name = record.options.name ?? this.#label(record.payload);
     this.#metrics.started(waitMs, name);
     const timeout = record.options.timeout;
-    if (timeout !== Number.POSITIVE_INFINITY) {
+    if (timeout !== Number.POSITIVE_INFINITY && !record.settled) {
       const more = record.more;
       more.timer = clock.setTimeout(() => {
         more.timer = undefined;
@@ -434,19 +471,23 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
       const e = { id: record.id, attempt: record.attempt, waitMs };
       this.events.emit('start', name === undefined ? e : { ...e, name });
     }
-    this.#executor.start(record);
   }
 
-  /** The executor reports the work ended: free the slot, settle or retry if still undecided. */
-  finished(record: TaskRecord<P>, ok: boolean, value: unknown): void {
-    if (record.state !== RUNNING) return;
-    record.state = DONE;
+  /** The executor gives back a record it never began: queue it first, unless settled meanwhile. */
+  requeued(record: TaskRecord<P>): void {
+    if (record.state !== DISPATCHED) return;
+    this.#release(record);
+    if (record.settled) record.state = DONE;
+    else {
+      record.state = QUEUED;
+      this.#returned.push(record);
+    }
+    this.#scheduleDispatch();
+  }
+
+  /** Undoes `#start`'s bookkeeping. */
+  #release(record: TaskRecord<P>): void {
     this.#active.delete(record);
-    const now = this.#o.clock.now();
-    this.#stamp = now;
-    this.#stampFresh = true;
-    const runMs = now - record.since;
-    this.#metrics.ran(runMs, record.options.name ?? this.#label(record.payload));
     if (this.#limited) {
       const key = record.options.key;
       if (key !== undefined) {
@@ -454,6 +495,31 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
         if (n === 0) this.#perKey.delete(key);
         else this.#perKey.set(key, n);
       }
+    }
+  }
+
+  /** The executor reports the work ended: free the slot, settle or retry if still undecided. */
+  finished(record: TaskRecord<P>, ok: boolean, value: unknown): void {
+    if (record.state === DISPATCHED) {
+      // Ended without beginning: failed before it was sent, or dropped after a cancel.
+      if (!record.settled) this.began(record);
+      else {
+        this.#release(record);
+        record.state = DONE;
+        this.#dispatch();
+        return;
+      }
+    }
+    if (record.state !== RUNNING) return;
+    record.state = DONE;
+    this.#running--;
+    this.#release(record);
+    const now = this.#o.clock.now();
+    this.#stamp = now;
+    this.#stampFresh = true;
+    const runMs = now - record.since;
+    this.#metrics.ran(runMs, record.options.name ?? this.#label(record.payload));
+    if (this.#limited) {
       if (this.#adaptive !== undefined) {
         this.#adaptive = adapt(this.#adaptive, runMs, this.#active.size + 1, {
           ...adaptiveDefaults,
@@ -530,8 +596,9 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
   cancel(record: TaskRecord<P>, error: Error): void {
     if (record.settled) return;
     if (record.state === QUEUED || record.state === DELAYED) {
-      if (record.state === QUEUED) this.#queue.remove(record);
-      else this.#delayed.delete(record);
+      if (record.state === DELAYED) this.#delayed.delete(record);
+      else if (!this.#queue.remove(record))
+        this.#returned.splice(this.#returned.indexOf(record), 1);
       this.#settle(record, false, error);
       this.#dispatch(); // room for waiting producers; maybe idle
     } else {
@@ -596,12 +663,13 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
   }
 
   #afterDispatch(): void {
-    this.#sizer.observe(this.#active.size, this.#queue.size);
-    if (this.#queue.size === 0 && !this.#queueWasEmpty) {
+    const queued = this.#waiting;
+    this.#sizer.observe(this.#active.size, queued);
+    if (queued === 0 && !this.#queueWasEmpty) {
       this.#queueWasEmpty = true;
       this.events.emit('drain', undefined);
     }
-    if (this.#queue.size === 0 && this.#active.size === 0 && this.#delayed.size === 0) {
+    if (queued === 0 && this.#active.size === 0 && this.#delayed.size === 0) {
       if (this.#idleWaiters.length > 0) {
         const waiters = this.#idleWaiters;
         this.#idleWaiters = [];
@@ -642,7 +710,7 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
   unhealthy(error: Error): void {
     this.#health = { healthy: false, error };
     this.events.emit('health', this.#health);
-    for (const record of this.#queue.drain()) this.#settle(record, false, error);
+    for (const record of this.#takeQueued()) this.#settle(record, false, error);
     this.#producers.rejectAll(error);
     this.#afterDispatch();
   }
@@ -658,7 +726,7 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
 
   /** Resolves when nothing is queued, delayed or running. */
   onIdle(): Promise<void> {
-    if (this.#queue.size === 0 && this.#active.size === 0 && this.#delayed.size === 0)
+    if (this.#waiting === 0 && this.#active.size === 0 && this.#delayed.size === 0)
       return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
@@ -707,7 +775,7 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
   #abortAll(cancelled: TaskCancelledError): void {
     this.#terminating = true;
     const cause = cancelled.cause === undefined ? undefined : { cause: cancelled.cause };
-    for (const record of this.#queue.drain()) {
+    for (const record of this.#takeQueued()) {
       this.#settle(
         record,
         false,
@@ -723,7 +791,7 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
       this.#o.clock.clearTimeout(this.#rateTimer);
       this.#rateTimer = undefined;
     }
-    this.#counts.killed += this.#active.size;
+    this.#counts.killed += this.#running;
     await this.#executor.close(true);
     this.#afterDispatch();
     await this.#allSettled();
@@ -751,12 +819,19 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
   }
 
   #drained(): boolean {
-    if (this.#queue.size > 0 || this.#delayed.size > 0 || this.#rejecting > 0) return false;
+    if (this.#waiting > 0 || this.#delayed.size > 0 || this.#rejecting > 0) return false;
     // A timed-out or cancelled in-process function that ignores its signal keeps its slot,
     // but close() does not wait for it: its caller already has an answer, and a function
     // that never returns must not hang shutdown.
     for (const record of this.#active) if (!record.settled) return false;
     return true;
+  }
+
+  /** Empties the queue (records given back first), in dispatch order. */
+  #takeQueued(): TaskRecord<P>[] {
+    const out = this.#returned;
+    this.#returned = [];
+    return out.concat(this.#queue.drain());
   }
 
   #checkClosed(): void {

@@ -4,12 +4,14 @@ import type { NormalizedTaskOptions } from './options.js';
 
 /** Waiting in the queue. */
 export const QUEUED = 0;
-/** Handed to the executor. */
+/** Began in the executor (counts against the concurrency limit; the run timeout runs). */
 export const RUNNING = 1;
 /** The executor reported the work ended. */
 export const DONE = 2;
 /** Failed, waiting out a retry backoff before it is queued again. */
 export const DELAYED = 3;
+/** Handed to the executor, not begun yet (a thread's prefetched task). */
+export const DISPATCHED = 4;
 
 /** A promise's resolve function, or an `(ok, value)` callback. */
 export type Sink = ((value: unknown) => void) | ((ok: boolean, value: unknown) => void);
@@ -17,6 +19,8 @@ export type Sink = ((value: unknown) => void) | ((ok: boolean, value: unknown) =
 /** Where the scheduler sends a record when its executor reports the work ended. */
 export interface FinishTarget<P> {
   finished(record: TaskRecord<P>, ok: boolean, value: unknown): void;
+  began(record: TaskRecord<P>): void;
+  requeued(record: TaskRecord<P>): void;
 }
 
 /** State only some tasks need, allocated on first use so a plain task stays small. */
@@ -40,11 +44,11 @@ export class TaskRecord<P> implements Job<P> {
   readonly id: number;
   readonly payload: P;
   readonly options: NormalizedTaskOptions;
-  /** Clock time the current phase began: admission (or re-queueing) while queued, start while running. */
+  /** Clock time the current phase began: admission (or re-queueing) while queued or dispatched, begin while running. */
   since = 0;
   /** Clock time of the first admission (for total time). */
   admittedAt = 0;
-  /** QUEUED, RUNNING or DONE. */
+  /** QUEUED, DISPATCHED, RUNNING, DONE or DELAYED. */
   state = QUEUED;
   /** The caller's outcome is decided (may come before DONE: a timeout, a cancel). */
   settled = false;
@@ -115,6 +119,18 @@ export class TaskRecord<P> implements Job<P> {
     const more = this.more;
     more.controller ??= new AbortController();
     more.controller.abort(reason);
+  }
+
+  get timed(): boolean {
+    return this.options.timeout !== Number.POSITIVE_INFINITY;
+  }
+
+  began(): void {
+    this.#target.began(this);
+  }
+
+  requeue(): void {
+    this.#target.requeued(this);
   }
 
   finish(ok: boolean, value: unknown): void {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { WorkerData } from './protocol.js';
+import type { ModuleData } from './protocol.js';
 
 const TS = /\.[cm]?tsx?$/;
 
@@ -47,7 +47,7 @@ function resolveTsx(module: URL): string[] | undefined {
  * Checks what can be checked without a thread. Returns the `workerData` to start threads
  * with, or the reason the module cannot load (the path and what to do).
  */
-export function prepare(module: URL): WorkerData | Error {
+export function prepare(module: URL): ModuleData | Error {
   const path = module.protocol === 'file:' ? fileURLToPath(module) : module.href;
   if (module.protocol === 'file:' && !existsSync(path)) {
     return new Error(`file not found: ${path}`);

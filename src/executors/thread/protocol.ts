@@ -15,11 +15,19 @@ export const RUN = 0;
 export const CANCEL = 1;
 
 /**
- * `[RUN, id, handlerIndex, input, id, handlerIndex, input, ...]`: one or more tasks.
- * `handlerIndex` indexes the handler names the thread reported in READY.
+ * `[RUN, id, handler, input, id, handler, input, ...]`: one or more tasks, begun in this
+ * order, at most `concurrency` at once; the rest wait in the thread (prefetch). `handler`
+ * indexes the handler names the thread reported in READY, or is `-1 - index` for a prompt
+ * task (one with a run timeout): the thread posts the results it holds before beginning it
+ * and its own result as soon as it ends, so the pool learns of both at once.
  */
 export type RunMessage = [typeof RUN, ...unknown[]];
-/** `[CANCEL, id]`: abort the task's `ctx.signal` (a task that already ended is ignored). */
+/**
+ * `[CANCEL, id]`: abort the task's `ctx.signal`; a task still waiting in the thread is
+ * skipped (result SKIPPED). A task that already ended is ignored. The sender also sets
+ * `cells[CONTROL]`, so a thread busy with a batch of synchronous tasks reads it before it
+ * begins the next one.
+ */
 export type CancelMessage = [typeof CANCEL, number];
 export type ToWorker = RunMessage | CancelMessage;
 
@@ -45,15 +53,36 @@ export const ERROR = 1;
 export const THROWN = 2;
 /** The output (or the thrown value) could not be cloned: value is the clone error's message. */
 export const UNCLONEABLE = 3;
+/** The task was cancelled before it began and never ran: value is `undefined`. */
+export const SKIPPED = 4;
 
-/** What the thread is started with (`workerData`). */
-export interface WorkerData {
+// ---- shared cells (an Int32Array over WorkerData.shared) ---------------------------------
+
+/**
+ * Tasks the thread has taken from its queue, in RUN order (begun or skipped). Written only
+ * by the thread, before it begins each task: the pool reads it to learn which of its
+ * prefetched tasks began, and, once the thread is gone, which never did.
+ */
+export const CONSUMED = 0;
+/** Set by the pool after posting a CANCEL; the thread clears it and reads its port. */
+export const CONTROL = 1;
+
+/** What every thread of a pool loads. */
+export interface ModuleData {
   /** URL of the in-thread entry (worker.ts or worker.js). */
   readonly entry: string;
   /** URL of the user's task module. */
   readonly module: string;
   /** URLs of tsx's ESM and CJS `register` APIs, when a `.ts` file must be loaded. */
   readonly tsx: readonly string[] | undefined;
+}
+
+/** What the thread is started with (`workerData`). */
+export interface WorkerData extends ModuleData {
+  /** Two Int32 cells: CONSUMED and CONTROL. */
+  readonly shared: SharedArrayBuffer;
+  /** Tasks the thread runs at once (`concurrentTasksPerThread`). */
+  readonly concurrency: number;
 }
 
 // ---- errors ------------------------------------------------------------------------------

@@ -6,15 +6,7 @@ import {
 } from '../../errors.js';
 import type { Executor, ExecutorHooks, Job } from '../../types.js';
 import { prepare } from './bootstrap.js';
-import {
-  CANCEL,
-  type FromWorker,
-  LOAD_ERROR,
-  READY,
-  RUN,
-  reviveError,
-  type ToWorker,
-} from './protocol.js';
+import { type FromWorker, LOAD_ERROR, READY, RUN, reviveError, SKIPPED } from './protocol.js';
 import { finishJob, type SpawnOptions, Thread, type ThreadPayload } from './thread.js';
 
 /** The part of a Clock the executor needs (structural, so executors stay apart from scheduler/). */
@@ -26,6 +18,8 @@ export interface Timers {
 export interface ThreadExecutorOptions extends SpawnOptions {
   /** Tasks a thread runs at once. */
   readonly perWorker: number;
+  /** Tasks sent to a thread ahead of those it runs, so it never waits for the next one. */
+  readonly prefetch: number;
   /** Ms a stopped task may take to end after its signal aborts, before its thread is killed. */
   readonly killGrace: number;
   /** Failed start rounds retried before the pool is declared unhealthy. */
@@ -56,12 +50,19 @@ const noHooks: ExecutorHooks = { capacityChanged() {}, unhealthy() {}, healthy()
  * this decides which thread, moves messages, and replaces threads that die or are killed.
  *
  * Contracts: `free` counts only threads whose module is loaded, and never lets the tasks in
- * flight (retiring threads included) exceed `workers * perWorker`. Every started job gets
- * exactly one `finish`: its result, `UnknownHandlerError`/`DataCloneError` before it was
- * sent, or `WorkerCrashedError` when its thread died or was killed.
+ * flight (retiring threads included) exceed `workers * (perWorker + prefetch)`. A thread
+ * begins at most `perWorker` of its tasks at once (it enforces that itself, in order); the
+ * rest are prefetched. `job.began()` is called when the thread's CONSUMED count shows it
+ * began (read on each reply; a prompt task's begin is replied at once). Every started job
+ * gets exactly one end: its result, `UnknownHandlerError`/`DataCloneError` before it was
+ * sent, `WorkerCrashedError` when its thread died or was killed after it began, or
+ * `requeue` when it never began (its thread died, was killed or retired, or skipped it
+ * after `stop`).
  */
 export class ThreadExecutor implements Executor<ThreadPayload> {
   readonly perWorker: number;
+  /** Jobs one thread holds: running plus prefetched. */
+  readonly #depth: number;
   readonly #o: ThreadExecutorOptions;
   #hooks: ExecutorHooks = noHooks;
   /** Every thread not yet exited, those being retired or killed included. */
@@ -79,6 +80,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
   constructor(options: ThreadExecutorOptions) {
     this.#o = options;
     this.perWorker = options.perWorker;
+    this.#depth = options.perWorker + options.prefetch;
   }
 
   bind(hooks: ExecutorHooks): void {
@@ -93,8 +95,8 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
   get free(): number {
     let free = 0;
     for (const t of this.#threads)
-      if (t.online && t.fate === undefined) free += this.perWorker - t.jobs.size;
-    const cap = this.#target * this.perWorker - this.#inflight;
+      if (t.online && t.fate === undefined) free += this.#depth - t.jobs.size;
+    const cap = this.#target * this.#depth - this.#inflight;
     return Math.max(0, Math.min(free, cap));
   }
 
@@ -113,13 +115,14 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
       if (excess-- <= 0) break;
       t.fate = 'retire';
       if (t.jobs.size === 0) void t.worker.terminate();
+      else this.#recall(t);
     }
   }
 
   start(job: Job<ThreadPayload>): void {
     let best: Thread | undefined;
     for (const t of this.#threads) {
-      if (!t.online || t.fate !== undefined || t.jobs.size >= this.perWorker) continue;
+      if (!t.online || t.fate !== undefined || t.jobs.size >= this.#depth) continue;
       if (best === undefined || t.jobs.size < best.jobs.size) best = t;
     }
     if (best === undefined) {
@@ -134,8 +137,13 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     if (best.jobs.size === 0) best.reference(true);
     best.jobs.set(job.id, job);
     this.#inflight++;
-    if (best.outbox === undefined) best.outbox = [RUN, job.id, index, job.payload.input];
-    else best.outbox.push(job.id, index, job.payload.input);
+    // Nothing waits in the thread and a slot is free: it begins on arrival.
+    const now = best.queued === 0 && best.jobs.size <= this.perWorker;
+    if (now) best.accounted++;
+    else best.waiting.push(job);
+    const code = job.timed ? -1 - index : index;
+    if (best.outbox === undefined) best.outbox = [RUN, job.id, code, job.payload.input];
+    else best.outbox.push(job.id, code, job.payload.input);
     const transfer = job.payload.transfer;
     if (transfer !== undefined)
       best.transfer = best.transfer === undefined ? [...transfer] : [...best.transfer, ...transfer];
@@ -143,6 +151,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
       this.#flushScheduled = true;
       queueMicrotask(() => this.#flushAll());
     }
+    if (now) job.began();
   }
 
   stop(job: Job<ThreadPayload>): void {
@@ -150,11 +159,40 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     // A thread being killed or closed is already going; a retiring one still needs the kill.
     if (t === undefined || t.fate === 'kill' || t.fate === 'close') return;
     this.#flush(t); // the RUN must reach the thread before its CANCEL
-    t.worker.postMessage([CANCEL, job.id] satisfies ToWorker);
-    t.stopping.add(job.id);
+    if (!t.jobs.has(job.id)) return; // its input could not be sent: it has ended
+    t.cancel(job.id);
+    // Not begun: the thread skips it (SKIPPED, then `requeue`). No kill timer yet: the thread
+    // may be busy with another task that is not ours to kill; see `#begun`.
+    if (!t.hasBegun(job)) t.dropping.add(job.id);
+    else this.#watch(t, job.id);
+  }
+
+  /** A stopped job runs: kill its thread if it has not ended within `killGrace`. */
+  #watch(t: Thread, id: number): void {
+    t.stopping.add(id);
     if (t.killTimer === undefined)
       t.killTimer = this.#o.timers.setTimeout(() => this.#kill(t), this.#o.killGrace);
   }
+
+  /** Asks a retiring thread to give back what it has not begun. */
+  #recall(t: Thread): void {
+    this.#flush(t);
+    for (let i = t.waitHead; i < t.waiting.length; i++) {
+      const job = t.waiting[i];
+      if (job === undefined || t.dropping.has(job.id)) continue;
+      t.cancel(job.id);
+      t.dropping.add(job.id);
+    }
+  }
+
+  /** The thread took `job` from its queue: it began, or (if dropped) began or was skipped. */
+  readonly #begun = (t: Thread, job: Job<ThreadPayload>): void => {
+    if (!t.jobs.has(job.id)) return;
+    if (!t.dropping.has(job.id)) job.began();
+    // Skipped (its SKIPPED reply is on its way, well within killGrace) or it began before
+    // the CANCEL arrived: either way it now ends promptly or its thread is killed.
+    else this.#watch(t, job.id);
+  };
 
   async close(): Promise<void> {
     this.#closing = true;
@@ -202,7 +240,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
   }
 
   #spawn(data: Exclude<ReturnType<typeof prepare>, Error>): void {
-    const t = new Thread(data, this.#o);
+    const t = new Thread(data, this.#o, this.perWorker);
     this.#spawned++;
     this.#threads.push(t);
     t.worker.on('message', (message: FromWorker) => this.#onMessage(t, message));
@@ -232,12 +270,14 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
       void t.worker.terminate();
     } else {
       this.#failures = 0;
+      t.consume((job) => this.#begun(t, job));
       for (let i = 1; i < message.length; i += 3) {
         const id = message[i] as number;
         const job = t.jobs.get(id);
         if (job === undefined) continue;
         this.#release(t, job);
-        finishJob(job, message[i + 1], message[i + 2]);
+        if (message[i + 1] === SKIPPED) job.requeue();
+        else finishJob(job, message[i + 1], message[i + 2]);
       }
       if (t.jobs.size === 0) {
         if (t.fate === 'retire') void t.worker.terminate();
@@ -249,6 +289,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
   #release(t: Thread, job: Job<ThreadPayload>): void {
     t.jobs.delete(job.id);
     this.#inflight--;
+    t.dropping.delete(job.id);
     if (t.stopping.delete(job.id) && t.stopping.size === 0) this.#clearKill(t);
   }
 
@@ -277,6 +318,9 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     const fate = t.fate;
     const hadJobs = t.jobs.size > 0;
     if (hadJobs) {
+      // The thread is gone, so its CONSUMED count is final: what it never took goes back.
+      t.consume(() => {});
+      const notBegun = new Set(t.waiting.slice(t.waitHead));
       const message =
         fate === 'kill'
           ? `Worker thread ${t.id} was terminated: ${t.error?.message ?? 'killed'}`
@@ -287,6 +331,10 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
               }`;
       for (const job of [...t.jobs.values()]) {
         this.#release(t, job);
+        if (notBegun.has(job)) {
+          job.requeue();
+          continue;
+        }
         job.finish(
           false,
           new WorkerCrashedError(

@@ -3,13 +3,16 @@ import { DataCloneError } from '../../errors.js';
 import type { Job } from '../../types.js';
 import { bootstrap } from './bootstrap.js';
 import {
+  CANCEL,
+  CONSUMED,
+  CONTROL,
   ERROR,
+  type ModuleData,
   OK,
   RUN,
   reviveError,
   type SerializedError,
   THROWN,
-  type WorkerData,
 } from './protocol.js';
 
 /** A task for a thread: which handler of the task module, its input, what to move. */
@@ -43,9 +46,22 @@ export class Thread {
   /** Handler names in index order, and name -> index. */
   handlers: readonly string[] = [];
   index: ReadonlyMap<string, number> = new Map();
+  /** Jobs sent (or about to be), in the order the thread begins them. */
   readonly jobs = new Map<number, Job<ThreadPayload>>();
+  /**
+   * Jobs of `jobs` not known to have begun, in order, from `waitHead`. Known: the thread's
+   * CONSUMED count reached them (`accounted` counts the jobs matched so far), or they were
+   * sent when fewer than `concurrency` jobs had begun and none waited, so begin on arrival.
+   */
+  waiting: (Job<ThreadPayload> | undefined)[] = [];
+  waitHead = 0;
+  accounted = 0;
   /** Jobs whose stop was asked; the kill timer runs while any remains. */
   readonly stopping = new Set<number>();
+  /** Jobs asked to be skipped before they began (cancelled, or recalled from a retiring thread). */
+  readonly dropping = new Set<number>();
+  /** CONSUMED and CONTROL, shared with the thread. */
+  readonly cells: Int32Array;
   killTimer: unknown = undefined;
   /** Tasks not posted yet: `[RUN, id, index, input, ...]`, and their transfer list. */
   outbox: unknown[] | undefined = undefined;
@@ -56,16 +72,60 @@ export class Thread {
   readonly exited: Promise<number>;
   #referenced = true;
 
-  constructor(data: WorkerData, options: SpawnOptions) {
+  constructor(data: ModuleData, options: SpawnOptions, concurrency: number) {
+    const shared = new SharedArrayBuffer(8);
+    this.cells = new Int32Array(shared);
     this.worker = new Worker(bootstrap, {
       eval: true,
-      workerData: data,
+      workerData: { ...data, shared, concurrency },
       ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
       ...(options.env === undefined ? {} : { env: options.env }),
       ...(options.argv === undefined ? {} : { argv: [...options.argv] }),
       ...(options.execArgv === undefined ? {} : { execArgv: [...options.execArgv] }),
     });
     this.exited = new Promise((resolve) => this.worker.once('exit', resolve));
+  }
+
+  /** Jobs sent or about to be that are not known to have begun. */
+  get queued(): number {
+    return this.waiting.length - this.waitHead;
+  }
+
+  /** Whether `job` is known to have begun (false while it waits in the thread). */
+  hasBegun(job: Job<ThreadPayload>): boolean {
+    return this.waiting.indexOf(job, this.waitHead) < 0;
+  }
+
+  /**
+   * Matches the thread's CONSUMED count to waiting jobs, in order, and hands each to
+   * `begun` (a job that ended meanwhile included: it began too). Read on every reply, so
+   * a job is known to have begun at the latest when a result from its thread arrives.
+   */
+  consume(begun: (job: Job<ThreadPayload>) => void): void {
+    const consumed = Atomics.load(this.cells, CONSUMED);
+    while (this.accounted < consumed && this.waitHead < this.waiting.length) {
+      const job = this.waiting[this.waitHead];
+      this.waiting[this.waitHead++] = undefined;
+      this.accounted++;
+      if (job !== undefined) begun(job);
+    }
+    if (this.waitHead === this.waiting.length && this.waitHead > 0) {
+      this.waiting = [];
+      this.waitHead = 0;
+    }
+  }
+
+  /** A job that was never delivered (its input could not be cloned) leaves the accounting. */
+  forget(job: Job<ThreadPayload>): void {
+    const i = this.waiting.indexOf(job, this.waitHead);
+    if (i < 0) this.accounted--;
+    else this.waiting.splice(i, 1);
+  }
+
+  /** Posts a CANCEL, and flags it so a thread busy with a batch reads it before its next task. */
+  cancel(id: number): void {
+    this.worker.postMessage([CANCEL, id]);
+    Atomics.store(this.cells, CONTROL, 1);
   }
 
   /**
@@ -101,6 +161,7 @@ export class Thread {
       try {
         this.worker.postMessage([RUN, job.id, outbox[i + 1], outbox[i + 2]], job.payload.transfer);
       } catch (error) {
+        this.forget(job);
         unsendable(job, error);
       }
     }
@@ -113,11 +174,13 @@ export class Thread {
     try {
       eventLoopUtilization = this.worker.performance.eventLoopUtilization().utilization;
     } catch {}
+    const running = this.jobs.size - this.queued;
     return {
       id: this.id,
       online: this.online,
-      running: this.jobs.size,
-      utilization: this.jobs.size / perWorker,
+      running,
+      queued: this.queued,
+      utilization: running / perWorker,
       eventLoopUtilization,
     };
   }

@@ -2,13 +2,25 @@
  * The in-thread entry: loads the task module, runs tasks, reports results. It imports only
  * the protocol module (and Node built-ins), so a thread starts fast.
  *
- * Batching: every task of an incoming RUN message runs before the results go back, so a
- * batch of synchronous tasks costs one reply. Results of asynchronous tasks that settle in
- * the same turn share one reply too (flushed on a microtask).
+ * Tasks begin in the order they arrive, at most `concurrency` at once; the rest wait here
+ * (the pool sends tasks ahead, so the next one is already here when one ends). Before each
+ * begin the thread counts it in `cells[CONSUMED]`, which is how the pool learns what began.
+ *
+ * Batching: results of tasks that end in one turn go back in one reply (flushed at the end
+ * of the turn, on a microtask for asynchronous ones), except that a reply is sent once the
+ * oldest held result is 1 ms old, and around prompt tasks (see protocol.ts), so a long run
+ * of tasks does not hold results back.
  */
-import { parentPort, type TransferListItem, workerData } from 'node:worker_threads';
+import {
+  parentPort,
+  receiveMessageOnPort,
+  type TransferListItem,
+  workerData,
+} from 'node:worker_threads';
 import {
   CANCEL,
+  CONSUMED,
+  CONTROL,
   cloneableError,
   ERROR,
   type FromWorker,
@@ -18,6 +30,7 @@ import {
   READY,
   RESULTS,
   type SerializedError,
+  SKIPPED,
   serializeError,
   THROWN,
   type ToWorker,
@@ -46,11 +59,21 @@ class Context {
 
 const port = parentPort;
 const data = workerData as WorkerData;
+const cells = new Int32Array(data.shared);
 let handlers: Handler[] = [];
 /** Asynchronous tasks still running, to abort their signal on CANCEL. */
 const pending = new Map<number, Context>();
+/** Tasks running now (synchronous or not). */
+let active = 0;
+/** Tasks received, not begun: `[id, handler, input, ...]` from `head` (a RUN message, reused). */
+let local: unknown[] = [];
+let head = 0;
+/** Marks a waiting task cancelled (replaces its handler code). */
+const SKIP = null;
 let out: unknown[] = [RESULTS];
 let flushScheduled = false;
+/** When the oldest result in `out` was added (0: none). */
+let heldSince = 0;
 
 function send(message: FromWorker, transfer?: readonly TransferListItem[]): void {
   port?.postMessage(message, transfer);
@@ -87,45 +110,113 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-function run(id: number, index: number, input: unknown): void {
+/** Begins waiting tasks while fewer than `concurrency` run. */
+function pump(): void {
+  while (active < data.concurrency && head < local.length) {
+    if (cells[CONTROL] !== 0) control();
+    const id = local[head] as number;
+    const code = local[head + 1] as number | typeof SKIP;
+    const input = local[head + 2];
+    local[head + 2] = undefined;
+    head += 3;
+    Atomics.add(cells, CONSUMED, 1);
+    if (code === SKIP) {
+      out.push(id, SKIPPED, undefined);
+      flush();
+    } else if (code < 0) {
+      if (out.length > 1) flush(); // the pool learns this task began
+      run(id, -1 - code, input, true);
+    } else run(id, code, input, false);
+  }
+  if (head >= local.length) {
+    local = [];
+    head = 0;
+  }
+}
+
+/** Reads what the pool posted while this thread was busy (a CANCEL set CONTROL). */
+function control(): void {
+  Atomics.store(cells, CONTROL, 0);
+  if (port === null) return;
+  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port))
+    accept(m.message as ToWorker);
+}
+
+function accept(message: ToWorker): void {
+  if (message[0] === CANCEL) {
+    const id = message[1];
+    const context = pending.get(id);
+    if (context !== undefined) context.abort();
+    else for (let i = head; i < local.length; i += 3) if (local[i] === id) local[i + 1] = SKIP;
+  } else if (head >= local.length) {
+    local = message;
+    head = 1;
+  } else for (let i = 1; i < message.length; i++) local.push(message[i]);
+}
+
+function run(id: number, index: number, input: unknown, prompt: boolean): void {
   const handler = handlers[index];
   const context = new Context();
   let result: unknown;
+  active++;
   try {
     if (handler === undefined) throw new Error(`No handler at index ${index}`);
     result = handler(input, context);
   } catch (error) {
+    active--;
     fail(id, error);
+    ended(prompt);
     return;
   }
   if (!isThenable(result)) {
+    active--;
     succeed(id, result);
+    ended(prompt);
     return;
   }
   pending.set(id, context);
   result.then(
     (value) => {
       pending.delete(id);
+      active--;
       succeed(id, value);
-      schedule();
+      settled(prompt);
     },
     (error: unknown) => {
       pending.delete(id);
+      active--;
       fail(id, error);
-      schedule();
+      settled(prompt);
     },
   );
+}
+
+/** A synchronous task ended inside `pump`: reply now if prompt or results are getting old. */
+function ended(prompt: boolean): void {
+  if (prompt || (heldSince !== 0 && performance.now() - heldSince >= 1)) flush();
+}
+
+/** An asynchronous task ended: begin the next ones, reply on a microtask (or now if prompt). */
+function settled(prompt: boolean): void {
+  if (prompt) flush();
+  pump();
+  schedule();
 }
 
 function succeed(id: number, value: unknown): void {
   // A result with a transfer list goes alone, so a clone failure is pinned on it only.
   if (isTransferred(value)) post([RESULTS, id, OK, value.value], value.list);
-  else out.push(id, OK, value);
+  else hold(id, OK, value);
 }
 
 function fail(id: number, error: unknown): void {
-  if (error instanceof Error) out.push(id, ERROR, serializeError(error));
-  else out.push(id, THROWN, error);
+  if (error instanceof Error) hold(id, ERROR, serializeError(error));
+  else hold(id, THROWN, error);
+}
+
+function hold(id: number, status: number, value: unknown): void {
+  if (out.length === 1) heldSince = performance.now();
+  out.push(id, status, value);
 }
 
 function schedule(): void {
@@ -139,6 +230,7 @@ function flush(): void {
   if (out.length === 1) return;
   const message = out as FromWorker;
   out = [RESULTS];
+  heldSince = 0;
   try {
     send(message);
   } catch {
@@ -166,12 +258,8 @@ function post(message: FromWorker, transfer?: readonly TransferListItem[]): void
 }
 
 function onMessage(message: ToWorker): void {
-  if (message[0] === CANCEL) {
-    pending.get(message[1])?.abort();
-    return;
-  }
-  for (let i = 1; i < message.length; i += 3)
-    run(message[i] as number, message[i + 1] as number, message[i + 2]);
+  accept(message);
+  pump();
   flush();
 }
 
