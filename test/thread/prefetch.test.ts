@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  ManualClock,
+  TaskCancelledError,
+  TaskTimeoutError,
+  ThreadPool,
+  WorkerCrashedError,
+} from '../../src/index.js';
+import { outcome } from '../helpers.js';
+import { fixture, nextThreadEvent, SharedGate } from './helpers.js';
+
+type Gate = typeof import('../fixtures/gate.js');
+type Hang = typeof import('../fixtures/hang.js');
+
+test('prefetch: never more tasks begun and not ended than maxThreads * concurrentTasksPerThread', async () => {
+  const pool = new ThreadPool<Gate>({ module: fixture('gate.ts'), maxThreads: 2, prefetch: 4 });
+  const gate = new SharedGate();
+  const counter = new SharedArrayBuffer(32);
+  const results = Array.from({ length: 20 }, () =>
+    pool.run('counted', { gate: gate.sab, counter }),
+  );
+  await gate.started();
+  const stats = pool.stats();
+  assert.ok(stats.running <= 2, `running ${stats.running}`);
+  assert.equal(stats.running + stats.queued, 20, 'prefetched tasks count as queued');
+  gate.open();
+  await Promise.all(results);
+  const c = new Int32Array(counter);
+  assert.equal(c[4], 20);
+  assert.ok((c[3] ?? 0) <= 2, `peak ${c[3]}`);
+  await pool.close();
+});
+
+test('prefetch: a run timeout counts from the real start, not from when the task reached its thread', async () => {
+  const clock = new ManualClock();
+  const pool = new ThreadPool<Gate>({
+    module: fixture('gate.ts'),
+    maxThreads: 1,
+    prefetch: 2,
+    clock,
+  });
+  const gate = new SharedGate();
+  const blocker = pool.run('wait', gate.sab);
+  const behind = pool.run('ok', 'behind', { timeout: 50 });
+  await gate.started();
+  assert.equal(pool.stats().queued, 1, 'prefetched, not begun');
+  // The task behind waits in the thread far longer than its timeout, without timing out.
+  clock.advance(1000);
+  assert.equal(pool.stats().timedOut, 0);
+  gate.open();
+  assert.equal(await blocker, 'released');
+  assert.equal(await behind, 'behind');
+  await pool.close();
+});
+
+test('prefetch: killing a thread gives its prefetched tasks back; they complete elsewhere exactly once', async () => {
+  const pool = new ThreadPool<Hang>({
+    module: fixture('hang.ts'),
+    maxThreads: 1,
+    prefetch: 3,
+    killGrace: 10,
+  });
+  const killed = nextThreadEvent(pool, 'exit', (e) => e.reason === 'kill');
+  const ends: number[] = [];
+  pool.on('end', (e) => ends.push(e.id));
+  const spinning = pool.run('spin', undefined, { timeout: 20 });
+  const behind = [pool.run('ok'), pool.run('ok'), pool.run('ok')];
+  await assert.rejects(spinning, TaskTimeoutError);
+  await killed;
+  assert.deepEqual(await Promise.all(behind), ['ok', 'ok', 'ok']);
+  assert.equal(new Set(ends).size, ends.length, 'each settled once');
+  assert.equal(ends.length, 4);
+  await pool.close();
+});
+
+test('prefetch: a crash gives prefetched tasks back; the running one rejects WorkerCrashedError', async () => {
+  const pool = new ThreadPool({ module: fixture('exit.js'), maxThreads: 1, prefetch: 2 });
+  const crashing = pool.run('exit', 3);
+  const behind = [pool.run('ok'), pool.run('ok')];
+  await assert.rejects(crashing, WorkerCrashedError);
+  assert.deepEqual(await Promise.all(behind), ['ok', 'ok']);
+  await pool.close();
+});
+
+test('prefetch: cancelling a prefetched task settles it once and it never runs', async () => {
+  const pool = new ThreadPool<Gate>({ module: fixture('gate.ts'), maxThreads: 1, prefetch: 2 });
+  const gate = new SharedGate();
+  const counter = new SharedArrayBuffer(32);
+  const blocker = pool.run('wait', gate.sab);
+  const other = new SharedGate();
+  other.open();
+  const task = await pool.submit('counted', { gate: other.sab, counter });
+  await gate.started();
+  task.cancel('no');
+  const r = await outcome(task.result);
+  assert.ok(!r.ok && r.error instanceof TaskCancelledError);
+  gate.open();
+  assert.equal(await blocker, 'released');
+  assert.equal(await pool.run('ok', 'after'), 'after');
+  assert.equal(new Int32Array(counter)[4], 0, 'the cancelled task never ran');
+  assert.equal(pool.stats().cancelled, 1);
+  await pool.close();
+});
