@@ -42,7 +42,9 @@ let reps = 5;
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--reps') reps = Number(args[++i]);
   else if (args[i] === '--build') {
-    const [label = '', rest = ''] = String(args[++i]).split('=', 2);
+    const spec = String(args[++i]);
+    const label = spec.slice(0, spec.indexOf('='));
+    const rest = spec.slice(spec.indexOf('=') + 1);
     const [dir = '', query = ''] = rest.split('?');
     const options: Record<string, number> = {};
     for (const [k, v] of new URLSearchParams(query)) options[k] = Number(v);
