@@ -1,0 +1,177 @@
+/**
+ * `workpool run`: every line of a JSON Lines input through a pool, one result line each.
+ *
+ * The data path is three bounded stages: `readLines` (one chunk of input at a time) →
+ * `Window` (at most `capacity + readAhead` lines in flight or waiting to be written) →
+ * `LineWriter` (one batch, then it waits for 'drain'). Nothing grows with the input, and a
+ * slow reader of the output stops the reading of the input.
+ */
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { TaskModuleError } from '../../index.js';
+import { ExitCode, type ExitCodeValue, RunError, UsageError } from '../errors.js';
+import { count, duration, percentiles, rate } from '../format.js';
+import { finishRunning, onInterrupt } from '../interrupt.js';
+import { type Line, type Position, readLines } from '../lines.js';
+import { startProgress } from '../progress.js';
+import { LineWriter } from '../writer.js';
+import { BLANK, type LineResult, notRun, toJson } from './results.js';
+import { createTarget, type TargetOptions } from './target.js';
+import { Window } from './window.js';
+
+export interface RunOptions extends TargetOptions {
+  /** A path, or `-` for stdin. */
+  readonly input: string;
+  /** A path, or `-` for stdout. */
+  readonly output: string;
+  readonly ordered: boolean;
+  readonly strict: boolean;
+  readonly quiet: boolean;
+  /** Ms between plain progress lines when stderr is not a terminal. */
+  readonly progressInterval: number;
+}
+
+/** Lines read ahead of the running ones when `--max-queue` is not given. */
+const defaultReadAhead = 1024;
+
+export async function run(o: RunOptions): Promise<ExitCodeValue> {
+  const started = performance.now();
+  const input = await openInput(o.input);
+  const target = await createTarget(o);
+  let output: WriteStream | undefined;
+  try {
+    output = o.output === '-' ? undefined : await openOutput(o.output);
+  } catch (error) {
+    await target.terminate();
+    throw error;
+  }
+  const writer = new LineWriter(output ?? process.stdout, output !== undefined);
+  const tally = { ok: 0, failed: 0, malformed: 0, notRun: 0 };
+  let interrupted = false;
+  let fatal: Error | undefined;
+
+  const start = (line: Line): Promise<LineResult | typeof BLANK> => {
+    if (line.text.trim() === '') return Promise.resolve(BLANK);
+    let value: unknown;
+    try {
+      value = JSON.parse(line.text);
+    } catch (error) {
+      return Promise.resolve({ line: line.number, ok: false, error, malformed: true });
+    }
+    return target.run(value).then(
+      (v): LineResult => ({ line: line.number, ok: true, value: v }),
+      (error: unknown): LineResult => ({ line: line.number, ok: false, error, malformed: false }),
+    );
+  };
+  const window = new Window(readLines(input.stream, input.position), start, {
+    size: target.capacity + (o.maxQueue ?? defaultReadAhead),
+    ordered: o.ordered,
+  });
+  const progress = startProgress(
+    {
+      done: () => tally.ok + tally.failed,
+      failed: () => tally.failed,
+      position: () => input.position.bytes,
+    },
+    {
+      stream: process.stderr,
+      label: 'run',
+      unit: 'lines',
+      total: input.size,
+      interval: o.progressInterval,
+      quiet: o.quiet,
+    },
+  );
+  const stopInterrupt = onInterrupt(() => {
+    interrupted = true;
+    window.stop();
+    void finishRunning(target);
+  }, process.stderr);
+
+  try {
+    for await (const r of window.results()) {
+      if (r === BLANK) continue;
+      if (interrupted && notRun(r)) {
+        tally.notRun++;
+        continue;
+      }
+      if (r.ok) tally.ok++;
+      else {
+        tally.failed++;
+        if (r.malformed) tally.malformed++;
+        if (r.malformed && o.strict) window.stop();
+        if (r.error instanceof TaskModuleError && fatal === undefined) {
+          fatal = r.error;
+          window.stop();
+        }
+      }
+      const wait = writer.write(toJson(r));
+      if (wait !== undefined) await wait;
+    }
+    await writer.end();
+  } catch (error) {
+    if (!(error instanceof RunError)) throw error;
+    fatal = error;
+    window.stop();
+    await target.terminate();
+  }
+  const stats = target.stats();
+  await target.close();
+  progress.stop();
+  stopInterrupt();
+
+  if (!o.quiet) {
+    const wall = performance.now() - started;
+    const done = tally.ok + tally.failed;
+    const parts = [`${count(tally.ok)} ok`, `${count(tally.failed)} failed`];
+    if (tally.malformed > 0) parts.push(`${count(tally.malformed)} malformed`);
+    if (interrupted) parts.push(`${count(tally.notRun)} not run (interrupted)`);
+    const stopped =
+      o.strict && tally.malformed > 0 ? ' (stopped at a malformed line: --strict)' : '';
+    process.stderr.write(
+      `workpool run: ${count(done)} lines: ${parts.join(', ')}${stopped}\n` +
+        `  wall ${duration(wall)}, ${rate(done, wall)}; task time ${percentiles(stats.runTime)}\n`,
+    );
+  }
+  if (fatal !== undefined) process.stderr.write(`workpool run: ${fatal.message}\n`);
+  if (interrupted) return ExitCode.interrupted;
+  return tally.failed > 0 || fatal !== undefined ? ExitCode.failed : ExitCode.ok;
+}
+
+interface Input {
+  readonly stream: Readable;
+  /** Bytes read so far. */
+  readonly position: Position;
+  /** Size of a file input, for the ETA; unknown for stdin. */
+  readonly size: number | undefined;
+}
+
+async function openInput(path: string): Promise<Input> {
+  if (path === '-') return { stream: process.stdin, position: { bytes: 0 }, size: undefined };
+  let size: number | undefined;
+  try {
+    const s = await stat(path);
+    if (s.isDirectory()) throw new Error('is a directory');
+    size = s.isFile() ? s.size : undefined; // a FIFO or /dev/stdin has no size
+  } catch (error) {
+    throw new UsageError(`Cannot read --input ${path}: ${reason(error)}`);
+  }
+  return { stream: createReadStream(path), position: { bytes: 0 }, size };
+}
+
+async function openOutput(path: string): Promise<WriteStream> {
+  const stream = createWriteStream(path);
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', (error) =>
+      reject(new UsageError(`Cannot write --output ${path}: ${reason(error)}`)),
+    );
+  });
+  return stream;
+}
+
+function reason(error: unknown): string {
+  if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return 'no such file';
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,167 @@
+/**
+ * The pool a `workpool run` feeds: a ThreadPool running a handler of a task module, or
+ * (`--async`) a Pool calling the module's export in-process. Either way it is checked before
+ * the first line is read, so a module that does not load or an unknown handler ends the run
+ * with exit code 2 and nothing written.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  type Handler,
+  Pool,
+  type PoolStats,
+  TaskModuleError,
+  type TaskOptions,
+  ThreadPool,
+  UnknownHandlerError,
+} from '../../index.js';
+import { UsageError } from '../errors.js';
+import { keepAlive } from '../keep-alive.js';
+import type { Rate } from '../parse.js';
+
+export interface TargetOptions {
+  readonly module: string;
+  readonly handler: string;
+  readonly async: boolean;
+  readonly threads: number | undefined;
+  readonly concurrency: number | undefined;
+  readonly maxQueue: number | undefined;
+  readonly rate: Rate | undefined;
+  readonly timeout: number | undefined;
+  readonly retries: number;
+}
+
+/** What the runner needs of either pool. `run` rejects with the task's own error. */
+export interface Target {
+  /** Tasks that may run at once (threads × tasks per thread, or the async concurrency). */
+  readonly capacity: number;
+  run(input: unknown): Promise<unknown>;
+  pause(): void;
+  stats(): PoolStats;
+  close(): Promise<unknown>;
+  terminate(): Promise<unknown>;
+}
+
+type AnyPool = Pool | ThreadPool;
+
+export async function createTarget(o: TargetOptions): Promise<Target> {
+  const path = resolve(o.module);
+  if (!existsSync(path)) throw new UsageError(`Task module not found: ${path}`);
+  const taskOptions: TaskOptions = {
+    ...(o.timeout === undefined ? {} : { timeout: o.timeout }),
+    ...(o.retries === 0 ? {} : { retries: o.retries }),
+  };
+  const poolOptions = {
+    ...(o.maxQueue === undefined ? {} : { maxQueue: o.maxQueue }),
+    ...(o.rate === undefined ? {} : { rate: o.rate }),
+  };
+  if (o.async) {
+    const fn = await loadHandler(path, o.handler);
+    const concurrency = o.concurrency ?? 16;
+    const pool = new Pool({ concurrency, ...poolOptions });
+    return target(pool, concurrency, (input) =>
+      pool.run((context) => fn(input, context), taskOptions),
+    );
+  }
+  const threads = o.threads ?? (await import('node:os')).availableParallelism();
+  const perThread = o.concurrency ?? 1;
+  const pool = new ThreadPool({
+    module: path,
+    minThreads: threads,
+    maxThreads: threads,
+    concurrentTasksPerThread: perThread,
+    ...poolOptions,
+  });
+  try {
+    await checkHandler(path, o.handler);
+  } catch (error) {
+    await keepAlive(pool.terminate());
+    throw error;
+  }
+  return target(pool, threads * perThread, (input) => pool.run(o.handler, input, taskOptions));
+}
+
+function target(pool: AnyPool, capacity: number, run: Target['run']): Target {
+  return {
+    capacity,
+    run,
+    pause: () => pool.pause(),
+    stats: () => pool.stats(),
+    close: () => keepAlive(pool.close()),
+    terminate: () => keepAlive(pool.terminate()),
+  };
+}
+
+/** A name no module exports: asking for it makes a thread answer with the handlers it has. */
+const PROBE = '\u0000workpool-probe';
+
+/**
+ * Loads the module in one thread of a throwaway pool and asks for a handler that cannot
+ * exist: `UnknownHandlerError.available` lists the real ones, `TaskModuleError` says why the
+ * module does not load. A separate pool, so the probe uses none of the real pool's `--rate`.
+ */
+async function checkHandler(path: string, handler: string): Promise<void> {
+  const probe = new ThreadPool({ module: path, minThreads: 1, maxThreads: 1, loadRetries: 0 });
+  try {
+    await probe.run(PROBE);
+  } catch (error) {
+    if (error instanceof UnknownHandlerError) {
+      if (error.available.includes(handler)) return;
+      throw new UsageError(unknownHandler(path, handler, error.available));
+    }
+    if (error instanceof TaskModuleError) throw new UsageError(error.message);
+    throw new UsageError(`Task module ${path} could not be checked: ${String(error)}`);
+  } finally {
+    await keepAlive(probe.terminate());
+  }
+}
+
+/** `--async`: the handler runs on the main thread, so the module is imported here. */
+async function loadHandler(path: string, name: string): Promise<Handler> {
+  if (/\.[cm]?tsx?$/.test(path)) await registerTypeScript(path);
+  let ns: Record<string, unknown>;
+  try {
+    ns = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`Task module ${path} failed to load: ${why}`);
+  }
+  const handlers = collectHandlers(ns);
+  const fn = handlers.get(name);
+  if (fn === undefined) throw new UsageError(unknownHandler(path, name, [...handlers.keys()]));
+  return fn;
+}
+
+/** The same rule as the threads': own function-valued exports, then a default export's. */
+function collectHandlers(ns: Record<string, unknown>): Map<string, Handler> {
+  const out = new Map<string, Handler>();
+  const add = (source: object, name: string): void => {
+    const value = (source as Record<string, unknown>)[name];
+    if (typeof value === 'function' && !out.has(name)) out.set(name, value as Handler);
+  };
+  for (const name of Object.keys(ns)) if (name !== 'default') add(ns, name);
+  const fallback = ns.default;
+  if (typeof fallback === 'function') add(ns, 'default');
+  else if (typeof fallback === 'object' && fallback !== null) {
+    for (const name of Object.keys(fallback)) add(fallback, name);
+  }
+  return out;
+}
+
+/** tsx's loader hooks, so `import()` of a `.ts` module works under plain `node` too. */
+async function registerTypeScript(path: string): Promise<void> {
+  try {
+    (await import('tsx/esm/api')).register();
+    (await import('tsx/cjs/api')).register();
+  } catch {
+    throw new UsageError(
+      `Task module ${path} is TypeScript and tsx was not found to load it: install tsx (npm install --save-dev tsx), or compile the module to .js`,
+    );
+  }
+}
+
+function unknownHandler(path: string, name: string, available: readonly string[]): string {
+  const list = available.length > 0 ? available.join(', ') : '(no handlers)';
+  return `Unknown handler ${JSON.stringify(name)}: task module ${path} exports ${list}`;
+}
