@@ -203,6 +203,9 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     for (const t of threads) {
       this.#clearKill(t);
       if (t.fate !== 'kill') t.fate = 'close';
+      // Whoever awaits close() must be kept alive until the threads are really gone, even
+      // if they were idle (and so unreferenced).
+      t.reference(true);
       void t.worker.terminate();
     }
     await Promise.all(threads.map((t) => t.exited));
