@@ -117,12 +117,12 @@ export class PoolBase<P> implements AsyncDisposable {
    * process alive afterwards.
    */
   close(options?: CloseOptions): Promise<CloseReport> {
-    return this.#scheduler.close(options);
+    return keepAlive(this.#scheduler.close(options));
   }
 
   /** Forced shutdown: queued tasks reject `PoolClosedError`, running ones are cancelled (threads killed). */
   terminate(reason?: unknown): Promise<CloseReport> {
-    return this.#scheduler.terminate(reason);
+    return keepAlive(this.#scheduler.terminate(reason));
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -253,6 +253,15 @@ export class PoolBase<P> implements AsyncDisposable {
 }
 
 const noop = (): void => {};
+
+/**
+ * A shutdown in progress is work: whoever awaits it must not see the process exit under
+ * it because every remaining handle (idle threads, unref'd timers) is unreferenced.
+ */
+function keepAlive<T>(shutdown: Promise<T>): Promise<T> {
+  const handle = setInterval(noop, 1 << 30);
+  return shutdown.finally(() => clearInterval(handle));
+}
 
 /** A rejected promise that raises no unhandled rejection if nobody awaits it (DESIGN invariant 6). */
 function handledRejection<T>(error: unknown): Promise<T> {

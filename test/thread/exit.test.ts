@@ -27,7 +27,7 @@ function run(mode: string): Promise<{ code: number | null; stdout: string }> {
   });
 }
 
-for (const mode of ['close', 'terminate', 'timeout', 'idle', 'cancel']) {
+for (const mode of ['close', 'terminate', 'timeout', 'idle', 'cancel', 'timeouts']) {
   test(`after ${mode}, the process exits on its own with code 0`, async () => {
     const { code, stdout } = await run(mode);
     assert.equal(code, 0);
