@@ -48,6 +48,8 @@ export class TaskRecord<P> implements Job<P> {
   since = 0;
   /** Clock time of the first admission (for total time). */
   admittedAt = 0;
+  /** Index in the scheduler's active set, -1 when not there. */
+  slot = -1;
   /** QUEUED, DISPATCHED, RUNNING, DONE or DELAYED. */
   state = QUEUED;
   /** The caller's outcome is decided (may come before DONE: a timeout, a cancel). */

@@ -78,6 +78,6 @@ test('per-name stats, including names that are Object.prototype members', async 
   assert.deepEqual(Object.keys(byName).sort(), ['__proto__', 'constructor', 'square']);
   assert.equal(byName.square?.completed, 1);
   assert.equal(Object.getOwnPropertyDescriptor(byName, '__proto__')?.value.completed, 1);
-  assert.equal(byName.constructor?.runTime.count, 1);
+  assert.equal(Object.getOwnPropertyDescriptor(byName, 'constructor')?.value.runTime.count, 1);
   await pool.close();
 });
