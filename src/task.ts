@@ -19,6 +19,8 @@ export type { Transferred };
 export interface HandlerContext {
   /** Aborts when the task is cancelled or times out. A handler that ignores it is killed after `killGrace`. */
   readonly signal: AbortSignal;
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  readonly attempt: number;
 }
 
 /** A task handler: a named export (or a property of the default export) of a task module. */

@@ -4,6 +4,7 @@ import { type ThreadEvents, ThreadExecutor } from '../executors/thread/thread-ex
 import { Emitter } from '../scheduler/events.js';
 import type { TaskOptions } from '../scheduler/options.js';
 import * as v from '../scheduler/validate.js';
+import { ErrGroup } from '../sync/err-group.js';
 import type { Handler, HandlerInput, HandlerName, HandlerOutput } from '../task.js';
 import { type MapOptions, PoolBase } from './base.js';
 import type { Task } from './task.js';
@@ -55,7 +56,8 @@ export class ThreadPool<M = Record<string, Handler>> extends PoolBase<ThreadPayl
       // `this` does not exist before `super()`: forward through a late-bound function.
       observer: (event, e) => observer?.(event, e),
     });
-    super(executor, o.scheduler);
+    // Per-name metrics: a thread task is labelled with its handler name.
+    super(executor, o.scheduler, (task) => task.name);
     observer = (event, e) => {
       if (this.threads.has(event)) this.threads.emit(event, e as never);
     };
@@ -103,6 +105,20 @@ export class ThreadPool<M = Record<string, Handler>> extends PoolBase<ThreadPayl
   ): AsyncIterableIterator<HandlerOutput<M, K>> {
     v.string('name', name);
     return this.mapPayloads(source, (input) => ({ name, input, transfer: undefined }), options);
+  }
+
+  /**
+   * An ErrGroup for work on this pool: `go` gets the group's signal (pass it to `run`), and
+   * the first error aborts it, which cancels the group's queued and running tasks.
+   *
+   * ```ts
+   * const g = pool.group();
+   * for (const file of files) g.go((signal) => pool.run('resize', file, { signal }));
+   * await g.wait();
+   * ```
+   */
+  group(options: { readonly signal?: AbortSignal; readonly limit?: number } = {}): ErrGroup {
+    return new ErrGroup(options);
   }
 }
 

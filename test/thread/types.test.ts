@@ -12,7 +12,7 @@ type Equal<A, B> =
 function expectType<T extends true>(_: T): void {}
 
 expectType<
-  Equal<HandlerName<Echo>, 'echo' | 'add' | 'later' | 'untilAborted' | 'bytes' | 'length'>
+  Equal<HandlerName<Echo>, 'echo' | 'add' | 'later' | 'untilAborted' | 'bytes' | 'length' | 'flaky'>
 >(true);
 expectType<Equal<HandlerName<Defaults>, 'double' | 'triple'>>(true);
 expectType<Equal<HandlerOutput<Echo, 'later'>, string>>(true);

@@ -15,7 +15,7 @@ export const RUN = 0;
 export const CANCEL = 1;
 
 /**
- * `[RUN, id, handler, input, id, handler, input, ...]`: one or more tasks, begun in this
+ * `[RUN, id, handler, input, attempt, id, handler, input, attempt, ...]`: one or more tasks, begun in this
  * order, at most `concurrency` at once; the rest wait in the thread (prefetch). `handler`
  * indexes the handler names the thread reported in READY, or is `-1 - index` for a prompt
  * task (one with a run timeout): the thread posts the results it holds before beginning it

@@ -142,8 +142,9 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     if (now) best.accounted++;
     else best.waiting.push(job);
     const code = job.timed ? -1 - index : index;
-    if (best.outbox === undefined) best.outbox = [RUN, job.id, code, job.payload.input];
-    else best.outbox.push(job.id, code, job.payload.input);
+    if (best.outbox === undefined)
+      best.outbox = [RUN, job.id, code, job.payload.input, job.attempt];
+    else best.outbox.push(job.id, code, job.payload.input, job.attempt);
     const transfer = job.payload.transfer;
     if (transfer !== undefined)
       best.transfer = best.transfer === undefined ? [...transfer] : [...best.transfer, ...transfer];

@@ -63,7 +63,7 @@ export class Thread {
   /** CONSUMED and CONTROL, shared with the thread. */
   readonly cells: Int32Array;
   killTimer: unknown = undefined;
-  /** Tasks not posted yet: `[RUN, id, index, input, ...]`, and their transfer list. */
+  /** Tasks not posted yet: `[RUN, id, index, input, attempt, ...]`, and their transfer list. */
   outbox: unknown[] | undefined = undefined;
   transfer: TransferListItem[] | undefined = undefined;
   /** Why it is ending or failed to start: an 'error' event, a load error, or a kill. */
@@ -155,11 +155,14 @@ export class Thread {
       this.worker.postMessage(outbox, transfer);
       return;
     } catch {}
-    for (let i = 1; i < outbox.length; i += 3) {
+    for (let i = 1; i < outbox.length; i += 4) {
       const job = this.jobs.get(outbox[i] as number);
       if (job === undefined) continue;
       try {
-        this.worker.postMessage([RUN, job.id, outbox[i + 1], outbox[i + 2]], job.payload.transfer);
+        this.worker.postMessage(
+          [RUN, job.id, outbox[i + 1], outbox[i + 2], outbox[i + 3]],
+          job.payload.transfer,
+        );
       } catch (error) {
         this.forget(job);
         unsendable(job, error);

@@ -44,6 +44,11 @@ type Handler = (input: unknown, context: Context) => unknown;
 class Context {
   #controller: AbortController | undefined;
   #aborted = false;
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  readonly attempt: number;
+  constructor(attempt: number) {
+    this.attempt = attempt;
+  }
   get signal(): AbortSignal {
     if (this.#controller === undefined) {
       this.#controller = new AbortController();
@@ -117,16 +122,17 @@ function pump(): void {
     const id = local[head] as number;
     const code = local[head + 1] as number | typeof SKIP;
     const input = local[head + 2];
+    const attempt = local[head + 3] as number;
     local[head + 2] = undefined;
-    head += 3;
+    head += 4;
     Atomics.add(cells, CONSUMED, 1);
     if (code === SKIP) {
       out.push(id, SKIPPED, undefined);
       flush();
     } else if (code < 0) {
       if (out.length > 1) flush(); // the pool learns this task began
-      run(id, -1 - code, input, true);
-    } else run(id, code, input, false);
+      run(id, -1 - code, input, attempt, true);
+    } else run(id, code, input, attempt, false);
   }
   if (head >= local.length) {
     local = [];
@@ -147,16 +153,16 @@ function accept(message: ToWorker): void {
     const id = message[1];
     const context = pending.get(id);
     if (context !== undefined) context.abort();
-    else for (let i = head; i < local.length; i += 3) if (local[i] === id) local[i + 1] = SKIP;
+    else for (let i = head; i < local.length; i += 4) if (local[i] === id) local[i + 1] = SKIP;
   } else if (head >= local.length) {
     local = message;
     head = 1;
   } else for (let i = 1; i < message.length; i++) local.push(message[i]);
 }
 
-function run(id: number, index: number, input: unknown, prompt: boolean): void {
+function run(id: number, index: number, input: unknown, attempt: number, prompt: boolean): void {
   const handler = handlers[index];
-  const context = new Context();
+  const context = new Context(attempt);
   let result: unknown;
   active++;
   try {
