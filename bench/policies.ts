@@ -8,7 +8,15 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 type Config = 'plain' | 'metrics-off' | 'priorities' | 'keys' | 'retries' | 'rate' | 'all-policies';
-const configs: Config[] = ['plain', 'metrics-off', 'priorities', 'keys', 'retries', 'rate', 'all-policies'];
+const configs: Config[] = [
+  'plain',
+  'metrics-off',
+  'priorities',
+  'keys',
+  'retries',
+  'rate',
+  'all-policies',
+];
 const N = 300_000;
 
 async function child(config: Config): Promise<void> {
@@ -16,8 +24,12 @@ async function child(config: Config): Promise<void> {
   const pool = new Pool({
     concurrency: 16,
     metrics: config !== 'metrics-off',
-    ...(config === 'rate' || config === 'all-policies' ? { rate: { limit: 1_000_000_000, interval: 1000 } } : {}),
-    ...(config === 'all-policies' ? { agingInterval: 100, fairness: { maxPerKey: 1_000_000 } } : {}),
+    ...(config === 'rate' || config === 'all-policies'
+      ? { rate: { limit: 1_000_000_000, interval: 1000 } }
+      : {}),
+    ...(config === 'all-policies'
+      ? { agingInterval: 100, fairness: { maxPerKey: 1_000_000 } }
+      : {}),
   });
   const options = (i: number) =>
     config === 'priorities'
@@ -47,7 +59,9 @@ if (process.argv[2] === '--child') {
   for (let rep = 0; rep < reps; rep++) {
     for (let j = 0; j < configs.length; j++) {
       const config = configs[(rep + j) % configs.length] as Config;
-      const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', config], { encoding: 'utf8' });
+      const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', config], {
+        encoding: 'utf8',
+      });
       if (r.status !== 0) throw new Error(`${config} failed: ${r.stderr}`);
       samples.get(config)?.push(JSON.parse(r.stdout).tasksPerSecond);
     }
