@@ -311,10 +311,10 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
     if (
       !this.#paused &&
       !this.#dispatching &&
-      !this.#limited &&
       this.#queue.size === 0 &&
       this.#returned.length === 0 &&
-      this.#executor.free > 0
+      this.#executor.free > 0 &&
+      (!this.#limited || this.#mayStartNow(record, now))
     ) {
       this.#start(record, now);
       return;
@@ -392,6 +392,16 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
       if (record === undefined) return; // every waiting key is at its cap
       this.#start(record);
     }
+  }
+
+  /** With start limits configured: whether `record` may start at `now` (no timer is armed). */
+  #mayStartNow(record: TaskRecord<P>, now: number): boolean {
+    if (this.#active.size >= this.#cap()) return false;
+    if (this.#rate !== undefined && this.#rate.allowedAt(now) > now) return false;
+    const key = record.options.key;
+    return (
+      key === undefined || this.#o.maxPerKey === Number.POSITIVE_INFINITY || this.#keyEligible(key)
+    );
   }
 
   /** The adaptive limit on running tasks (Infinity when not adaptive). */
