@@ -26,6 +26,7 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
   readonly #state: Uint8Array;
   readonly #values: unknown[];
   readonly #records: (TaskRecord<P> | undefined)[];
+  readonly #sinks: ((ok: boolean, value: unknown) => void)[];
   /** Unordered mode: finished slots in finishing order. */
   #finished: number[] = [];
   #finishedHead = 0;
@@ -54,6 +55,11 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
     this.#state = new Uint8Array(window);
     this.#values = new Array(window);
     this.#records = new Array(window);
+    // One settle callback per slot, made once: no closure per item.
+    this.#sinks = Array.from(
+      { length: window },
+      (_, slot) => (ok: boolean, value: unknown) => this.#settle(slot, ok, value),
+    );
     if (source !== null && typeof source === 'object' && Symbol.asyncIterator in source) {
       this.#source = source[Symbol.asyncIterator]();
       this.#sync = false;
@@ -203,7 +209,7 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
       this.#fail(error);
       return;
     }
-    const sink = (ok: boolean, value: unknown): void => this.#settle(slot, ok, value);
+    const sink = this.#sinks[slot] as (ok: boolean, value: unknown) => void;
     const admitted = this.#scheduler.tryAdmit(payload, this.#options, sink, true);
     if (!(admitted instanceof Error)) {
       this.#records[slot] = admitted;

@@ -60,11 +60,12 @@ export class Pool extends PoolBase<TaskFunction> {
     options?: MapOptions,
   ): AsyncIterableIterator<Awaited<R>> {
     v.fn('fn', fn);
-    return this.mapPayloads<T, Awaited<R>>(
-      source,
-      (item) => (context: TaskContext) => fn(item, context),
-      options,
-    );
+    // A mapper that takes no context gets a task without one (see InlineExecutor.start).
+    const toPayload =
+      fn.length < 2
+        ? (item: T) => () => (fn as (item: T) => R | PromiseLike<R>)(item)
+        : (item: T) => (context: TaskContext) => fn(item, context);
+    return this.mapPayloads<T, Awaited<R>>(source, toPayload, options);
   }
 
   /**
