@@ -1,8 +1,6 @@
 /**
  * The tutorial's first program, as a workpool user writes it: the pool owns the workers
- * and the job queue; `run` resolves with each job's result, printed as it finishes.
- * (`pool.map(items, fn, { ordered: false })` is the streaming form; it is not used here
- * until it stops dropping results that finish out of order.)
+ * and the job queue; `map` streams each job's result as it finishes.
  */
 import { Pool } from '../src/index.js';
 import type { Result } from './basic-channels.js';
@@ -18,12 +16,10 @@ export async function main(io: ExampleIO): Promise<Result[]> {
   };
 
   const collected: Result[] = [];
-  const jobs = [1, 2, 3, 4, 5].map(async (n) => {
-    const result = await pool.run(() => square(n));
+  for await (const result of pool.map([1, 2, 3, 4, 5], square, { ordered: false })) {
     io.log(`Result: Job ID ${result.jobId}, Number ${result.number}, Square ${result.square}`);
     collected.push(result);
-  });
-  await Promise.all(jobs);
+  }
   await pool.close();
   return collected;
 }
