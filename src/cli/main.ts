@@ -65,6 +65,11 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
   });
 }
 
+// A reader that goes away (`workpool run ... | head`, `--help | head`) is not a crash:
+// stdout's EPIPE is noted here; the run's own writer reports it as a failed output.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
 const code = await main(process.argv);
 await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
 // Exit now: an idle stdin or a pending read would otherwise keep the process alive.
