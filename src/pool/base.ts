@@ -1,4 +1,5 @@
 import { QueueFullError, TaskCancelledError } from '../errors.js';
+import type { TaskFunction } from '../executors/inline.js';
 import { type MetricsSnapshot, type NameSnapshot, PoolMetrics } from '../metrics/pool-metrics.js';
 import type { Emitter } from '../scheduler/events.js';
 import type { Concurrency } from '../scheduler/options.js';
@@ -17,6 +18,7 @@ import {
 } from '../scheduler/scheduler.js';
 import type { Executor } from '../types.js';
 import { MapIterator } from './map.js';
+import { type LeaseHost, Leases, type Mapper } from './map-leases.js';
 import { Task } from './task.js';
 
 export type PoolEvents = SchedulerEvents;
@@ -212,10 +214,17 @@ export class PoolBase<P> implements AsyncDisposable {
     return this.#task(record, promise);
   }
 
+  /**
+   * `mapper` (in-process Pool only) allows the fast path: items run inline on pool slots
+   * the map leases (map-leases.ts) instead of one scheduler task each. It is taken only
+   * when no per-item option needs a task of its own (`timeout`, `queueTimeout`, `retries`)
+   * and the limit is not adaptive (a lease's run time says nothing about an item's).
+   */
   protected mapPayloads<T, R>(
     source: Iterable<T> | AsyncIterable<T>,
     toPayload: (item: T) => P,
     options: MapOptions | undefined,
+    mapper?: Mapper,
   ): AsyncIterableIterator<R> {
     const ordered = options?.ordered ?? true;
     if (typeof ordered !== 'boolean')
@@ -226,14 +235,33 @@ export class PoolBase<P> implements AsyncDisposable {
       taskOptions = rest;
     }
     const normalized = normalizeTaskOptions(taskOptions, mapKeys);
-    const window = this.#scheduler.limits.max * this.#executor.perWorker;
+    const limits = this.#scheduler.limits;
+    const window = limits.max * this.#executor.perWorker;
+    const scheduler = this.#scheduler;
+    const leases =
+      mapper !== undefined &&
+      normalized.timeout === Number.POSITIVE_INFINITY &&
+      normalized.queueTimeout === Number.POSITIVE_INFINITY &&
+      normalized.retries === undefined &&
+      limits.limit === undefined
+        ? (host: LeaseHost) =>
+            // Only Pool passes a mapper, and its payloads are task functions.
+            new Leases(
+              scheduler as unknown as Scheduler<TaskFunction>,
+              normalized,
+              window,
+              mapper,
+              host,
+            )
+        : undefined;
     return new MapIterator<T, R, P>(
-      this.#scheduler,
+      scheduler,
       source,
       toPayload,
       normalized,
       ordered,
       window,
+      leases,
     );
   }
 

@@ -1,6 +1,7 @@
 import { QueueFullError, TaskCancelledError } from '../errors.js';
 import type { NormalizedTaskOptions } from '../scheduler/options.js';
 import type { Scheduler, TaskRecord } from '../scheduler/scheduler.js';
+import type { LeaseHost, Leases } from './map-leases.js';
 
 const EMPTY = 0;
 const PENDING = 1;
@@ -13,6 +14,10 @@ const OK = 2;
  *
  * On the first failure, or when the consumer stops early (`break`, `return()`), it stops
  * pulling, cancels the tasks still in flight and closes the source.
+ *
+ * Items run as one scheduler task each, or, given `leases` (the in-process Pool's fast
+ * path, see map-leases.ts), inline on pool slots the map holds: the window, order,
+ * failure and stopping rules are the same either way.
  */
 export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
   readonly #scheduler: Scheduler<P>;
@@ -38,6 +43,7 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
   #stopped = false;
   #error: { readonly error: unknown } | undefined;
   #consumer: { resolve: (r: IteratorResult<R>) => void; reject: (e: unknown) => void } | undefined;
+  readonly #leases: Leases | undefined;
 
   constructor(
     scheduler: Scheduler<P>,
@@ -46,6 +52,7 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
     options: NormalizedTaskOptions,
     ordered: boolean,
     window: number,
+    leases?: (host: LeaseHost) => Leases,
   ) {
     this.#scheduler = scheduler;
     this.#toPayload = toPayload;
@@ -60,6 +67,11 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
       { length: window },
       (_, slot) => (ok: boolean, value: unknown) => this.#settle(slot, ok, value),
     );
+    this.#leases = leases?.({
+      settle: (slot, ok, value) => this.#settle(slot, ok, value),
+      fail: (error) => this.#fail(error),
+      pump: () => this.#pump(),
+    });
     if (source !== null && typeof source === 'object' && Symbol.asyncIterator in source) {
       this.#source = source[Symbol.asyncIterator]();
       this.#sync = false;
@@ -119,6 +131,7 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
     }
     if (this.#sourceDone && this.#pulled === this.#emitted) {
       this.#stopped = true;
+      this.#leases?.stop(new TaskCancelledError('pool.map ended'));
       return Promise.resolve({ value: undefined, done: true });
     }
     return undefined;
@@ -168,7 +181,7 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
           this.#fail(error);
           return;
         }
-        if (r.done === true) this.#sourceDone = true;
+        if (r.done === true) this.#ended();
         else this.#submit(r.value);
       } else {
         this.#pulling = true;
@@ -184,7 +197,7 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
           (r) => {
             this.#pulling = false;
             if (this.#stopped) return;
-            if (r.done === true) this.#sourceDone = true;
+            if (r.done === true) this.#ended();
             else this.#submit(r.value);
             this.#pump();
           },
@@ -198,10 +211,20 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
     }
   }
 
+  /** The source has no more items: slots held for it go back to the pool. */
+  #ended(): void {
+    this.#sourceDone = true;
+    this.#leases?.drained();
+  }
+
   #submit(item: T): void {
     const slot = this.#pulled % this.#window;
     this.#pulled++;
     this.#state[slot] = PENDING;
+    if (this.#leases !== undefined) {
+      this.#leases.run(slot, item);
+      return;
+    }
     let payload: P;
     try {
       payload = this.#toPayload(item);
@@ -259,6 +282,7 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
   #stop(reason: TaskCancelledError): void {
     if (this.#stopped) return;
     this.#stopped = true;
+    this.#leases?.stop(reason);
     for (let i = 0; i < this.#window; i++) {
       const record = this.#records[i];
       this.#records[i] = undefined;

@@ -8,6 +8,7 @@ import {
 import * as v from '../scheduler/validate.js';
 import { ErrGroup } from '../sync/err-group.js';
 import { type MapOptions, PoolBase } from './base.js';
+import type { Mapper } from './map-leases.js';
 import type { Task } from './task.js';
 
 export type PoolOptions = SchedulerOptions;
@@ -65,7 +66,7 @@ export class Pool extends PoolBase<TaskFunction> {
       fn.length < 2
         ? (item: T) => () => (fn as (item: T) => R | PromiseLike<R>)(item)
         : (item: T) => (context: TaskContext) => fn(item, context);
-    return this.mapPayloads<T, Awaited<R>>(source, toPayload, options);
+    return this.mapPayloads<T, Awaited<R>>(source, toPayload, options, fn as Mapper);
   }
 
   /**

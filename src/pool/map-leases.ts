@@ -1,0 +1,396 @@
+import { PoolClosedError, QueueFullError, TaskCancelledError } from '../errors.js';
+import type { TaskContext, TaskFunction } from '../executors/inline.js';
+import type { NormalizedTaskOptions } from '../scheduler/options.js';
+import type { Scheduler, TaskRecord } from '../scheduler/scheduler.js';
+
+/** A `pool.map` mapper as the in-process Pool receives it. */
+export type Mapper = (item: unknown, context: TaskContext) => unknown;
+
+/** What a lease reports to the map iterator. */
+export interface LeaseHost {
+  /** Item `slot` ended (`ok` with its value, or its error). */
+  settle(slot: number, ok: boolean, value: unknown): void;
+  /** The map must stop: a lease was refused or cancelled by the pool (close, terminate, signal). */
+  fail(error: unknown): void;
+  /** A lease is free for more items: pull if there is room. */
+  pump(): void;
+}
+
+type Payload = TaskFunction;
+
+const REQUESTED = 0;
+const IDLE = 1;
+const BUSY = 2;
+const RELEASED = 3;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/** The context of one item run on a lease: its signal is made on first use. */
+class ItemContext implements TaskContext {
+  readonly attempt = 1;
+  #controller: AbortController | undefined;
+  #reason: unknown;
+  #aborted = false;
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
+  }
+  abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+  }
+}
+
+/**
+ * One pool slot held by a map: a scheduler task that begins like any other (so it waits
+ * its turn by priority, under pause and the concurrency limit) and ends only when the
+ * map lets it go. Its function returns this object as a thenable, so the executor's
+ * `then` hands us the function that ends the task: a release is synchronous.
+ */
+class Lease {
+  state = REQUESTED;
+  record: TaskRecord<Payload> | undefined;
+  /** The item running on this lease (BUSY). */
+  context: ItemContext | undefined;
+  #end: ((value: unknown) => void) | undefined;
+  #ended = false;
+  readonly payload: Payload;
+
+  constructor(began: (lease: Lease) => void) {
+    this.payload = () => {
+      began(this);
+      return this;
+    };
+  }
+
+  // The InlineExecutor calls this once with its completion callbacks.
+  // biome-ignore lint/suspicious/noThenProperty: a thenable on purpose, so ending the task is synchronous.
+  then(resolve: (value: unknown) => void): void {
+    if (this.#ended) resolve(undefined);
+    else this.#end = resolve;
+  }
+
+  /** Ends the scheduler task: the slot is free (the executor learns it synchronously). */
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const end = this.#end;
+    this.#end = undefined;
+    end?.(undefined);
+  }
+}
+
+/**
+ * The fast path of `Pool.map`: up to `max` leases (pool slots held as long-running
+ * scheduler tasks) run the map's items inline. A sync result is stored at once and the
+ * lease takes the next item; an async one keeps its lease until it settles.
+ *
+ * Sharing: before each item a lease checks the pool. Paused, closed, or other work
+ * waiting (not counting our own requests) → the idle lease is released and requested
+ * again, so it queues behind that work by priority. A lease left idle across a turn of
+ * the event loop (slow consumer, slow source) is released too, so a map never holds a
+ * slot the consumer itself might need (`await pool.run(...)` inside the loop).
+ *
+ * Stats: a lease is one task (submitted, started, settled once). Items on a lease are
+ * not counted one by one — that bookkeeping is what the fast path saves.
+ */
+export class Leases {
+  readonly #scheduler: Scheduler<Payload>;
+  readonly #options: NormalizedTaskOptions;
+  readonly #max: number;
+  readonly #mapper: Mapper;
+  readonly #withContext: boolean;
+  readonly #host: LeaseHost;
+  readonly #all = new Set<Lease>();
+  #idle: Lease[] = [];
+  #requested = 0;
+  /** Items pulled, waiting for a lease (slot and item), FIFO. */
+  #waitSlots: number[] = [];
+  #waitItems: unknown[] = [];
+  #waitHead = 0;
+  #stopped: { readonly reason: Error } | undefined;
+  #checkArmed = false;
+  /** The source is exhausted: a lease with no waiting item ends instead of idling. */
+  #drained = false;
+  readonly #began = (lease: Lease): void => this.#onBegan(lease);
+  readonly #check = (): void => {
+    this.#checkArmed = false;
+    this.#releaseIdle();
+  };
+
+  constructor(
+    scheduler: Scheduler<Payload>,
+    options: NormalizedTaskOptions,
+    max: number,
+    mapper: Mapper,
+    host: LeaseHost,
+  ) {
+    this.#scheduler = scheduler;
+    this.#options = options;
+    this.#max = max;
+    this.#mapper = mapper;
+    this.#withContext = mapper.length >= 2;
+    this.#host = host;
+  }
+
+  /** Runs item `slot` now on an idle lease, or once a lease is granted. */
+  run(slot: number, item: unknown): void {
+    if (this.#stopped !== undefined) return;
+    const refusal = this.#refusal();
+    if (refusal !== undefined) {
+      this.#host.fail(refusal);
+      return;
+    }
+    if (this.#waitHead === this.#waitSlots.length && this.#mayUseIdle()) {
+      const lease = this.#idle.pop();
+      if (lease !== undefined) {
+        this.#exec(lease, slot, item);
+        return;
+      }
+    }
+    this.#waitSlots.push(slot);
+    this.#waitItems.push(item);
+    this.#request();
+  }
+
+  /** No more items will come: idle leases end now, busy ones once their last item settles. */
+  drained(): void {
+    this.#drained = true;
+    if (this.#waitHead === this.#waitSlots.length) this.#releaseIdle();
+  }
+
+  /** Stops: idle leases end, busy ones are cancelled (their item's signal aborts). */
+  stop(reason: Error): void {
+    if (this.#stopped !== undefined) return;
+    this.#stopped = { reason };
+    this.#waitSlots = [];
+    this.#waitItems = [];
+    this.#waitHead = 0;
+    for (const lease of [...this.#all]) this.#retire(lease);
+  }
+
+  #refusal(): Error | undefined {
+    const signal = this.#options.signal;
+    if (signal?.aborted === true) {
+      return new TaskCancelledError('Task was cancelled by its signal', { cause: signal.reason });
+    }
+    if (this.#scheduler.closed) return new PoolClosedError();
+    return undefined;
+  }
+
+  /** Whether an idle lease may take another item now, or should yield its slot. */
+  #mayUseIdle(): boolean {
+    const s = this.#scheduler;
+    if (s.paused || s.queued > this.#requested) {
+      this.#releaseIdle();
+      return false;
+    }
+    return true;
+  }
+
+  #exec(lease: Lease, slot: number, item: unknown): void {
+    // BUSY while the mapper runs, even a sync one: a stop inside it (the mapper aborts the
+    // map's signal) must not free the slot under it.
+    lease.state = BUSY;
+    let result: unknown;
+    let context: ItemContext | undefined;
+    try {
+      if (this.#withContext) {
+        context = new ItemContext();
+        lease.context = context;
+        result = this.#mapper(item, context);
+      } else result = (this.#mapper as (item: unknown) => unknown)(item);
+    } catch (error) {
+      this.#free(lease);
+      this.#host.settle(slot, false, error);
+      return;
+    }
+    if (!isThenable(result)) {
+      this.#free(lease);
+      this.#host.settle(slot, true, result);
+      return;
+    }
+    const ctx = context ?? new ItemContext();
+    lease.context = ctx;
+    const done = (ok: boolean, value: unknown): void => {
+      if (lease.context !== ctx) return;
+      this.#free(lease);
+      if (this.#stopped !== undefined) return;
+      this.#host.settle(slot, ok, value);
+      this.#next();
+    };
+    try {
+      result.then(
+        (value) => done(true, value),
+        (error: unknown) => done(false, error),
+      );
+    } catch (error) {
+      done(false, error);
+    }
+  }
+
+  /** Its item ended: the lease idles, or ends if the map has stopped. */
+  #free(lease: Lease): void {
+    lease.context = undefined;
+    if (this.#stopped === undefined) {
+      lease.state = IDLE;
+      this.#idle.push(lease);
+      return;
+    }
+    lease.state = RELEASED;
+    this.#all.delete(lease);
+    lease.end();
+  }
+
+  /** A lease is idle: give it a waiting item, or let the host pull more. */
+  #next(): void {
+    if (this.#stopped !== undefined) return;
+    while (this.#waitHead < this.#waitSlots.length && this.#idle.length > 0) {
+      const refusal = this.#refusal();
+      if (refusal !== undefined) {
+        this.#host.fail(refusal);
+        return;
+      }
+      if (!this.#mayUseIdle()) {
+        this.#request();
+        return;
+      }
+      const lease = this.#idle.pop() as Lease;
+      const i = this.#waitHead++;
+      const slot = this.#waitSlots[i] as number;
+      const item = this.#waitItems[i];
+      this.#waitItems[i] = undefined;
+      if (this.#waitHead === this.#waitSlots.length) {
+        this.#waitSlots = [];
+        this.#waitItems = [];
+        this.#waitHead = 0;
+      }
+      this.#exec(lease, slot, item);
+      if (this.#stopped !== undefined) return;
+    }
+    if (this.#drained) {
+      this.#releaseIdle();
+      return;
+    }
+    this.#host.pump();
+    if (this.#idle.length > 0) this.#armCheck();
+  }
+
+  /** Asks for leases for the waiting items, up to `max` held or asked for. */
+  #request(): void {
+    while (
+      this.#stopped === undefined &&
+      this.#requested < this.#waitSlots.length - this.#waitHead &&
+      this.#all.size < this.#max
+    ) {
+      const lease = new Lease(this.#began);
+      this.#all.add(lease);
+      this.#requested++;
+      const sink = (ok: boolean, value: unknown): void => this.#onSettled(lease, ok, value);
+      const s = this.#scheduler;
+      const admitted = s.tryAdmit(lease.payload, this.#options, sink, true);
+      if (!(admitted instanceof Error)) {
+        lease.record = admitted;
+        if (this.#stopped !== undefined) this.#retire(lease);
+        continue;
+      }
+      this.#all.delete(lease);
+      this.#requested--;
+      if (!(admitted instanceof QueueFullError) || this.#all.size > 0) {
+        // Full with leases held: the ones we have carry on, and ask again as they free up.
+        if (!(admitted instanceof QueueFullError)) this.#host.fail(admitted);
+        return;
+      }
+      // Full and holding nothing: wait for room like any producer.
+      this.#all.add(lease);
+      this.#requested++;
+      s.admit(lease.payload, this.#options, sink, true).then(
+        (record) => {
+          lease.record = record;
+          if (this.#stopped !== undefined) this.#retire(lease);
+        },
+        (error: unknown) => {
+          this.#all.delete(lease);
+          if (lease.state === REQUESTED) this.#requested--;
+          this.#host.fail(error);
+        },
+      );
+      return;
+    }
+  }
+
+  #onBegan(lease: Lease): void {
+    if (lease.state !== REQUESTED) return;
+    this.#requested--;
+    if (this.#stopped !== undefined) {
+      lease.state = RELEASED;
+      this.#all.delete(lease);
+      lease.end();
+      return;
+    }
+    lease.state = IDLE;
+    this.#idle.push(lease);
+    this.#next();
+  }
+
+  /** The scheduler settled a lease: after our release, or cancelled/refused by the pool. */
+  #onSettled(lease: Lease, ok: boolean, value: unknown): void {
+    if (ok || this.#stopped !== undefined) return;
+    if (lease.state === REQUESTED) {
+      this.#requested--;
+      this.#all.delete(lease);
+      lease.state = RELEASED;
+    }
+    this.#host.fail(value);
+  }
+
+  /** Ends or cancels one lease as the map stops. */
+  #retire(lease: Lease): void {
+    const reason = (this.#stopped as { reason: Error }).reason;
+    if (lease.state === IDLE) {
+      lease.state = RELEASED;
+      this.#all.delete(lease);
+      const i = this.#idle.indexOf(lease);
+      if (i >= 0) this.#idle.splice(i, 1);
+      lease.end();
+    } else if (lease.state === BUSY) {
+      // Its item still runs: the slot stays held until it settles (the limit is real).
+      lease.context?.abort(reason);
+      if (lease.record !== undefined) this.#scheduler.cancel(lease.record, reason);
+    } else if (lease.state === REQUESTED && lease.record !== undefined) {
+      this.#requested--;
+      lease.state = RELEASED;
+      this.#all.delete(lease);
+      this.#scheduler.cancel(lease.record, reason);
+    }
+  }
+
+  /** Releases every idle lease (their slots go back to the pool). */
+  #releaseIdle(): void {
+    const idle = this.#idle;
+    if (idle.length === 0) return;
+    this.#idle = [];
+    for (const lease of idle) {
+      lease.state = RELEASED;
+      this.#all.delete(lease);
+      lease.end();
+    }
+  }
+
+  #armCheck(): void {
+    if (this.#checkArmed) return;
+    this.#checkArmed = true;
+    setImmediate(this.#check);
+  }
+}
