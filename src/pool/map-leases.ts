@@ -60,6 +60,8 @@ class ItemContext implements TaskContext {
  */
 class Lease {
   state = REQUESTED;
+  /** Began and has run no item yet. */
+  fresh = false;
   record: TaskRecord<Payload> | undefined;
   /** The item running on this lease (BUSY). */
   context: ItemContext | undefined;
@@ -152,8 +154,8 @@ export class Leases {
       this.#host.fail(refusal);
       return;
     }
-    if (this.#waitHead === this.#waitSlots.length && this.#mayUseIdle()) {
-      const lease = this.#idle.pop();
+    if (this.#waitHead === this.#waitSlots.length) {
+      const lease = this.#takeIdle();
       if (lease !== undefined) {
         this.#exec(lease, slot, item);
         return;
@@ -162,6 +164,9 @@ export class Leases {
     this.#waitSlots.push(slot);
     this.#waitItems.push(item);
     this.#request();
+    // Yielding above can hand the freed slot straight back to a lease of ours that was
+    // queued first: let it take the waiting items rather than idle beside them.
+    if (this.#idle.length > 0) this.#next();
   }
 
   /** No more items will come: idle leases end now, busy ones once their last item settles. */
@@ -189,20 +194,33 @@ export class Leases {
     return undefined;
   }
 
-  /** Whether an idle lease may take another item now, or should yield its slot. */
-  #mayUseIdle(): boolean {
+  /**
+   * An idle lease for the next item, or undefined (wait for one). A lease that has run an
+   * item since it began yields its slot when the pool is paused or other work waits (our
+   * own requests aside); one that just began runs an item first (it waited its turn), so
+   * maps sharing a pool take turns instead of handing the slot back and forth forever.
+   */
+  #takeIdle(): Lease | undefined {
+    const idle = this.#idle;
     const s = this.#scheduler;
-    if (s.paused || s.queued > this.#requested) {
-      this.#releaseIdle();
-      return false;
+    if (idle.length === 0 || !(s.paused || s.queued > this.#requested)) return idle.pop();
+    const keep: Lease[] = [];
+    const drop: Lease[] = [];
+    for (const lease of idle) (lease.fresh && !s.paused ? keep : drop).push(lease);
+    this.#idle = keep;
+    for (const lease of drop) {
+      lease.state = RELEASED;
+      this.#all.delete(lease);
+      lease.end();
     }
-    return true;
+    return this.#idle.pop();
   }
 
   #exec(lease: Lease, slot: number, item: unknown): void {
     // BUSY while the mapper runs, even a sync one: a stop inside it (the mapper aborts the
     // map's signal) must not free the slot under it.
     lease.state = BUSY;
+    lease.fresh = false;
     let result: unknown;
     let context: ItemContext | undefined;
     try {
@@ -262,11 +280,11 @@ export class Leases {
         this.#host.fail(refusal);
         return;
       }
-      if (!this.#mayUseIdle()) {
+      const lease = this.#takeIdle();
+      if (lease === undefined) {
         this.#request();
         return;
       }
-      const lease = this.#idle.pop() as Lease;
       const i = this.#waitHead++;
       const slot = this.#waitSlots[i] as number;
       const item = this.#waitItems[i];
@@ -340,6 +358,7 @@ export class Leases {
       return;
     }
     lease.state = IDLE;
+    lease.fresh = true;
     this.#idle.push(lease);
     this.#next();
   }

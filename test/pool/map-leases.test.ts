@@ -269,3 +269,19 @@ test('a map pauses mid-way: no new item starts until resume', async () => {
   assert.deepEqual(await it.next(), { value: undefined, done: true });
   await pool.close();
 });
+
+test('two maps on one slot take turns and both finish', async () => {
+  const pool = new Pool({ concurrency: 1 });
+  const a = collect(pool.map([1, 2, 3, 4, 5], (n) => n));
+  const b = collect(pool.map([10, 20, 30], async (n) => n));
+  const c = pool.map(['x', 'y'], (s, { signal }) => (signal.aborted ? '' : s));
+  assert.deepEqual(await Promise.all([a, b, collect(c)]), [
+    [1, 2, 3, 4, 5],
+    [10, 20, 30],
+    ['x', 'y'],
+  ]);
+  const s = pool.stats();
+  assert.equal(s.running, 0);
+  assert.equal(s.submitted, s.completed);
+  await pool.close();
+});
