@@ -243,6 +243,18 @@ export class Leases {
     lease.context = ctx;
     const done = (ok: boolean, value: unknown): void => {
       if (lease.context !== ctx) return;
+      const s = this.#scheduler;
+      if (this.#stopped === undefined && s.running > s.limits.max) {
+        // resize() shrank the pool below what runs: this slot goes back. (Checked here, on
+        // the async path; sync items run one at a time whatever the number of leases.)
+        lease.context = undefined;
+        lease.state = RELEASED;
+        this.#all.delete(lease);
+        lease.end();
+        this.#host.settle(slot, ok, value);
+        if (this.#stopped === undefined && this.#waitHead < this.#waitSlots.length) this.#request();
+        return;
+      }
       this.#free(lease);
       if (this.#stopped !== undefined) return;
       this.#host.settle(slot, ok, value);

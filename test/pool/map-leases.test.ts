@@ -285,3 +285,112 @@ test('two maps on one slot take turns and both finish', async () => {
   assert.equal(s.submitted, s.completed);
   await pool.close();
 });
+
+test('property: maps with other work never exceed the limit, always finish, and keep stats whole', async () => {
+  const fc = (await import('fast-check')).default;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.integer({ min: 1, max: 3 }),
+      fc.array(fc.constantFrom('sync', 'async', 'throw'), { maxLength: 10 }),
+      fc.array(fc.nat(), { maxLength: 14 }),
+      fc.integer({ min: 0, max: 3 }),
+      fc.boolean(),
+      fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }),
+      async (concurrency, kinds, releaseOrder, others, ordered, breakAt) => {
+        const pool = new Pool({ concurrency });
+        let running = 0;
+        let peak = 0;
+        const enter = (): void => {
+          running++;
+          peak = Math.max(peak, running);
+        };
+        const gates = Array.from({ length: kinds.length + others }, () => gate());
+        const side = Array.from({ length: others }, (_, j) =>
+          pool.run(async () => {
+            enter();
+            await gates[kinds.length + j]?.wait;
+            running--;
+          }),
+        );
+        const it = pool.map(
+          kinds.map((k, i) => [k, i] as const),
+          ([kind, i]) => {
+            enter();
+            if (kind === 'sync') {
+              running--;
+              return i;
+            }
+            if (kind === 'throw') {
+              running--;
+              throw new Error(`item ${i}`);
+            }
+            return (gates[i] as (typeof gates)[0]).wait.then(() => {
+              running--;
+              return i;
+            });
+          },
+          { ordered },
+        );
+        const seen: number[] = [];
+        const consuming = outcome(
+          (async () => {
+            for await (const v of it) {
+              seen.push(v);
+              if (seen.length === breakAt) break;
+            }
+          })(),
+        );
+        const order = gates
+          .map((_, i) => [releaseOrder[i] ?? i, i] as const)
+          .sort((a, b) => a[0] - b[0]);
+        for (const [, i] of order) {
+          await flush();
+          gates[i]?.open();
+        }
+        await consuming;
+        await Promise.allSettled(side);
+        await pool.onIdle();
+        assert.ok(peak <= concurrency, `peak ${peak} > ${concurrency}`);
+        if (ordered && !kinds.includes('throw')) {
+          assert.deepEqual(seen, kinds.map((_, i) => i).slice(0, breakAt ?? kinds.length));
+        }
+        const s = pool.stats();
+        assert.equal(s.running, 0);
+        assert.equal(s.queued, 0);
+        assert.equal(s.submitted, s.completed + s.failed + s.cancelled);
+        await pool.close();
+      },
+    ),
+    { numRuns: 150 },
+  );
+});
+
+test('after a resize down, a map starts no item until the pool runs under the new limit', async () => {
+  const pool = new Pool({ concurrency: 4 });
+  const gates = Array.from({ length: 8 }, () => gate());
+  let running = 0;
+  const startedAt: number[] = [];
+  const consuming = collect(
+    pool.map(
+      Array.from({ length: 8 }, (_, i) => i),
+      async (i) => {
+        running++;
+        startedAt.push(running);
+        await gates[i]?.wait;
+        running--;
+        return i;
+      },
+      { ordered: false },
+    ),
+  );
+  await flush();
+  assert.equal(running, 4);
+  pool.resize(2);
+  for (const g of gates) {
+    g.open();
+    await flush();
+  }
+  assert.equal((await consuming).length, 8);
+  assert.deepEqual(startedAt.slice(4), [2, 2, 2, 2]);
+  await pool.close();
+});
