@@ -1,7 +1,8 @@
 import { PoolClosedError, QueueFullError, TaskCancelledError } from '../errors.js';
 import type { TaskContext, TaskFunction } from '../executors/inline.js';
 import type { NormalizedTaskOptions } from '../scheduler/options.js';
-import type { Scheduler, TaskRecord } from '../scheduler/scheduler.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import { BUSY, IDLE, ItemContext, isThenable, Lease, RELEASED, REQUESTED } from './map-lease.js';
 
 /** A `pool.map` mapper as the in-process Pool receives it. */
 export type Mapper = (item: unknown, context: TaskContext) => unknown;
@@ -17,81 +18,6 @@ export interface LeaseHost {
 }
 
 type Payload = TaskFunction;
-
-const REQUESTED = 0;
-const IDLE = 1;
-const BUSY = 2;
-const RELEASED = 3;
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
-/** The context of one item run on a lease: its signal is made on first use. */
-class ItemContext implements TaskContext {
-  readonly attempt = 1;
-  #controller: AbortController | undefined;
-  #reason: unknown;
-  #aborted = false;
-  get signal(): AbortSignal {
-    if (this.#controller === undefined) {
-      this.#controller = new AbortController();
-      if (this.#aborted) this.#controller.abort(this.#reason);
-    }
-    return this.#controller.signal;
-  }
-  abort(reason: unknown): void {
-    if (this.#aborted) return;
-    this.#aborted = true;
-    this.#reason = reason;
-    this.#controller?.abort(reason);
-  }
-}
-
-/**
- * One pool slot held by a map: a scheduler task that begins like any other (so it waits
- * its turn by priority, under pause and the concurrency limit) and ends only when the
- * map lets it go. Its function returns this object as a thenable, so the executor's
- * `then` hands us the function that ends the task: a release is synchronous.
- */
-class Lease {
-  state = REQUESTED;
-  /** Began and has run no item yet. */
-  fresh = false;
-  record: TaskRecord<Payload> | undefined;
-  /** The item running on this lease (BUSY). */
-  context: ItemContext | undefined;
-  #end: ((value: unknown) => void) | undefined;
-  #ended = false;
-  readonly payload: Payload;
-
-  constructor(began: (lease: Lease) => void) {
-    this.payload = () => {
-      began(this);
-      return this;
-    };
-  }
-
-  // The InlineExecutor calls this once with its completion callbacks.
-  // biome-ignore lint/suspicious/noThenProperty: a thenable on purpose, so ending the task is synchronous.
-  then(resolve: (value: unknown) => void): void {
-    if (this.#ended) resolve(undefined);
-    else this.#end = resolve;
-  }
-
-  /** Ends the scheduler task: the slot is free (the executor learns it synchronously). */
-  end(): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    const end = this.#end;
-    this.#end = undefined;
-    end?.(undefined);
-  }
-}
 
 /**
  * The fast path of `Pool.map`: up to `max` leases (pool slots held as long-running
