@@ -47,7 +47,7 @@ export class Leases {
   #waitSlots: number[] = [];
   #waitItems: unknown[] = [];
   #waitHead = 0;
-  #stopped: { readonly reason: Error } | undefined;
+  #stopped: { readonly reason: Error; readonly ended: boolean } | undefined;
   #checkArmed = false;
   /** The source is exhausted: a lease with no waiting item ends instead of idling. */
   #drained = false;
@@ -101,10 +101,14 @@ export class Leases {
     if (this.#waitHead === this.#waitSlots.length) this.#releaseIdle();
   }
 
-  /** Stops: idle leases end, busy ones are cancelled (their item's signal aborts). */
-  stop(reason: Error): void {
+  /**
+   * Stops: idle leases end, busy ones are cancelled (their item's signal aborts), and so are
+   * requests still queued — unless the map simply ended (`ended`): a request its items no
+   * longer need then begins and ends at once, and is not counted as cancelled.
+   */
+  stop(reason: Error, ended = false): void {
     if (this.#stopped !== undefined) return;
-    this.#stopped = { reason };
+    this.#stopped = { reason, ended };
     this.#waitSlots = [];
     this.#waitItems = [];
     this.#waitHead = 0;
@@ -314,7 +318,7 @@ export class Leases {
 
   /** Ends or cancels one lease as the map stops. */
   #retire(lease: Lease): void {
-    const reason = (this.#stopped as { reason: Error }).reason;
+    const { reason, ended } = this.#stopped as { reason: Error; ended: boolean };
     if (lease.state === IDLE) {
       lease.state = RELEASED;
       this.#all.delete(lease);
@@ -325,7 +329,7 @@ export class Leases {
       // Its item still runs: the slot stays held until it settles (the limit is real).
       lease.context?.abort(reason);
       if (lease.record !== undefined) this.#scheduler.cancel(lease.record, reason);
-    } else if (lease.state === REQUESTED && lease.record !== undefined) {
+    } else if (lease.state === REQUESTED && lease.record !== undefined && !ended) {
       this.#requested--;
       lease.state = RELEASED;
       this.#all.delete(lease);

@@ -131,7 +131,7 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
     }
     if (this.#sourceDone && this.#pulled === this.#emitted) {
       this.#stopped = true;
-      this.#leases?.stop(new TaskCancelledError('pool.map ended'));
+      this.#leases?.stop(new TaskCancelledError('pool.map ended'), true);
       return Promise.resolve({ value: undefined, done: true });
     }
     return undefined;

@@ -392,5 +392,10 @@ test('after a resize down, a map starts no item until the pool runs under the ne
   }
   assert.equal((await consuming).length, 8);
   assert.deepEqual(startedAt.slice(4), [2, 2, 2, 2]);
+  await pool.onIdle();
+  const s = pool.stats();
+  // Lease requests the items no longer needed began and ended: none counts as cancelled.
+  assert.equal(s.cancelled, 0);
+  assert.equal(s.submitted, s.completed);
   await pool.close();
 });
