@@ -11,28 +11,8 @@ export interface Job<P> {
   readonly attempt: number;
   /** Aborts on cancel, timeout and terminate (created on first access). */
   readonly signal: AbortSignal;
-  /** The scheduler times this job's run: its begin and end should be reported promptly. */
+  /** The scheduler times this job's run: its begin and end should be reported promptly (`ExecutorHooks`). */
   readonly timed: boolean;
-  /**
-   * The work really begins. An executor may accept a job before it can run it (a thread's
-   * prefetched tasks); the run timeout, the wait time and the running count start here, not
-   * at `start`. Called at most once, before `finish`; `finish` without it means the job
-   * ended without running (failed before it was sent).
-   */
-  began(): void;
-  /**
-   * The executor gives back a job it accepted that never began (its thread died, was
-   * killed or retired, or dropped it after `stop`): the scheduler queues it again, ahead of
-   * the rest, or forgets it if it was settled meanwhile. Ends the executor's part: no
-   * `finish` follows.
-   */
-  requeue(): void;
-  /**
-   * The executor calls this exactly once (unless it called `requeue`), when the work has
-   * really ended and its slot is free again (a timed-out in-process function that ignores
-   * its signal finishes late).
-   */
-  finish(ok: boolean, value: unknown): void;
 }
 
 /** Health of an executor's workers (a thread pool whose task module does not load is unhealthy). */
@@ -41,9 +21,34 @@ export interface Health {
   readonly error?: Error;
 }
 
-/** What the scheduler learns from an executor without asking. */
-export interface ExecutorHooks {
-  /** Capacity appeared outside a `finish` (a thread came online): dispatch again. */
+/**
+ * How an executor reports to the scheduler that drives it: a job's begin and end, and
+ * changes of its own. Reported here rather than through methods on the job, so a job
+ * (one per queued task) needs no reference back to its scheduler.
+ */
+export interface ExecutorHooks<P> {
+  /**
+   * The work really begins. An executor may accept a job before it can run it (a thread's
+   * prefetched tasks); the run timeout, the wait time and the running count start here, not
+   * at `start`. Called at most once, before `finished`; `finished` without it means the job
+   * ended without running (failed before it was sent).
+   */
+  began(job: Job<P>): void;
+  /**
+   * The executor gives back a job it accepted that never began (its thread died, was
+   * killed or retired, or dropped it after `stop`): the scheduler queues it again, ahead of
+   * the rest, or forgets it if it was settled meanwhile. Ends the executor's part: no
+   * `finished` follows.
+   */
+  requeued(job: Job<P>): void;
+  /**
+   * The executor calls this exactly once (unless it called `requeued`), when the work has
+   * really ended and its slot is free again (a timed-out in-process function that ignores
+   * its signal finishes late).
+   */
+  finished(job: Job<P>, ok: boolean, value: unknown): void;
+
+  /** Capacity appeared outside a `finished` (a thread came online): dispatch again. */
   capacityChanged(): void;
   /** The executor cannot run tasks (e.g. its task module fails to load): fail what waits. */
   unhealthy(error: Error): void;
@@ -64,14 +69,14 @@ export interface Executor<P> {
   /** Tasks each worker runs at once. */
   readonly perWorker: number;
   /** Called once by the scheduler that drives this executor, before anything else. */
-  bind?(hooks: ExecutorHooks): void;
+  bind(hooks: ExecutorHooks<P>): void;
   /** Moves toward `workers` workers: grows at once; shrinks by retiring idle workers first. */
   resize(workers: number): void;
-  /** Accepts a job (only called while `free > 0`); it calls `job.began()` when it really begins. */
+  /** Accepts a job (only called while `free > 0`); it calls `hooks.began(job)` when it really begins. */
   start(job: Job<P>): void;
   /**
    * The job's signal has been aborted: stop it cooperatively, then by force if the mechanism
-   * can. A job that has not begun must not begin: it ends with `requeue` (or `finish`).
+   * can. A job that has not begun must not begin: it ends with `requeued` (or `finished`).
    */
   stop(job: Job<P>): void;
   /** Stops every worker. `force` kills work still running; each such job still gets `finish`. */

@@ -1,4 +1,4 @@
-import type { Executor, Job } from '../types.js';
+import type { Executor, ExecutorHooks, Job } from '../types.js';
 
 /** What an in-process task function receives. */
 export interface TaskContext {
@@ -45,6 +45,11 @@ export class InlineExecutor implements Executor<TaskFunction> {
   readonly perWorker = 1;
   #workers = 0;
   #busy = 0;
+  #hooks: ExecutorHooks<TaskFunction> | undefined = undefined;
+
+  bind(hooks: ExecutorHooks<TaskFunction>): void {
+    this.#hooks = hooks;
+  }
 
   get workers(): number {
     return this.#workers;
@@ -61,7 +66,7 @@ export class InlineExecutor implements Executor<TaskFunction> {
   /** Accepts only what it can run at once, so a job begins as it starts. */
   start(job: Job<TaskFunction>): void {
     this.#busy++;
-    job.began();
+    (this.#hooks as ExecutorHooks<TaskFunction>).began(job); // bound before any start
     let result: unknown;
     try {
       // A function declared without parameters gets no context object (one allocation less).
@@ -87,7 +92,7 @@ export class InlineExecutor implements Executor<TaskFunction> {
 
   #end(job: Job<TaskFunction>, ok: boolean, value: unknown): void {
     this.#busy--;
-    job.finish(ok, value);
+    (this.#hooks as ExecutorHooks<TaskFunction>).finished(job, ok, value);
   }
 
   stop(): void {}

@@ -21,16 +21,7 @@ import { Producers } from './producers.js';
 import { RateWindow } from './rate.js';
 import { retryDelay } from './retry.js';
 import { Sizer } from './sizer.js';
-import {
-  DELAYED,
-  DISPATCHED,
-  DONE,
-  type FinishTarget,
-  QUEUED,
-  RUNNING,
-  type Sink,
-  TaskRecord,
-} from './task.js';
+import { DELAYED, DISPATCHED, DONE, QUEUED, RUNNING, type Sink, TaskRecord } from './task.js';
 
 export interface SchedulerEvents {
   /** A task started (`attempt` counts retries). */
@@ -104,7 +95,7 @@ const noop = (): void => {};
  * event, the run timeout and `running` count from the begin; the queue timeout runs until
  * then; a dispatched record still counts for close/terminate and can be cancelled.
  */
-export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
+export class Scheduler<P> implements ExecutorHooks<P> {
   readonly events = new Emitter<SchedulerEvents>();
   readonly #executor: Executor<P>;
   readonly #metrics: MetricsSink;
@@ -171,7 +162,7 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
       this.#rate !== undefined ||
       options.adaptive ||
       options.maxPerKey !== Number.POSITIVE_INFINITY;
-    executor.bind?.(this);
+    executor.bind(this);
     this.#sizer = new Sizer(executor, options, options.clock, options.idleTimeout, this.events);
   }
 
@@ -285,7 +276,7 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
   }
 
   #admit(payload: P, options: NormalizedTaskOptions, sink: Sink, callback: boolean): TaskRecord<P> {
-    const record = new TaskRecord<P>(this.#nextId++, payload, options, this, sink, callback);
+    const record = new TaskRecord<P>(this.#nextId++, payload, options, sink, callback);
     this.#metrics.submitted();
     const signal = options.signal;
     if (signal !== undefined) {
@@ -297,9 +288,7 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
       signal.addEventListener('abort', onAbort, { once: true });
       record.more.unlisten = () => signal.removeEventListener('abort', onAbort);
     }
-    const now = this.#o.clock.now();
-    record.admittedAt = now;
-    this.#enqueue(record, now);
+    this.#enqueue(record, this.#o.clock.now());
     return record;
   }
 
@@ -466,8 +455,9 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
       clock.clearTimeout(more.timer);
       more.timer = undefined;
     }
+    // `since` keeps the admission time (for total time); the begin time goes in the active set.
     const waitMs = now - record.since;
-    record.since = now;
+    this.#active.setTime(record, now);
     const name = record.options.name ?? this.#label(record.payload);
     this.#metrics.started(waitMs, name);
     const timeout = record.options.timeout;
@@ -524,11 +514,12 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
     if (record.state !== RUNNING) return;
     record.state = DONE;
     this.#running--;
+    const beganAt = this.#active.timeOf(record);
     this.#release(record);
     const now = this.#o.clock.now();
     this.#stamp = now;
     this.#stampFresh = true;
-    const runMs = now - record.since;
+    const runMs = now - beganAt;
     this.#metrics.ran(runMs, record.options.name ?? this.#label(record.payload));
     if (this.#limited) {
       if (this.#adaptive !== undefined) {
@@ -591,6 +582,7 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
     });
     more.attempt++;
     more.controller = undefined; // a fresh signal for the next attempt
+    more.admittedAt ??= record.since; // re-queueing moves `since` on
     record.state = DELAYED;
     this.#delayed.add(record);
     more.timer = this.#o.clock.setTimeout(() => {
@@ -647,7 +639,7 @@ export class Scheduler<P> implements FinishTarget<P>, ExecutorHooks {
     const name = record.options.name ?? this.#label(record.payload);
     // Inside `finished`, the clock was just read: reuse it (one read fewer per task).
     const now = this.#stampFresh ? this.#stamp : this.#o.clock.now();
-    this.#metrics.settled(outcome, name, now - record.admittedAt);
+    this.#metrics.settled(outcome, name, now - (record.extra?.admittedAt ?? record.since));
     if (this.events.has('end')) {
       const e = ok ? { id: record.id, outcome } : { id: record.id, outcome, error: value };
       this.events.emit('end', name === undefined ? e : { ...e, name });

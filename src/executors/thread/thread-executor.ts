@@ -43,7 +43,14 @@ export interface ThreadEvents {
   };
 }
 
-const noHooks: ExecutorHooks = { capacityChanged() {}, unhealthy() {}, healthy() {} };
+const noHooks: ExecutorHooks<ThreadPayload> = {
+  began() {},
+  requeued() {},
+  finished() {},
+  capacityChanged() {},
+  unhealthy() {},
+  healthy() {},
+};
 
 /**
  * Runs tasks on worker threads. Mechanism only: the scheduler decides what runs and when;
@@ -52,11 +59,11 @@ const noHooks: ExecutorHooks = { capacityChanged() {}, unhealthy() {}, healthy()
  * Contracts: `free` counts only threads whose module is loaded, and never lets the tasks in
  * flight (retiring threads included) exceed `workers * (perWorker + prefetch)`. A thread
  * begins at most `perWorker` of its tasks at once (it enforces that itself, in order); the
- * rest are prefetched. `job.began()` is called when the thread's CONSUMED count shows it
+ * rest are prefetched. `hooks.began(job)` is called when the thread's CONSUMED count shows it
  * began (read on each reply; a prompt task's begin is replied at once). Every started job
  * gets exactly one end: its result, `UnknownHandlerError`/`DataCloneError` before it was
  * sent, `WorkerCrashedError` when its thread died or was killed after it began, or
- * `requeue` when it never began (its thread died, was killed or retired, or skipped it
+ * `requeued` when it never began (its thread died, was killed or retired, or skipped it
  * after `stop`).
  */
 export class ThreadExecutor implements Executor<ThreadPayload> {
@@ -64,7 +71,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
   /** Jobs one thread holds: running plus prefetched. */
   readonly #depth: number;
   readonly #o: ThreadExecutorOptions;
-  #hooks: ExecutorHooks = noHooks;
+  #hooks: ExecutorHooks<ThreadPayload> = noHooks;
   /** Every thread not yet exited, those being retired or killed included. */
   #threads: Thread[] = [];
   #target = 0;
@@ -83,7 +90,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     this.#depth = options.perWorker + options.prefetch;
   }
 
-  bind(hooks: ExecutorHooks): void {
+  bind(hooks: ExecutorHooks<ThreadPayload>): void {
     this.#hooks = hooks;
   }
 
@@ -126,12 +133,16 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
       if (best === undefined || t.jobs.size < best.jobs.size) best = t;
     }
     if (best === undefined) {
-      job.finish(false, new WorkerCrashedError('No thread was free to start the task'));
+      this.#hooks.finished(
+        job,
+        false,
+        new WorkerCrashedError('No thread was free to start the task'),
+      );
       return;
     }
     const index = best.index.get(job.payload.name);
     if (index === undefined) {
-      job.finish(false, new UnknownHandlerError(job.payload.name, best.handlers));
+      this.#hooks.finished(job, false, new UnknownHandlerError(job.payload.name, best.handlers));
       return;
     }
     if (best.jobs.size === 0) best.reference(true);
@@ -152,7 +163,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
       this.#flushScheduled = true;
       queueMicrotask(() => this.#flushAll());
     }
-    if (now) job.began();
+    if (now) this.#hooks.began(job);
   }
 
   stop(job: Job<ThreadPayload>): void {
@@ -162,7 +173,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     this.#flush(t); // the RUN must reach the thread before its CANCEL
     if (!t.jobs.has(job.id)) return; // its input could not be sent: it has ended
     t.cancel(job.id);
-    // Not begun: the thread skips it (SKIPPED, then `requeue`). No kill timer yet: the thread
+    // Not begun: the thread skips it (SKIPPED, then `requeued`). No kill timer yet: the thread
     // may be busy with another task that is not ours to kill; see `#begun`.
     if (!t.hasBegun(job)) t.dropping.add(job.id);
     else this.#watch(t, job.id);
@@ -189,7 +200,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
   /** The thread took `job` from its queue: it began, or (if dropped) began or was skipped. */
   readonly #begun = (t: Thread, job: Job<ThreadPayload>): void => {
     if (!t.jobs.has(job.id)) return;
-    if (!t.dropping.has(job.id)) job.began();
+    if (!t.dropping.has(job.id)) this.#hooks.began(job);
     // Skipped (its SKIPPED reply is on its way, well within killGrace) or it began before
     // the CANCEL arrived: either way it now ends promptly or its thread is killed.
     else this.#watch(t, job.id);
@@ -280,8 +291,8 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
         const job = t.jobs.get(id);
         if (job === undefined) continue;
         this.#release(t, job);
-        if (message[i + 1] === SKIPPED) job.requeue();
-        else finishJob(job, message[i + 1], message[i + 2]);
+        if (message[i + 1] === SKIPPED) this.#hooks.requeued(job);
+        else finishJob(this.#hooks, job, message[i + 1], message[i + 2]);
       }
       if (t.jobs.size === 0) {
         if (t.fate === 'retire') void t.worker.terminate();
@@ -336,10 +347,11 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
       for (const job of [...t.jobs.values()]) {
         this.#release(t, job);
         if (notBegun.has(job)) {
-          job.requeue();
+          this.#hooks.requeued(job);
           continue;
         }
-        job.finish(
+        this.#hooks.finished(
+          job,
           false,
           new WorkerCrashedError(
             message,
@@ -391,7 +403,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
   #flush(t: Thread): void {
     t.post((job, error) => {
       this.#release(t, job);
-      job.finish(false, new DataCloneError('input', { cause: error }));
+      this.#hooks.finished(job, false, new DataCloneError('input', { cause: error }));
     });
     if (t.jobs.size === 0 && t.fate === 'retire') void t.worker.terminate();
   }

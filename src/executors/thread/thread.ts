@@ -1,6 +1,6 @@
 import { type ResourceLimits, type TransferListItem, Worker } from 'node:worker_threads';
 import { DataCloneError } from '../../errors.js';
-import type { Job } from '../../types.js';
+import type { ExecutorHooks, Job } from '../../types.js';
 import { bootstrap } from './bootstrap.js';
 import {
   CANCEL,
@@ -190,13 +190,18 @@ export class Thread {
 }
 
 /** Settles a job from one result of a RESULTS message. */
-export function finishJob(job: Job<ThreadPayload>, status: unknown, value: unknown): void {
-  if (status === OK) job.finish(true, value);
-  else if (status === ERROR) job.finish(false, reviveError(value as SerializedError));
-  else if (status === THROWN) job.finish(false, value);
+export function finishJob(
+  hooks: ExecutorHooks<ThreadPayload>,
+  job: Job<ThreadPayload>,
+  status: unknown,
+  value: unknown,
+): void {
+  if (status === OK) hooks.finished(job, true, value);
+  else if (status === ERROR) hooks.finished(job, false, reviveError(value as SerializedError));
+  else if (status === THROWN) hooks.finished(job, false, value);
   else {
     const cause = new Error(String(value));
     cause.name = 'DataCloneError';
-    job.finish(false, new DataCloneError('output', { cause }));
+    hooks.finished(job, false, new DataCloneError('output', { cause }));
   }
 }
