@@ -217,8 +217,9 @@ export class PoolBase<P> implements AsyncDisposable {
   /**
    * `mapper` (in-process Pool only) allows the fast path: items run inline on pool slots
    * the map leases (map-leases.ts) instead of one scheduler task each. It is taken only
-   * when no per-item option needs a task of its own (`timeout`, `queueTimeout`, `retries`)
-   * and the limit is not adaptive (a lease's run time says nothing about an item's).
+   * when no per-item option needs a task of its own (`timeout`, `queueTimeout`, `retries`),
+   * the limit is not adaptive (a lease's run time says nothing about an item's), and starts
+   * are not rate limited (each item must count as a start).
    */
   protected mapPayloads<T, R>(
     source: Iterable<T> | AsyncIterable<T>,
@@ -243,7 +244,8 @@ export class PoolBase<P> implements AsyncDisposable {
       normalized.timeout === Number.POSITIVE_INFINITY &&
       normalized.queueTimeout === Number.POSITIVE_INFINITY &&
       normalized.retries === undefined &&
-      limits.limit === undefined
+      limits.limit === undefined &&
+      !scheduler.rateLimited
         ? (host: LeaseHost) =>
             // Only Pool passes a mapper, and its payloads are task functions.
             new Leases(

@@ -183,6 +183,10 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   get closed(): boolean {
     return this.#closed;
   }
+  /** Whether starts are rate limited (every task start counts, so no batching of items). */
+  get rateLimited(): boolean {
+    return this.#rate !== undefined;
+  }
   /** Whether a full queue makes producers wait (overflow `'wait'`). */
   get waits(): boolean {
     return this.#o.overflow === 'wait';

@@ -399,3 +399,27 @@ test('after a resize down, a map starts no item until the pool runs under the ne
   assert.equal(s.submitted, s.completed);
   await pool.close();
 });
+
+test('a rate-limited pool maps one task per item, so every item counts against the rate', async () => {
+  const { ManualClock } = await import('../../src/index.js');
+  const clock = new ManualClock();
+  const pool = new Pool({ concurrency: 4, rate: { limit: 2, interval: 100 }, clock });
+  const startedAt: number[] = [];
+  const it = pool.map([1, 2, 3, 4, 5], (n) => {
+    startedAt.push(clock.now());
+    return n;
+  });
+  const out: number[] = [];
+  const consuming = (async () => {
+    for await (const v of it) out.push(v);
+  })();
+  for (let i = 0; i < 50 && out.length < 5; i++) {
+    await new Promise((r) => setImmediate(r));
+    clock.advanceToNext();
+  }
+  await consuming;
+  assert.deepEqual(out, [1, 2, 3, 4, 5]);
+  assert.deepEqual(startedAt, [0, 0, 100, 100, 200]);
+  assert.equal(pool.stats().completed, 5);
+  await pool.close();
+});
