@@ -38,6 +38,17 @@ export interface SchedulerEvents {
     readonly error?: unknown;
     readonly name?: string;
   };
+  /**
+   * A task's outcome was decided and it is not a success (failed, timed out, cancelled,
+   * dropped): `end` as well, for those who only watch errors. Unlike Node's EventEmitter,
+   * an `error` with no listener is not thrown.
+   */
+  error: {
+    readonly id: number;
+    readonly outcome: Exclude<Outcome, 'completed'>;
+    readonly error: unknown;
+    readonly name?: string;
+  };
   /** A failed attempt will be tried again after `delayMs`. */
   retry: {
     readonly id: number;
@@ -647,6 +658,10 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     if (this.events.has('end')) {
       const e = ok ? { id: record.id, outcome } : { id: record.id, outcome, error: value };
       this.events.emit('end', name === undefined ? e : { ...e, name });
+    }
+    if (outcome !== 'completed' && this.events.has('error')) {
+      const e = { id: record.id, outcome, error: value };
+      this.events.emit('error', name === undefined ? e : { ...e, name });
     }
     if (record.callback) (sink as (ok: boolean, value: unknown) => void)(ok, value);
     else if (ok) (sink as (value: unknown) => void)(value);

@@ -37,12 +37,15 @@ test('stats() counts outcomes and reports wait/run percentiles from the clock', 
   assert.equal(s.runTime.count, 3, 'the timed-out function is still running');
 });
 
-test('events: start, end, drain-to-idle', async () => {
+test('events: start, end, error, idle', async () => {
   const pool = new Pool({ concurrency: 1 });
   const log: string[] = [];
   pool.on('start', ({ id, attempt }) => log.push(`start ${id}/${attempt}`));
   pool.on('end', ({ id, outcome }) => log.push(`end ${id} ${outcome}`));
   pool.on('idle', () => log.push('idle'));
+  pool.on('error', ({ id, outcome, error }) =>
+    log.push(`error ${id} ${outcome} ${(error as Error).message}`),
+  );
   await pool.run(() => 1);
   await assert.rejects(
     pool.run(() => {
@@ -55,6 +58,7 @@ test('events: start, end, drain-to-idle', async () => {
     'idle',
     'start 2/1',
     'end 2 failed',
+    'error 2 failed x',
     'idle',
   ]);
   await pool.close();
