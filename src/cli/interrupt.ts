@@ -1,5 +1,4 @@
 import { ExitCode } from './errors.js';
-import { keepAlive } from './keep-alive.js';
 
 /**
  * Ctrl-C handling for long runs. The first SIGINT calls `graceful` (stop reading, let running
@@ -37,5 +36,5 @@ export interface Stoppable {
 export async function finishRunning(pool: Stoppable): Promise<void> {
   pool.pause();
   while (pool.stats().running > 0) await new Promise((resolve) => setTimeout(resolve, 20));
-  await keepAlive(pool.terminate());
+  await pool.terminate();
 }

@@ -17,7 +17,6 @@ import { ThreadPool } from '../../index.js';
 import { describeError, ExitCode, type ExitCodeValue, UsageError } from '../errors.js';
 import { count, duration, percentiles, rate } from '../format.js';
 import { finishRunning, onInterrupt } from '../interrupt.js';
-import { keepAlive } from '../keep-alive.js';
 import { startProgress } from '../progress.js';
 import { Window } from '../run/window.js';
 import { ensureSamples, items } from './samples.js';
@@ -120,7 +119,7 @@ export async function images(o: ImagesOptions): Promise<ExitCodeValue> {
     const wall = performance.now() - started;
     progress.stop();
     const taskTime = pool.stats().runTime;
-    await keepAlive(pool.close());
+    await pool.close();
     if (interrupted) {
       log(`workpool images: interrupted after ${count(tally.ok)} of ${count(files.length)} images`);
       return ExitCode.interrupted;
@@ -159,7 +158,7 @@ export async function images(o: ImagesOptions): Promise<ExitCodeValue> {
     return tally.failed > 0 ? ExitCode.failed : ExitCode.ok;
   } finally {
     stopInterrupt();
-    await keepAlive(pool.terminate());
+    await pool.terminate();
   }
 }
 

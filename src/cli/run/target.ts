@@ -17,7 +17,6 @@ import {
   UnknownHandlerError,
 } from '../../index.js';
 import { UsageError } from '../errors.js';
-import { keepAlive } from '../keep-alive.js';
 import type { Rate } from '../parse.js';
 
 export interface TargetOptions {
@@ -76,7 +75,7 @@ export async function createTarget(o: TargetOptions): Promise<Target> {
   try {
     await checkHandler(path, o.handler);
   } catch (error) {
-    await keepAlive(pool.terminate());
+    await pool.terminate();
     throw error;
   }
   return target(pool, threads * perThread, (input) => pool.run(o.handler, input, taskOptions));
@@ -88,8 +87,8 @@ function target(pool: AnyPool, capacity: number, run: Target['run']): Target {
     run,
     pause: () => pool.pause(),
     stats: () => pool.stats(),
-    close: () => keepAlive(pool.close()),
-    terminate: () => keepAlive(pool.terminate()),
+    close: () => pool.close(),
+    terminate: () => pool.terminate(),
   };
 }
 
@@ -113,7 +112,7 @@ async function checkHandler(path: string, handler: string): Promise<void> {
     if (error instanceof TaskModuleError) throw new UsageError(error.message);
     throw new UsageError(`Task module ${path} could not be checked: ${String(error)}`);
   } finally {
-    await keepAlive(probe.terminate());
+    await probe.terminate();
   }
 }
 
