@@ -125,19 +125,9 @@ interface Parts {
   readonly inflight: Set<AbortController>;
 }
 
+/** Stops accepting, drains within the deadline, closes what it owns. The pool's own close()
+ * holds the process alive while it runs, so a process with nothing else to do waits for it. */
 async function shutdown(o: NormalizedServeOptions, p: Parts): Promise<void> {
-  // Hold the event loop open until the pool has closed: after a running task is cancelled,
-  // ThreadPool.close() can wait on unreferenced threads only, and a process with nothing
-  // else to do would exit mid-drain (code 13 under top-level await). Reported upstream.
-  const hold = setInterval(() => {}, 60_000);
-  try {
-    await drain(o, p);
-  } finally {
-    clearInterval(hold);
-  }
-}
-
-async function drain(o: NormalizedServeOptions, p: Parts): Promise<void> {
   p.sampler.stop();
   for (const end of [...p.streams]) end();
   // Past the drain deadline, cancel what still runs: those requests answer 503.
