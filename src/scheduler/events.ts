@@ -1,3 +1,5 @@
+import type { Health, Outcome } from '../types.js';
+
 /**
  * A small typed event emitter. `emit` costs one property read when nobody listens, so the
  * scheduler may call it on the hot path.
@@ -52,4 +54,50 @@ export class Emitter<E extends EventMap> {
       }
     }
   }
+}
+
+/** The events a scheduler (and so a pool) emits. */
+export interface SchedulerEvents {
+  /** A task started (`attempt` counts retries). */
+  start: {
+    readonly id: number;
+    readonly attempt: number;
+    readonly waitMs: number;
+    readonly name?: string;
+  };
+  /** A task's outcome was decided. */
+  end: {
+    readonly id: number;
+    readonly outcome: Outcome;
+    readonly error?: unknown;
+    readonly name?: string;
+  };
+  /**
+   * A task's outcome was decided and it is not a success (failed, timed out, cancelled,
+   * dropped): `end` as well, for those who only watch errors. Unlike Node's EventEmitter,
+   * an `error` with no listener is not thrown.
+   */
+  error: {
+    readonly id: number;
+    readonly outcome: Exclude<Outcome, 'completed'>;
+    readonly error: unknown;
+    readonly name?: string;
+  };
+  /** A failed attempt will be tried again after `delayMs`. */
+  retry: {
+    readonly id: number;
+    readonly attempt: number;
+    readonly delayMs: number;
+    readonly error: unknown;
+  };
+  /** A queued task was evicted by a drop overflow policy. */
+  drop: { readonly id: number };
+  /** Nothing queued and nothing running. */
+  idle: undefined;
+  /** The queue became empty (work may still run). */
+  drain: undefined;
+  /** The number of workers changed. */
+  resize: { readonly workers: number };
+  /** The executor became unhealthy or recovered. */
+  health: Health;
 }

@@ -100,3 +100,15 @@ export function retryDelay(
   if (policy.jitter === 0) return capped;
   return Math.min(policy.maxDelay, Math.max(0, capped * (1 + policy.jitter * (2 * random() - 1))));
 }
+
+/**
+ * A task that failed after retries rejects with its last error, which gains `attempts`
+ * and `errors` (the earlier attempts' errors), as p-retry does; frozen or primitive errors
+ * are left as they are.
+ */
+export function annotate(error: unknown, attempts: number, errors: unknown[]): void {
+  if (typeof error !== 'object' || error === null || !Object.isExtensible(error)) return;
+  const earlier = errors.filter((e) => e !== error);
+  Object.defineProperty(error, 'attempts', { value: attempts, configurable: true, writable: true });
+  Object.defineProperty(error, 'errors', { value: earlier, configurable: true, writable: true });
+}

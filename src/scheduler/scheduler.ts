@@ -10,84 +10,21 @@ import { PriorityQueue } from '../queue/priority.js';
 import type { TaskQueue } from '../queue/types.js';
 import type { Executor, ExecutorHooks, Health, MetricsSink, Outcome } from '../types.js';
 import { ActiveSet } from './active.js';
-import { type AdaptiveState, adapt, adaptiveDefaults, initialAdaptive } from './adaptive.js';
-import { Emitter } from './events.js';
+import { hasRoom, overflowVictim, refusal } from './admission.js';
+import { Emitter, type SchedulerEvents } from './events.js';
+import { StartLimits } from './limits.js';
 import {
   type NormalizedSchedulerOptions,
   type NormalizedTaskOptions,
   normalizeConcurrency,
 } from './options.js';
 import { Producers } from './producers.js';
-import { RateWindow } from './rate.js';
-import { retryDelay } from './retry.js';
+import { annotate, retryDelay } from './retry.js';
+import { type CloseOptions, type CloseReport, drained, within } from './shutdown.js';
 import { Sizer } from './sizer.js';
 import { DELAYED, DISPATCHED, DONE, QUEUED, RUNNING, type Sink, TaskRecord } from './task.js';
 
-export interface SchedulerEvents {
-  /** A task started (`attempt` counts retries). */
-  start: {
-    readonly id: number;
-    readonly attempt: number;
-    readonly waitMs: number;
-    readonly name?: string;
-  };
-  /** A task's outcome was decided. */
-  end: {
-    readonly id: number;
-    readonly outcome: Outcome;
-    readonly error?: unknown;
-    readonly name?: string;
-  };
-  /**
-   * A task's outcome was decided and it is not a success (failed, timed out, cancelled,
-   * dropped): `end` as well, for those who only watch errors. Unlike Node's EventEmitter,
-   * an `error` with no listener is not thrown.
-   */
-  error: {
-    readonly id: number;
-    readonly outcome: Exclude<Outcome, 'completed'>;
-    readonly error: unknown;
-    readonly name?: string;
-  };
-  /** A failed attempt will be tried again after `delayMs`. */
-  retry: {
-    readonly id: number;
-    readonly attempt: number;
-    readonly delayMs: number;
-    readonly error: unknown;
-  };
-  /** A queued task was evicted by a drop overflow policy. */
-  drop: { readonly id: number };
-  /** Nothing queued and nothing running. */
-  idle: undefined;
-  /** The queue became empty (work may still run). */
-  drain: undefined;
-  /** The number of workers changed. */
-  resize: { readonly workers: number };
-  /** The executor became unhealthy or recovered. */
-  health: Health;
-}
-
-/** What `close()` and `terminate()` resolve with: totals over the pool's life. */
-export interface CloseReport {
-  readonly completed: number;
-  readonly failed: number;
-  readonly cancelled: number;
-  readonly timedOut: number;
-  /** Tasks still running when the workers were stopped by force (threads killed). */
-  readonly killed: number;
-}
-
-export interface CloseOptions {
-  /**
-   * Time allowed to drain, in ms. Past it, waiting tasks are cancelled and running ones
-   * have their signal aborted; those still running `grace` ms later are killed.
-   * @default Infinity
-   */
-  readonly timeout?: number;
-  /** @default 1000 */
-  readonly grace?: number;
-}
+export type { CloseOptions, CloseReport, SchedulerEvents };
 
 const noop = (): void => {};
 
@@ -96,6 +33,11 @@ const noop = (): void => {};
  * (priorities, aging, fair share), start limits (rate, adaptive concurrency, per-key caps),
  * deadlines, retries, cancellation, sizing and shutdown. It drives an Executor (mechanism)
  * and feeds a MetricsSink; it never runs a task itself.
+ *
+ * It keeps the state and the order of events; the policies it applies live apart, as pure
+ * functions or small owners of their own state: admission.ts (refusal, room, overflow
+ * victim), limits.ts (rate, adaptive and per-key start limits), retry.ts (backoff, error
+ * annotation), shutdown.ts (close types, the drained test, deadlines), events.ts (events).
  *
  * Invariants it keeps (DESIGN.md): every accepted record settles exactly once (`settled`);
  * it hands a record to the executor only while `executor.free > 0`; `close()` resolves only
@@ -144,14 +86,10 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   #returned: TaskRecord<P>[] = [];
   /** Records waiting out a retry backoff. */
   readonly #delayed = new Set<TaskRecord<P>>();
-  // Start limits beyond free workers; `#limited` says whether any is configured.
+  /** Start limits beyond free workers (limits.ts). */
+  readonly #limits: StartLimits;
+  /** `#limits.limited`, copied once: the run/finish path tests it and never calls in otherwise. */
   readonly #limited: boolean;
-  readonly #rate: RateWindow | undefined;
-  #rateTimer: unknown;
-  #adaptive: AdaptiveState | undefined;
-  readonly #perKey = new Map<string, number>();
-  readonly #keyEligible = (key: string): boolean =>
-    (this.#perKey.get(key) ?? 0) < this.#o.maxPerKey;
 
   constructor(
     executor: Executor<P>,
@@ -167,12 +105,8 @@ export class Scheduler<P> implements ExecutorHooks<P> {
       options.weights !== undefined || options.maxPerKey !== Number.POSITIVE_INFINITY
         ? this.#fairQueue()
         : new PriorityQueue<TaskRecord<P>>(options.agingInterval);
-    this.#rate = options.rate === undefined ? undefined : new RateWindow(options.rate);
-    this.#adaptive = options.adaptive ? initialAdaptive(options) : undefined;
-    this.#limited =
-      this.#rate !== undefined ||
-      options.adaptive ||
-      options.maxPerKey !== Number.POSITIVE_INFINITY;
+    this.#limits = new StartLimits(options, () => this.#dispatch());
+    this.#limited = this.#limits.limited;
     executor.bind(this);
     this.#sizer = new Sizer(executor, options, options.clock, options.idleTimeout, this.events);
   }
@@ -196,7 +130,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   }
   /** Whether starts are rate limited (every task start counts, so no batching of items). */
   get rateLimited(): boolean {
-    return this.#rate !== undefined;
+    return this.#limits.rated;
   }
   /** Whether a full queue makes producers wait (overflow `'wait'`). */
   get waits(): boolean {
@@ -208,7 +142,9 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   /** Worker limits, and the adaptive limit on running tasks when `concurrency: 'auto'`. */
   get limits(): { readonly min: number; readonly max: number; readonly limit?: number } {
     const { min, max } = this.#sizer;
-    return this.#adaptive === undefined ? { min, max } : { min, max, limit: this.#cap() };
+    return this.#limits.adaptive
+      ? { min, max, limit: this.#limits.cap(this.#sizer) }
+      : { min, max };
   }
   get counts(): CloseReport {
     return { ...this.#counts };
@@ -219,7 +155,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   /** Whether a task offered now would be accepted without waiting. */
   hasRoom(): boolean {
     const free = this.#paused ? 0 : this.#sizer.max * this.#executor.perWorker - this.#active.size;
-    return this.#waiting < this.#o.maxQueue + Math.max(0, free);
+    return hasRoom(this.#waiting, this.#o.maxQueue, free);
   }
 
   /**
@@ -233,8 +169,8 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     sink: Sink,
     callback = false,
   ): TaskRecord<P> | Error {
-    const refusal = this.#refusal(options);
-    if (refusal !== undefined) return refusal;
+    const refused = refusal(this.#closed, options.signal, this.#health);
+    if (refused !== undefined) return refused;
     if ((this.#producers.size > 0 || !this.hasRoom()) && !this.#makeRoom(options)) {
       this.#metrics.rejected();
       return new QueueFullError(this.#o.maxQueue);
@@ -257,32 +193,18 @@ export class Scheduler<P> implements ExecutorHooks<P> {
       const admitted = this.tryAdmit(payload, options, sink, callback);
       return admitted instanceof Error ? Promise.reject(admitted) : Promise.resolve(admitted);
     }
-    const refusal = this.#refusal(options);
-    if (refusal !== undefined) return Promise.reject(refusal);
+    const refused = refusal(this.#closed, options.signal, this.#health);
+    if (refused !== undefined) return Promise.reject(refused);
     if (this.#producers.size === 0 && this.hasRoom()) {
       return Promise.resolve(this.#admit(payload, options, sink, callback));
     }
     return this.#producers.wait(payload, options, sink, callback);
   }
 
-  #refusal(options: NormalizedTaskOptions): Error | undefined {
-    if (this.#closed) return new PoolClosedError();
-    if (options.signal?.aborted === true) {
-      return new TaskCancelledError('Task was cancelled before it was accepted', {
-        cause: options.signal.reason,
-      });
-    }
-    if (!this.#health.healthy) return this.#health.error;
-    return undefined;
-  }
-
   /** Drop overflow policies: evict a queued task for a newcomer; false if none should go. */
   #makeRoom(options: NormalizedTaskOptions): boolean {
-    const policy = this.#o.overflow;
-    if (policy !== 'drop-oldest' && policy !== 'drop-lowest') return false;
-    const victim = policy === 'drop-oldest' ? this.#queue.oldest() : this.#queue.lowest();
+    const victim = overflowVictim(this.#o.overflow, this.#queue, options.priority);
     if (victim === undefined) return false;
-    if (policy === 'drop-lowest' && victim.priority >= options.priority) return false;
     this.#queue.remove(victim);
     this.#metrics.dropped();
     this.events.emit('drop', { id: victim.id });
@@ -318,7 +240,8 @@ export class Scheduler<P> implements ExecutorHooks<P> {
       this.#queue.size === 0 &&
       this.#returned.length === 0 &&
       this.#executor.free > 0 &&
-      (!this.#limited || this.#mayStartNow(record, now))
+      (!this.#limited ||
+        this.#limits.mayStartNow(this.#active.size, record.options.key, now, this.#sizer))
     ) {
       this.#start(record, now);
       return;
@@ -386,47 +309,15 @@ export class Scheduler<P> implements ExecutorHooks<P> {
       let record: TaskRecord<P> | undefined;
       if (this.#limited) {
         // Limits count dispatched records, not begun ones: conservative under prefetch.
-        if (this.#active.size >= this.#cap()) return;
-        if (this.#rate !== undefined && !this.#rateAllows()) return;
+        if (this.#active.size >= this.#limits.cap(this.#sizer)) return;
+        if (!this.#limits.rateAllows()) return;
       }
       if (this.#returned.length > 0) record = this.#returned.shift();
-      else if (!this.#limited || this.#o.maxPerKey === Number.POSITIVE_INFINITY)
-        record = this.#queue.shift();
-      else record = this.#queue.shift(this.#keyEligible);
+      else if (!this.#limited || !this.#limits.perKey) record = this.#queue.shift();
+      else record = this.#queue.shift(this.#limits.keyEligible);
       if (record === undefined) return; // every waiting key is at its cap
       this.#start(record);
     }
-  }
-
-  /** With start limits configured: whether `record` may start at `now` (no timer is armed). */
-  #mayStartNow(record: TaskRecord<P>, now: number): boolean {
-    if (this.#active.size >= this.#cap()) return false;
-    if (this.#rate !== undefined && this.#rate.allowedAt(now) > now) return false;
-    const key = record.options.key;
-    return (
-      key === undefined || this.#o.maxPerKey === Number.POSITIVE_INFINITY || this.#keyEligible(key)
-    );
-  }
-
-  /** The adaptive limit on running tasks (Infinity when not adaptive). */
-  #cap(): number {
-    return this.#adaptive === undefined
-      ? Number.POSITIVE_INFINITY
-      : Math.max(1, this.#sizer.min, Math.floor(this.#adaptive.limit));
-  }
-
-  #rateAllows(): boolean {
-    const rate = this.#rate as RateWindow;
-    const now = this.#o.clock.now();
-    const at = rate.allowedAt(now);
-    if (at <= now) return true;
-    if (this.#rateTimer === undefined) {
-      this.#rateTimer = this.#o.clock.setTimeout(() => {
-        this.#rateTimer = undefined;
-        this.#dispatch();
-      }, at - now);
-    }
-    return false;
   }
 
   /** Now, reusing the reading `finished` just took if no task code has run since. */
@@ -443,11 +334,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     record.state = DISPATCHED;
     this.#idle = false;
     this.#active.add(record);
-    if (this.#limited) {
-      this.#rate?.record(now ?? this.#o.clock.now());
-      const key = record.options.key;
-      if (key !== undefined) this.#perKey.set(key, (this.#perKey.get(key) ?? 0) + 1);
-    }
+    if (this.#limited) this.#limits.started(record.options.key, now);
     if (now === undefined) this.#executor.start(record);
     else {
       // Admitted and handed over at once: a `began` inside `start` reuses the admission time.
@@ -504,14 +391,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   /** Undoes `#start`'s bookkeeping. */
   #release(record: TaskRecord<P>): void {
     this.#active.delete(record);
-    if (this.#limited) {
-      const key = record.options.key;
-      if (key !== undefined) {
-        const n = (this.#perKey.get(key) ?? 1) - 1;
-        if (n === 0) this.#perKey.delete(key);
-        else this.#perKey.set(key, n);
-      }
-    }
+    if (this.#limited) this.#limits.released(record.options.key);
   }
 
   /** The executor reports the work ended: free the slot, settle or retry if still undecided. */
@@ -536,14 +416,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     this.#stampFresh = true;
     const runMs = now - beganAt;
     this.#metrics.ran(runMs, record.options.name ?? this.#label(record.payload));
-    if (this.#limited) {
-      if (this.#adaptive !== undefined) {
-        this.#adaptive = adapt(this.#adaptive, runMs, this.#active.size + 1, {
-          ...adaptiveDefaults,
-          ...this.#sizer,
-        });
-      }
-    }
+    if (this.#limited) this.#limits.ran(runMs, this.#active.size + 1, this.#sizer);
     const pendingRetry = record.extra?.retryDelay;
     if (pendingRetry !== undefined) {
       (record.extra as { retryDelay: number | undefined }).retryDelay = undefined;
@@ -713,7 +586,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   resize(concurrency: unknown): void {
     const { min, max, adaptive } = normalizeConcurrency(concurrency, 'concurrency');
     this.#sizer.setLimits(min, max);
-    if (adaptive && this.#adaptive === undefined) this.#adaptive = initialAdaptive({ min, max });
+    if (adaptive) this.#limits.enableAdaptive({ min, max });
     this.#dispatch();
   }
 
@@ -769,13 +642,13 @@ export class Scheduler<P> implements ExecutorHooks<P> {
       await this.#executor.close(false);
       return this.counts;
     }
-    const drained = await this.#within(this.#allSettled(), timeout);
+    const drained = await within(this.#o.clock, this.#allSettled(), timeout);
     if (drained) {
       await this.#executor.close(false);
       return this.counts;
     }
     this.#abortAll(new TaskCancelledError('Pool close deadline passed'));
-    await this.#within(this.#allStopped(), options.grace ?? 1000);
+    await within(this.#o.clock, this.#allStopped(), options.grace ?? 1000);
     return this.#kill();
   }
 
@@ -811,26 +684,12 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   }
 
   async #kill(): Promise<CloseReport> {
-    if (this.#rateTimer !== undefined) {
-      this.#o.clock.clearTimeout(this.#rateTimer);
-      this.#rateTimer = undefined;
-    }
+    this.#limits.stop();
     this.#counts.killed += this.#running;
     await this.#executor.close(true);
     this.#afterDispatch();
     await this.#allSettled();
     return this.counts;
-  }
-
-  /** Resolves true if `promise` settles within `ms` (on the scheduler's clock), else false. */
-  #within(promise: Promise<void>, ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const timer = this.#o.clock.setTimeout(() => resolve(false), ms);
-      promise.then(() => {
-        this.#o.clock.clearTimeout(timer);
-        resolve(true);
-      });
-    });
   }
 
   #allSettled(): Promise<void> {
@@ -843,12 +702,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   }
 
   #drained(): boolean {
-    if (this.#waiting > 0 || this.#delayed.size > 0 || this.#rejecting > 0) return false;
-    // A timed-out or cancelled in-process function that ignores its signal keeps its slot,
-    // but close() does not wait for it: its caller already has an answer, and a function
-    // that never returns must not hang shutdown.
-    for (const record of this.#active) if (!record.settled) return false;
-    return true;
+    return drained(this.#waiting, this.#delayed.size, this.#rejecting, this.#active);
   }
 
   /** Empties the queue (records given back first), in dispatch order. */
@@ -864,18 +718,6 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     this.#closeWaiters = [];
     for (const w of waiters) w();
   }
-}
-
-/**
- * A task that failed after retries rejects with its last error, which gains `attempts`
- * and `errors` (the earlier attempts' errors), as p-retry does; frozen or primitive errors
- * are left as they are.
- */
-function annotate(error: unknown, attempts: number, errors: unknown[]): void {
-  if (typeof error !== 'object' || error === null || !Object.isExtensible(error)) return;
-  const earlier = errors.filter((e) => e !== error);
-  Object.defineProperty(error, 'attempts', { value: attempts, configurable: true, writable: true });
-  Object.defineProperty(error, 'errors', { value: earlier, configurable: true, writable: true });
 }
 
 export type { TaskRecord };

@@ -1,7 +1,6 @@
 import type { Executor } from '../types.js';
 import type { Clock } from './clock.js';
-import type { Emitter } from './events.js';
-import type { SchedulerEvents } from './scheduler.js';
+import type { Emitter, SchedulerEvents } from './events.js';
 import { demand, growTarget, shrinkTarget } from './sizing.js';
 
 /**
