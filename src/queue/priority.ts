@@ -1,9 +1,9 @@
-import { Ring } from './ring.js';
+import { RingBuffer } from '../sync/ring-buffer.js';
 import type { Rankable, TaskQueue } from './types.js';
 
 interface Level<T> {
   readonly priority: number;
-  readonly ring: Ring<T>;
+  readonly ring: RingBuffer<T>;
 }
 
 /**
@@ -36,7 +36,7 @@ export class PriorityQueue<T extends Rankable> implements TaskQueue<T> {
   push(item: T): void {
     let level = this.#byPriority.get(item.priority);
     if (level === undefined) {
-      level = { priority: item.priority, ring: new Ring<T>() };
+      level = { priority: item.priority, ring: new RingBuffer<T>() };
       this.#byPriority.set(item.priority, level);
       let i = this.#levels.length;
       while (i > 0 && (this.#levels[i - 1] as Level<T>).priority < item.priority) i--;

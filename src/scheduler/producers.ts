@@ -1,5 +1,5 @@
 import { TaskCancelledError } from '../errors.js';
-import { Ring } from '../queue/ring.js';
+import { RingBuffer } from '../sync/ring-buffer.js';
 import type { NormalizedTaskOptions } from './options.js';
 import type { Sink, TaskRecord } from './task.js';
 
@@ -19,7 +19,7 @@ export interface Producer<P> {
  * One whose signal aborts leaves the line with TaskCancelledError and takes no room.
  */
 export class Producers<P> {
-  readonly #line = new Ring<Producer<P>>();
+  readonly #line = new RingBuffer<Producer<P>>();
 
   get size(): number {
     return this.#line.size;

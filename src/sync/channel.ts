@@ -96,7 +96,7 @@ export class Channel<T> implements AsyncIterable<T> {
 
   /** Values waiting in the buffer (Go's `len(ch)`). */
   get length(): number {
-    return this.#buffer.length;
+    return this.#buffer.size;
   }
 
   get closed(): boolean {
@@ -143,7 +143,7 @@ export class Channel<T> implements AsyncIterable<T> {
       receiver.deliver({ value, ok: true });
       return true;
     }
-    if (this.#buffer.length < this.#capacity) {
+    if (this.#buffer.size < this.#capacity) {
       this.#buffer.push(value);
       return true;
     }
@@ -173,8 +173,8 @@ export class Channel<T> implements AsyncIterable<T> {
 
   /** Receives without waiting; `undefined` when it would block. */
   tryReceive(): ReceiveResult<T> | undefined {
-    if (this.#buffer.length > 0) {
-      const value = this.#buffer.shift();
+    if (this.#buffer.size > 0) {
+      const value = this.#buffer.shift() as T;
       // The buffer has room again: the oldest waiting sender moves its value in.
       const sender = this.#senders.shift()?.value;
       if (sender !== undefined) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { PriorityQueue } from '../../src/queue/priority.js';
-import { Ring } from '../../src/queue/ring.js';
+import { RingBuffer } from '../../src/sync/ring-buffer.js';
 
 interface Item {
   priority: number;
@@ -10,10 +10,10 @@ interface Item {
   id: number;
 }
 
-test('Ring is FIFO, grows, and removes from anywhere', () => {
+test('RingBuffer is FIFO, grows, and removes from anywhere', () => {
   fc.assert(
     fc.property(fc.array(fc.oneof(fc.nat(), fc.constant(-1), fc.constant(-2))), (ops) => {
-      const ring = new Ring<number>();
+      const ring = new RingBuffer<number>();
       const model: number[] = [];
       for (const op of ops) {
         if (op === -1) assert.equal(ring.shift(), model.shift());
@@ -95,4 +95,15 @@ test('aging bound: an item of priority p queued at t leaves before any of priori
       },
     ),
   );
+});
+
+test('RingBuffer holds undefined values: emptiness is size, not a sentinel', () => {
+  const ring = new RingBuffer<number | undefined>();
+  ring.push(undefined);
+  ring.push(1);
+  assert.equal(ring.size, 2);
+  assert.equal(ring.shift(), undefined);
+  assert.equal(ring.size, 1);
+  assert.deepEqual(ring.drain(), [1]);
+  assert.equal(ring.last(), undefined);
 });
