@@ -29,14 +29,9 @@ export interface TimingSnapshot {
 export interface MetricsSnapshot extends Counters, TimingSnapshot {}
 
 /** Per task name (ThreadPool handler, or the `name` task option). */
-export interface NameSnapshot extends TimingSnapshot {
-  readonly started: number;
-  readonly completed: number;
-  readonly failed: number;
-  readonly cancelled: number;
-  readonly timedOut: number;
-  readonly retried: number;
-}
+export interface NameSnapshot
+  extends TimingSnapshot,
+    Pick<Counters, 'started' | 'completed' | 'failed' | 'cancelled' | 'timedOut' | 'retried'> {}
 
 const emptyPercentiles: Percentiles = Object.freeze({
   count: 0,

@@ -103,6 +103,9 @@ export interface SerializedError {
 
 const MAX_CAUSE_DEPTH = 8;
 
+/** A SerializedError being built (its fields are set one by one). */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 export function serializeError(error: Error, depth = 0): SerializedError {
   let props: Record<string, unknown> | undefined;
   for (const key of Object.keys(error)) {
@@ -110,13 +113,11 @@ export function serializeError(error: Error, depth = 0): SerializedError {
     props ??= {};
     props[key] = (error as unknown as Record<string, unknown>)[key];
   }
-  const out: {
-    name: string;
-    message: string;
-    stack: string | undefined;
-    cause?: { error: SerializedError } | { value: unknown };
-    props?: Record<string, unknown>;
-  } = { name: String(error.name), message: String(error.message), stack: error.stack };
+  const out: Mutable<SerializedError> = {
+    name: String(error.name),
+    message: String(error.message),
+    stack: error.stack,
+  };
   if (props !== undefined) out.props = props;
   if ('cause' in error && depth < MAX_CAUSE_DEPTH) {
     const cause = error.cause;
@@ -131,13 +132,11 @@ export function serializeError(error: Error, depth = 0): SerializedError {
  * error still crosses the boundary when one of its properties cannot.
  */
 export function cloneableError(error: SerializedError): SerializedError {
-  const out: {
-    name: string;
-    message: string;
-    stack: string | undefined;
-    cause?: { error: SerializedError } | { value: unknown };
-    props?: Record<string, unknown>;
-  } = { name: error.name, message: error.message, stack: error.stack };
+  const out: Mutable<SerializedError> = {
+    name: error.name,
+    message: error.message,
+    stack: error.stack,
+  };
   if (error.props !== undefined) {
     const props: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(error.props))
