@@ -24,13 +24,22 @@ export interface ThreadPoolOptions extends Omit<SchedulerOptions, 'concurrency'>
   /**
    * Tasks sent to each thread ahead of those it runs, so the next one is already there when
    * one ends (no round trip between tasks). They do not count as running, and their
-   * `timeout` starts when they really begin. A thread that dies, is killed or retires gives
-   * them back to the front of the queue. 0 sends a task only when a thread can begin it.
-   * Off by default: a task prefetched behind a long one waits for it even if another
-   * thread is idle (no work stealing yet), so turn it on for many short tasks.
-   * @default 0
+   * `timeout` starts when they really begin. A thread with nothing to do steals half of the
+   * tasks waiting in the busiest other thread, so a task sent ahead never waits behind a long
+   * one while another thread idles (tasks whose input was transferred stay where they are).
+   * A thread that dies, is killed or retires gives them back to the front of the queue.
+   * 0 sends a task only when a thread can begin it.
+   * @default 4
    */
   readonly prefetch?: number;
+  /**
+   * Most µs the pool's thread may busy-wait for a thread's reply after sending it tasks,
+   * reading it synchronously instead of waiting for the event loop to wake (which takes
+   * tens of µs). Adaptive: spins that time out make the next ones rarer, so long tasks cost
+   * almost none, and at most 1 ms of each event-loop turn goes to spinning. 0 never spins.
+   * @default 50
+   */
+  readonly spin?: number;
   /** V8 heap limits of each thread; a thread past them dies and its tasks reject `WorkerCrashedError`. */
   readonly resourceLimits?: ResourceLimits;
   /** Ms a timed-out or cancelled task may take to end after its signal aborts, before its thread is killed. @default 1000 */
@@ -51,6 +60,7 @@ export interface NormalizedThreadPoolOptions extends SpawnOptions {
   readonly scheduler: NormalizedSchedulerOptions;
   readonly perWorker: number;
   readonly prefetch: number;
+  readonly spin: number;
   readonly killGrace: number;
   readonly loadRetries: number;
   readonly loadRetryDelay: number;
@@ -58,11 +68,15 @@ export interface NormalizedThreadPoolOptions extends SpawnOptions {
 
 export const threadPoolDefaults = Object.freeze({
   concurrentTasksPerThread: 1,
-  prefetch: 0,
+  prefetch: 4,
+  spin: 50,
   killGrace: 1000,
   loadRetries: 3,
   loadRetryDelay: 250,
 });
+
+/** Most tasks one thread may hold (running + prefetched): each has a claim in shared memory. */
+const MAX_DEPTH = 65_536;
 
 const ownKeys = [
   'module',
@@ -70,6 +84,7 @@ const ownKeys = [
   'maxThreads',
   'concurrentTasksPerThread',
   'prefetch',
+  'spin',
   'resourceLimits',
   'killGrace',
   'loadRetries',
@@ -98,6 +113,17 @@ export function normalizeThreadPoolOptions(
   if (min !== undefined && min > max) {
     throw new RangeError(`Expected \`minThreads\` (${min}) to be at most \`maxThreads\` (${max})`);
   }
+  const perWorker =
+    o.concurrentTasksPerThread === undefined
+      ? threadPoolDefaults.concurrentTasksPerThread
+      : v.integer('concurrentTasksPerThread', o.concurrentTasksPerThread, 1);
+  const prefetch =
+    o.prefetch === undefined ? threadPoolDefaults.prefetch : v.integer('prefetch', o.prefetch, 0);
+  if (perWorker + prefetch > MAX_DEPTH) {
+    throw new RangeError(
+      `Expected \`concurrentTasksPerThread\` + \`prefetch\` to be at most ${MAX_DEPTH}, got ${perWorker} + ${prefetch}`,
+    );
+  }
   const { module: _m, minThreads: _min, maxThreads: _max, ...rest } = options;
   const scheduler = normalizeSchedulerOptions({
     ...pick(rest, schedulerOptionKeys),
@@ -106,12 +132,9 @@ export function normalizeThreadPoolOptions(
   return Object.freeze({
     module,
     scheduler,
-    perWorker:
-      o.concurrentTasksPerThread === undefined
-        ? threadPoolDefaults.concurrentTasksPerThread
-        : v.integer('concurrentTasksPerThread', o.concurrentTasksPerThread, 1),
-    prefetch:
-      o.prefetch === undefined ? threadPoolDefaults.prefetch : v.integer('prefetch', o.prefetch, 0),
+    perWorker,
+    prefetch,
+    spin: o.spin === undefined ? threadPoolDefaults.spin : v.number('spin', o.spin, 0),
     killGrace:
       o.killGrace === undefined
         ? threadPoolDefaults.killGrace

@@ -15,6 +15,7 @@ test('wrong types are TypeErrors naming the option', () => {
   assert.throws(make({ module: 42 }), { name: 'TypeError', message: /`module`/ });
   assert.throws(make({ module, maxThreads: '2' }), { name: 'TypeError', message: /`maxThreads`/ });
   assert.throws(make({ module, killGrace: null }), { name: 'TypeError', message: /`killGrace`/ });
+  assert.throws(make({ module, spin: '50' }), { name: 'TypeError', message: /`spin`/ });
   assert.throws(make({ module, resourceLimits: 5 }), {
     name: 'TypeError',
     message: /`resourceLimits`/,
@@ -39,6 +40,9 @@ test('values out of range are RangeErrors naming the option', () => {
     message: /`concurrentTasksPerThread`/,
   });
   assert.throws(make({ module, killGrace: -1 }), { name: 'RangeError', message: /`killGrace`/ });
+  assert.throws(make({ module, spin: -1 }), { name: 'RangeError', message: /`spin`/ });
+  assert.throws(make({ module, prefetch: 1.5 }), { name: 'RangeError', message: /`prefetch`/ });
+  assert.throws(make({ module, prefetch: 1e9 }), { name: 'RangeError', message: /`prefetch`/ });
   assert.throws(make({ module: new URL('https://example.com/tasks.js') }), {
     name: 'RangeError',
     message: /`module`/,

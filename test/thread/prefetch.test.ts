@@ -102,3 +102,30 @@ test('prefetch: cancelling a prefetched task settles it once and it never runs',
   assert.equal(pool.stats().cancelled, 1);
   await pool.close();
 });
+
+test('prefetch: a timed task sent ahead times out even if it never ends on its own', {
+  timeout: 20_000,
+}, async () => {
+  const clock = new ManualClock();
+  const pool = new ThreadPool<Gate>({
+    module: fixture('gate.ts'),
+    maxThreads: 1,
+    prefetch: 2,
+    clock,
+  });
+  const first = new SharedGate();
+  const second = new SharedGate();
+  // A timed task replies the moment it ends; the one behind it then begins with no result
+  // held, and the pool must still learn that it began, or its timeout would never start.
+  const blocker = pool.run('waitAsyncOrAbort', first.sab, { timeout: 1000 });
+  await first.started();
+  const behind = pool.run('waitAsyncOrAbort', second.sab, { timeout: 50 });
+  assert.equal(pool.stats().queued, 1, 'sent ahead');
+  first.open();
+  assert.equal(await blocker, 'released');
+  await second.started();
+  while (pool.stats().running === 0) await new Promise((resolve) => setImmediate(resolve));
+  clock.advance(50);
+  await assert.rejects(behind, TaskTimeoutError);
+  await pool.close();
+});

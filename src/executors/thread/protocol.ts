@@ -7,7 +7,7 @@
  * (or results) travel in one `postMessage` when many are ready at once.
  */
 
-import type { TransferListItem } from 'node:worker_threads';
+import type { MessagePort, TransferListItem } from 'node:worker_threads';
 
 // ---- main thread -> worker ---------------------------------------------------------------
 
@@ -15,13 +15,28 @@ export const RUN = 0;
 export const CANCEL = 1;
 
 /**
- * `[RUN, id, handler, input, attempt, id, handler, input, attempt, ...]`: one or more tasks, begun in this
- * order, at most `concurrency` at once; the rest wait in the thread (prefetch). `handler`
- * indexes the handler names the thread reported in READY, or is `-1 - index` for a prompt
- * task (one with a run timeout): the thread posts the results it holds before beginning it
- * and its own result as soon as it ends, so the pool learns of both at once.
+ * `[RUN, id, code, input, attempt, id, code, input, attempt, ...]`: one or more tasks, begun
+ * in this order, at most `concurrency` at once; the rest wait in the thread (prefetch).
+ * `code` is `index << 2 | flags`: `index` of the handler names the thread reported in
+ * READY, and the flags below.
  */
 export type RunMessage = [typeof RUN, ...unknown[]];
+/**
+ * A task with a run timeout: the thread posts the results it holds before beginning it, and
+ * its own result as soon as it ends (not batched behind later tasks), so its timeout is
+ * measured from what really happened.
+ */
+export const PROMPT = 1;
+/**
+ * The pool does not know this task begins on arrival (it was sent ahead): the thread tells
+ * it when it begins (a RESULTS message, empty if no result is held), so its timeout starts
+ * then, even if it never ends on its own. Set only with PROMPT.
+ */
+export const ANNOUNCE = 2;
+/** `code` of a task: its handler's index and flags. */
+export function taskCode(index: number, flags: number): number {
+  return (index << 2) | flags;
+}
 /**
  * `[CANCEL, id]`: abort the task's `ctx.signal`; a task still waiting in the thread is
  * skipped (result SKIPPED). A task that already ended is ignored. The sender also sets
@@ -66,6 +81,36 @@ export const SKIPPED = 4;
 export const CONSUMED = 0;
 /** Set by the pool after posting a CANCEL; the thread clears it and reads its port. */
 export const CONTROL = 1;
+/**
+ * Messages the thread has posted to the pool, counted after each post. The pool reads it
+ * while it spins for a reply (see `spin`), and on a change takes the replies from the port
+ * at once (`receiveMessageOnPort`) instead of waiting for its event loop to wake.
+ */
+export const POSTED = 2;
+/**
+ * Messages the pool has posted to the thread, counted after each post. An idle thread reads
+ * it while it spins for the next task, so its next task needs no wake-up of its event loop
+ * (a wake costs the sender ~5-15 µs here; a post to a spinning thread ~0.5 µs).
+ */
+export const REQUESTED = 3;
+/**
+ * From here, a ring of claims, one per task sent: the k-th task the thread receives is
+ * claimed at `CLAIMS + (k & (ring - 1))`. Before beginning a task the thread turns its claim
+ * from OPEN to TAKEN; the pool steals a task that waits in a busy thread by turning it from
+ * OPEN to STOLEN (and gives it to an idle thread). Exactly one of them succeeds, so a task
+ * runs at most once; the thread passes over a STOLEN task without a reply. The pool opens a
+ * claim when it sends the task, and keeps fewer than `ring` tasks unpassed by the thread, so
+ * a claim is never reused before the thread has passed it.
+ */
+export const CLAIMS = 4;
+export const OPEN = 0;
+export const TAKEN = 1;
+export const STOLEN = 2;
+
+/** Int32 cells of a thread whose claim ring has `ring` entries. */
+export function cellCount(ring: number): number {
+  return CLAIMS + ring;
+}
 
 /** What every thread of a pool loads. */
 export interface ModuleData {
@@ -79,10 +124,19 @@ export interface ModuleData {
 
 /** What the thread is started with (`workerData`). */
 export interface WorkerData extends ModuleData {
-  /** Two Int32 cells: CONSUMED and CONTROL. */
+  /** The Int32 cells CONSUMED, CONTROL, POSTED, REQUESTED and the CLAIMS ring. */
   readonly shared: SharedArrayBuffer;
+  /**
+   * The thread's end of its own channel: tasks come in and replies go out here, not on
+   * `parentPort`, because only a `MessagePort` can be read synchronously by the pool.
+   */
+  readonly port: MessagePort;
   /** Tasks the thread runs at once (`concurrentTasksPerThread`). */
   readonly concurrency: number;
+  /** Entries of the claim ring (a power of two). */
+  readonly ring: number;
+  /** Most µs an idle thread busy-waits for its next task (the pool's `spin`; 0: never). */
+  readonly spin: number;
 }
 
 // ---- errors ------------------------------------------------------------------------------

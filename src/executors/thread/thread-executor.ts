@@ -6,7 +6,18 @@ import {
 } from '../../errors.js';
 import type { Executor, ExecutorHooks, Job } from '../../types.js';
 import { prepare } from './bootstrap.js';
-import { type FromWorker, LOAD_ERROR, READY, RUN, reviveError, SKIPPED } from './protocol.js';
+import {
+  ANNOUNCE,
+  type FromWorker,
+  LOAD_ERROR,
+  PROMPT,
+  READY,
+  RUN,
+  reviveError,
+  SKIPPED,
+  taskCode,
+} from './protocol.js';
+import { Spinner } from './spin.js';
 import { finishJob, type SpawnOptions, Thread, type ThreadPayload } from './thread.js';
 
 /** The part of a Clock the executor needs (structural, so executors stay apart from scheduler/). */
@@ -22,6 +33,8 @@ export interface ThreadExecutorOptions extends SpawnOptions {
   readonly prefetch: number;
   /** Ms a stopped task may take to end after its signal aborts, before its thread is killed. */
   readonly killGrace: number;
+  /** Most µs to busy-wait for a reply after posting tasks (0: never); see `#spin`. */
+  readonly spin: number;
   /** Failed start rounds retried before the pool is declared unhealthy. */
   readonly loadRetries: number;
   /** Delay before the first retry, in ms; doubles each round. */
@@ -70,6 +83,8 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
   readonly perWorker: number;
   /** Jobs one thread holds: running plus prefetched. */
   readonly #depth: number;
+  /** Entries of each thread's claim ring. */
+  readonly #ring: number;
   readonly #o: ThreadExecutorOptions;
   #hooks: ExecutorHooks<ThreadPayload> = noHooks;
   /** Every thread not yet exited, those being retired or killed included. */
@@ -83,11 +98,14 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
   #backoff: unknown = undefined;
   #flushScheduled = false;
   #spawned = 0;
+  readonly #spinner: Spinner;
 
   constructor(options: ThreadExecutorOptions) {
     this.#o = options;
     this.perWorker = options.perWorker;
     this.#depth = options.perWorker + options.prefetch;
+    this.#ring = Math.max(64, 2 ** Math.ceil(Math.log2(2 * this.#depth)));
+    this.#spinner = new Spinner(options.spin);
   }
 
   bind(hooks: ExecutorHooks<ThreadPayload>): void {
@@ -101,8 +119,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
 
   get free(): number {
     let free = 0;
-    for (const t of this.#threads)
-      if (t.online && t.fate === undefined) free += this.#depth - t.jobs.size;
+    for (const t of this.#threads) if (t.online && t.fate === undefined) free += this.#room(t);
     const cap = this.#target * this.#depth - this.#inflight;
     return Math.max(0, Math.min(free, cap));
   }
@@ -129,7 +146,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
   start(job: Job<ThreadPayload>): void {
     let best: Thread | undefined;
     for (const t of this.#threads) {
-      if (!t.online || t.fate !== undefined || t.jobs.size >= this.#depth) continue;
+      if (!t.online || t.fate !== undefined || this.#room(t) <= 0) continue;
       if (best === undefined || t.jobs.size < best.jobs.size) best = t;
     }
     if (best === undefined) {
@@ -146,13 +163,14 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
       return;
     }
     if (best.jobs.size === 0) best.reference(true);
+    best.open();
     best.jobs.set(job.id, job);
     this.#inflight++;
     // Nothing waits in the thread and a slot is free: it begins on arrival.
     const now = best.queued === 0 && best.jobs.size <= this.perWorker;
     if (now) best.accounted++;
     else best.waiting.push(job);
-    const code = job.timed ? -1 - index : index;
+    const code = taskCode(index, job.timed ? (now ? PROMPT : PROMPT | ANNOUNCE) : 0);
     if (best.outbox === undefined)
       best.outbox = [RUN, job.id, code, job.payload.input, job.attempt];
     else best.outbox.push(job.id, code, job.payload.input, job.attempt);
@@ -164,6 +182,35 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
       queueMicrotask(() => this.#flushAll());
     }
     if (now) this.#hooks.began(job);
+  }
+
+  /**
+   * Jobs `t` can take now: its depth, and fewer than `ring` tasks it has not passed (tasks
+   * stolen from it still wait there until it passes them).
+   */
+  #room(t: Thread): number {
+    return Math.min(this.#depth - t.jobs.size, this.#ring - t.unpassed);
+  }
+
+  /**
+   * Work stealing: a thread with nothing waiting and a free slot takes half of the jobs
+   * waiting in the busiest other thread (newest first). Called when a thread comes online or
+   * replies, after the scheduler has handed out what it queues; so it only moves prefetched
+   * tasks that would otherwise wait behind a long one while this thread idles.
+   */
+  #rebalance(thief: Thread): void {
+    if (thief.fate !== undefined || !thief.online || thief.queued > 0) return;
+    if (thief.jobs.size >= this.perWorker) return;
+    let victim: Thread | undefined;
+    for (const t of this.#threads)
+      if (t !== thief && t.fate === undefined && (victim === undefined || t.queued > victim.queued))
+        victim = t;
+    if (victim === undefined || victim.queued === 0) return;
+    const max = Math.min(Math.ceil(victim.queued / 2), this.#room(thief));
+    victim.steal(max, (job) => {
+      this.#release(victim, job);
+      this.start(job);
+    });
   }
 
   stop(job: Job<ThreadPayload>): void {
@@ -255,16 +302,18 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
   }
 
   #spawn(data: Exclude<ReturnType<typeof prepare>, Error>): void {
-    const t = new Thread(data, this.#o, this.perWorker);
+    const t = new Thread(data, this.#o, this.perWorker, this.#o.spin, this.#ring);
     this.#spawned++;
     this.#threads.push(t);
-    t.worker.on('message', (message: FromWorker) => this.#onMessage(t, message));
+    t.onReply = (message) => this.#onMessage(t, message);
+    t.port.on('message', t.onReply);
+    t.port.unref();
     t.worker.on('error', (error: Error) => {
       t.error ??= error;
     });
     // A reply that cannot be deserialized here names no task: end the thread, so each of its
     // tasks still settles (WorkerCrashedError, with this error as cause) instead of hanging.
-    t.worker.on('messageerror', (error: Error) => {
+    t.port.on('messageerror', (error: Error) => {
       t.error ??= error;
       void t.worker.terminate();
     });
@@ -280,6 +329,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
       if (t.jobs.size === 0) t.reference(false);
       this.#o.observer?.('online', { id: t.id });
       this.#hooks.capacityChanged();
+      this.#rebalance(t);
     } else if (message[0] === LOAD_ERROR) {
       t.error = reviveError(message[1]);
       void t.worker.terminate();
@@ -298,6 +348,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
         if (t.fate === 'retire') void t.worker.terminate();
         else t.reference(false);
       }
+      this.#rebalance(t);
     }
   }
 
@@ -327,6 +378,10 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
   }
 
   #onExit(t: Thread, exitCode: number): void {
+    // Replies posted before the thread ended count (its own channel is not drained for us).
+    t.seen = -1;
+    t.receive();
+    t.port.close();
     const i = this.#threads.indexOf(t);
     if (i >= 0) this.#threads.splice(i, 1);
     this.#clearKill(t);
@@ -397,7 +452,22 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
   #flushAll(): void {
     this.#flushScheduled = false;
     for (const t of this.#threads) if (t.outbox !== undefined) this.#flush(t);
+    this.#spin();
   }
+
+  /**
+   * Busy-waits (up to `spin` µs, adaptively: see Spinner) for a reply to what was just
+   * posted, and takes it synchronously, instead of letting the event loop sleep and wake.
+   */
+  #spin(): void {
+    if (this.#inflight > 0) this.#spinner.spin(this.#poll);
+  }
+
+  readonly #poll = (): boolean => {
+    let any = false;
+    for (const t of this.#threads) if (t.receive()) any = true;
+    return any;
+  };
 
   /** Posts a thread's pending tasks; a task whose input cannot be cloned rejects DataCloneError. */
   #flush(t: Thread): void {

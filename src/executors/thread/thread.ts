@@ -1,17 +1,31 @@
-import { type ResourceLimits, type TransferListItem, Worker } from 'node:worker_threads';
+import {
+  MessageChannel,
+  type MessagePort,
+  type ResourceLimits,
+  receiveMessageOnPort,
+  type TransferListItem,
+  Worker,
+} from 'node:worker_threads';
 import { DataCloneError } from '../../errors.js';
 import type { ExecutorHooks, Job } from '../../types.js';
 import { bootstrap } from './bootstrap.js';
 import {
   CANCEL,
+  CLAIMS,
   CONSUMED,
   CONTROL,
+  cellCount,
   ERROR,
+  type FromWorker,
   type ModuleData,
   OK,
+  OPEN,
+  POSTED,
+  REQUESTED,
   RUN,
   reviveError,
   type SerializedError,
+  STOLEN,
   THROWN,
 } from './protocol.js';
 
@@ -40,6 +54,12 @@ let nextThreadId = 1;
 export class Thread {
   readonly id = nextThreadId++;
   readonly worker: Worker;
+  /** The pool's end of the thread's channel: tasks out, replies in. Never keeps the process alive. */
+  readonly port: MessagePort;
+  /** The thread's POSTED count when the pool last took its replies synchronously. */
+  seen = 0;
+  /** What the executor does with each reply (set when it spawns the thread). */
+  onReply: (message: FromWorker) => void = () => {};
   /** The module loaded (READY received). */
   online = false;
   fate: Fate = undefined;
@@ -56,11 +76,16 @@ export class Thread {
   waiting: (Job<ThreadPayload> | undefined)[] = [];
   waitHead = 0;
   accounted = 0;
+  /** Entries of `waiting` emptied by a steal (the thread still passes over each). */
+  #holes = 0;
+  /** Tasks sent (or about to be): the next one's claim index. */
+  #sent = 0;
+  readonly #mask: number;
   /** Jobs whose stop was asked; the kill timer runs while any remains. */
   readonly stopping = new Set<number>();
   /** Jobs asked to be skipped before they began (cancelled, or recalled from a retiring thread). */
   readonly dropping = new Set<number>();
-  /** CONSUMED and CONTROL, shared with the thread. */
+  /** CONSUMED, CONTROL, POSTED, REQUESTED and the claim ring, shared with the thread. */
   readonly cells: Int32Array;
   killTimer: unknown = undefined;
   /** Tasks not posted yet: `[RUN, id, index, input, attempt, ...]`, and their transfer list. */
@@ -72,12 +97,23 @@ export class Thread {
   readonly exited: Promise<number>;
   #referenced = true;
 
-  constructor(data: ModuleData, options: SpawnOptions, concurrency: number) {
-    const shared = new SharedArrayBuffer(8);
+  constructor(
+    data: ModuleData,
+    options: SpawnOptions,
+    concurrency: number,
+    spin: number,
+    /** Entries of the claim ring: a power of two above the jobs a thread may hold. */
+    readonly ring: number,
+  ) {
+    const shared = new SharedArrayBuffer(cellCount(ring) * Int32Array.BYTES_PER_ELEMENT);
     this.cells = new Int32Array(shared);
+    this.#mask = ring - 1;
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
     this.worker = new Worker(bootstrap, {
       eval: true,
-      workerData: { ...data, shared, concurrency },
+      workerData: { ...data, shared, concurrency, spin, ring, port: port2 },
+      transferList: [port2],
       ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
       ...(options.env === undefined ? {} : { env: options.env }),
       ...(options.argv === undefined ? {} : { argv: [...options.argv] }),
@@ -88,7 +124,37 @@ export class Thread {
 
   /** Jobs sent or about to be that are not known to have begun. */
   get queued(): number {
-    return this.waiting.length - this.waitHead;
+    return this.waiting.length - this.waitHead - this.#holes;
+  }
+
+  /** Tasks sent that the thread has not passed yet (stolen ones included): kept below `ring`. */
+  get unpassed(): number {
+    return this.#sent - Atomics.load(this.cells, CONSUMED);
+  }
+
+  /** Opens the claim of the next task sent (its previous user was passed: see `unpassed`). */
+  open(): void {
+    Atomics.store(this.cells, CLAIMS + (this.#sent++ & this.#mask), OPEN);
+  }
+
+  /**
+   * Steals up to `max` jobs that wait in this thread, newest first, skipping those being
+   * dropped and those whose input was transferred to it, and hands each to `take`. A job
+   * the thread claimed first is left to it (it began).
+   */
+  steal(max: number, take: (job: Job<ThreadPayload>) => void): void {
+    for (let i = this.waiting.length - 1; i >= this.waitHead && max > 0; i--) {
+      const job = this.waiting[i];
+      if (job === undefined || job.payload.transfer !== undefined || this.dropping.has(job.id))
+        continue;
+      const k = this.accounted + (i - this.waitHead);
+      const slot = CLAIMS + (k & this.#mask);
+      if (Atomics.compareExchange(this.cells, slot, OPEN, STOLEN) !== OPEN) break;
+      this.waiting[i] = undefined;
+      this.#holes++;
+      max--;
+      take(job);
+    }
   }
 
   /** Whether `job` is known to have begun (false while it waits in the thread). */
@@ -108,6 +174,7 @@ export class Thread {
       this.waiting[this.waitHead++] = undefined;
       this.accounted++;
       if (job !== undefined) begun(job);
+      else this.#holes--;
     }
     if (this.waitHead === this.waiting.length && this.waitHead > 0) {
       this.waiting = [];
@@ -120,11 +187,33 @@ export class Thread {
     const i = this.waiting.indexOf(job, this.waitHead);
     if (i < 0) this.accounted--;
     else this.waiting.splice(i, 1);
+    this.#sent--;
+  }
+
+  /**
+   * Takes the replies the thread has posted since the last look, synchronously, if its
+   * POSTED count moved; returns whether it did. Replies also arrive as 'message' events
+   * when nobody looks: a reply is taken once either way.
+   */
+  receive(): boolean {
+    const posted = Atomics.load(this.cells, POSTED);
+    if (posted === this.seen) return false;
+    this.seen = posted;
+    let any = false;
+    for (
+      let m = receiveMessageOnPort(this.port);
+      m !== undefined;
+      m = receiveMessageOnPort(this.port)
+    ) {
+      any = true;
+      this.onReply(m.message as FromWorker);
+    }
+    return any;
   }
 
   /** Posts a CANCEL, and flags it so a thread busy with a batch reads it before its next task. */
   cancel(id: number): void {
-    this.worker.postMessage([CANCEL, id]);
+    this.#send([CANCEL, id]);
     Atomics.store(this.cells, CONTROL, 1);
   }
 
@@ -152,14 +241,19 @@ export class Thread {
     this.transfer = undefined;
     if (this.fate === 'kill' || this.fate === 'close') return;
     try {
-      this.worker.postMessage(outbox, transfer);
+      this.#send(outbox, transfer);
       return;
     } catch {}
     for (let i = 1; i < outbox.length; i += 4) {
       const job = this.jobs.get(outbox[i] as number);
-      if (job === undefined) continue;
+      if (job === undefined) {
+        // Stolen meanwhile: the thread still needs its entry to keep claim indexes aligned
+        // (it passes over it), but not its input.
+        this.#send([RUN, outbox[i], outbox[i + 1], undefined, 0]);
+        continue;
+      }
       try {
-        this.worker.postMessage(
+        this.#send(
           [RUN, job.id, outbox[i + 1], outbox[i + 2], outbox[i + 3]],
           job.payload.transfer,
         );
@@ -169,6 +263,12 @@ export class Thread {
       }
     }
     if (this.jobs.size === 0) this.reference(false);
+  }
+
+  /** Posts to the thread, then counts the post for a thread spinning for its next task. */
+  #send(message: unknown[], transfer?: readonly TransferListItem[]): void {
+    this.port.postMessage(message, transfer);
+    Atomics.add(this.cells, REQUESTED, 1);
   }
 
   /** For `stats().details`. Event-loop utilization is since the thread started. */

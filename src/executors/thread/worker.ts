@@ -1,24 +1,22 @@
 /**
  * The in-thread entry: loads the task module, runs tasks, reports results. It imports only
- * the protocol module (and Node built-ins), so a thread starts fast.
+ * the protocol and spin modules (and Node built-ins), so a thread starts fast.
  *
  * Tasks begin in the order they arrive, at most `concurrency` at once; the rest wait here
  * (the pool sends tasks ahead, so the next one is already here when one ends). Before each
- * begin the thread counts it in `cells[CONSUMED]`, which is how the pool learns what began.
+ * begin the thread claims it (a task the pool stole meanwhile is passed over) and counts it
+ * in `cells[CONSUMED]`, which is how the pool learns what began.
  *
  * Batching: results of tasks that end in one turn go back in one reply (flushed at the end
  * of the turn, on a microtask for asynchronous ones), except that a reply is sent once the
  * oldest held result is 1 ms old, and around prompt tasks (see protocol.ts), so a long run
  * of tasks does not hold results back.
  */
+import { receiveMessageOnPort, type TransferListItem, workerData } from 'node:worker_threads';
 import {
-  parentPort,
-  receiveMessageOnPort,
-  type TransferListItem,
-  workerData,
-} from 'node:worker_threads';
-import {
+  ANNOUNCE,
   CANCEL,
+  CLAIMS,
   CONSUMED,
   CONTROL,
   cloneableError,
@@ -27,16 +25,23 @@ import {
   isTransferred,
   LOAD_ERROR,
   OK,
+  OPEN,
+  POSTED,
+  PROMPT,
   READY,
+  REQUESTED,
   RESULTS,
   type SerializedError,
   SKIPPED,
+  STOLEN,
   serializeError,
+  TAKEN,
   THROWN,
   type ToWorker,
   UNCLONEABLE,
   type WorkerData,
 } from './protocol.js';
+import { Spinner } from './spin.js';
 
 type Handler = (input: unknown, context: Context) => unknown;
 
@@ -62,9 +67,12 @@ class Context {
   }
 }
 
-const port = parentPort;
 const data = workerData as WorkerData;
+const port = data.port;
 const cells = new Int32Array(data.shared);
+const mask = data.ring - 1;
+/** Tasks taken from `local` so far (begun, skipped or stolen): the next one's claim index. */
+let taken = 0;
 let handlers: Handler[] = [];
 /** Asynchronous tasks still running, to abort their signal on CANCEL. */
 const pending = new Map<number, Context>();
@@ -80,8 +88,10 @@ let flushScheduled = false;
 /** When the oldest result in `out` was added (0: none). */
 let heldSince = 0;
 
+/** Posts to the pool, then counts the post: a pool spinning for a reply reads it at once. */
 function send(message: FromWorker, transfer?: readonly TransferListItem[]): void {
-  port?.postMessage(message, transfer);
+  port.postMessage(message, transfer);
+  Atomics.add(cells, POSTED, 1);
 }
 
 /**
@@ -125,14 +135,19 @@ function pump(): void {
     const attempt = local[head + 3] as number;
     local[head + 2] = undefined;
     head += 4;
+    const claim = Atomics.compareExchange(cells, CLAIMS + (taken++ & mask), OPEN, TAKEN);
     Atomics.add(cells, CONSUMED, 1);
+    if (claim === STOLEN) continue; // another thread runs it
     if (code === SKIP) {
       out.push(id, SKIPPED, undefined);
       flush();
-    } else if (code < 0) {
-      if (out.length > 1) flush(); // the pool learns this task began
-      run(id, -1 - code, input, attempt, true);
-    } else run(id, code, input, attempt, false);
+    } else if ((code & PROMPT) === 0) run(id, code >> 2, input, attempt, false);
+    else {
+      // The pool learns this task began (CONSUMED counts it) from this reply.
+      if (out.length > 1) flush();
+      else if ((code & ANNOUNCE) !== 0) send([RESULTS]);
+      run(id, code >> 2, input, attempt, true);
+    }
   }
   if (head >= local.length) {
     local = [];
@@ -143,7 +158,6 @@ function pump(): void {
 /** Reads what the pool posted while this thread was busy (a CANCEL set CONTROL). */
 function control(): void {
   Atomics.store(cells, CONTROL, 0);
-  if (port === null) return;
   for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port))
     accept(m.message as ToWorker);
 }
@@ -267,6 +281,35 @@ function onMessage(message: ToWorker): void {
   accept(message);
   pump();
   flush();
+  linger();
+}
+
+const spinner = new Spinner(data.spin);
+/** The pool's REQUESTED count when this thread last read its port while spinning. */
+let requested = 0;
+
+/**
+ * With nothing running, busy-waits a little (see Spinner) for the pool's next message and
+ * handles it at once, so a busy pool's next task needs no wake-up of this thread.
+ */
+function linger(): void {
+  while (active === 0 && spinner.spin(take)) {
+    pump();
+    flush();
+  }
+}
+
+/** Reads the port if the pool posted since the last look; returns whether anything came. */
+function take(): boolean {
+  const count = Atomics.load(cells, REQUESTED);
+  if (count === requested) return false;
+  requested = count;
+  let any = false;
+  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+    any = true;
+    accept(m.message as ToWorker);
+  }
+  return any;
 }
 
 async function load(): Promise<void> {
@@ -286,10 +329,10 @@ async function load(): Promise<void> {
     return;
   }
   handlers = fns;
-  port?.on('message', onMessage);
+  port.on('message', onMessage);
   // A task message that cannot be deserialized names no task: crash, so the pool settles
   // every task of this thread (WorkerCrashedError) instead of letting one hang.
-  port?.on('messageerror', (error) => {
+  port.on('messageerror', (error) => {
     throw error;
   });
   send([READY, names]);
