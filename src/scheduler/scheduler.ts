@@ -5,12 +5,10 @@ import {
   TaskDroppedError,
   TaskTimeoutError,
 } from '../errors.js';
-import { FairQueue } from '../queue/fair.js';
-import { PriorityQueue } from '../queue/priority.js';
-import type { TaskQueue } from '../queue/types.js';
 import type { Executor, ExecutorHooks, Health, MetricsSink, Outcome } from '../types.js';
 import { ActiveSet } from './active.js';
-import { hasRoom, overflowVictim, refusal } from './admission.js';
+import { hasRoom, refusal } from './admission.js';
+import { Backlog } from './backlog.js';
 import { Emitter, type SchedulerEvents } from './events.js';
 import { StartLimits } from './limits.js';
 import {
@@ -19,8 +17,8 @@ import {
   normalizeConcurrency,
 } from './options.js';
 import { Producers } from './producers.js';
-import { annotate, retryDelay } from './retry.js';
-import { type CloseOptions, type CloseReport, drained, within } from './shutdown.js';
+import { annotate, Retries } from './retry.js';
+import { type CloseOptions, type CloseReport, CloseTracker, within } from './shutdown.js';
 import { Sizer } from './sizer.js';
 import { DELAYED, DISPATCHED, DONE, QUEUED, RUNNING, type Sink, TaskRecord } from './task.js';
 
@@ -36,8 +34,10 @@ const noop = (): void => {};
  *
  * It keeps the state and the order of events; the policies it applies live apart, as pure
  * functions or small owners of their own state: admission.ts (refusal, room, overflow
- * victim), limits.ts (rate, adaptive and per-key start limits), retry.ts (backoff, error
- * annotation), shutdown.ts (close types, the drained test, deadlines), events.ts (events).
+ * victim), backlog.ts (the waiting work: queue, given-back and delayed records), limits.ts
+ * (rate, adaptive and per-key start limits), retry.ts (backoff, error annotation, the
+ * bookkeeping between attempts), shutdown.ts (close types, what close() waits for,
+ * deadlines), events.ts (events).
  *
  * Invariants it keeps (DESIGN.md): every accepted record settles exactly once (`settled`);
  * it hands a record to the executor only while `executor.free > 0`; `close()` resolves only
@@ -56,15 +56,16 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   readonly #sizer: Sizer<P>;
   readonly #producers = new Producers<P>();
   readonly #label: (payload: P) => string | undefined;
-  #queue: TaskQueue<TaskRecord<P>>;
+  /** The accepted work not handed to the executor (backlog.ts). */
+  readonly #backlog: Backlog<P>;
+  /** Tasks between attempts (retry.ts). */
+  readonly #retries: Retries<P>;
   #nextId = 1;
   #paused = false;
   #closed = false;
-  #terminating = false;
   #dispatching = false;
   #dispatchScheduled = false;
   #idleWaiters: (() => void)[] = [];
-  #closeWaiters: (() => void)[] = [];
   #health: Health = { healthy: true };
   #counts = { completed: 0, failed: 0, cancelled: 0, timedOut: 0, killed: 0 };
   /** For edge-triggered `idle` and `drain` events. */
@@ -73,19 +74,12 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   /** A clock reading from `finished`, reusable by the next start in the same dispatch pass. */
   #stamp = 0;
   #stampFresh = false;
-  /** Callers' promises told to reject that have not rejected yet. */
-  #rejecting = 0;
   /** Records handed to the executor, begun or not (to cancel at terminate, and for close). */
   readonly #active = new ActiveSet<TaskRecord<P>>();
   /** Records of `#active` that have begun. */
   #running = 0;
-  /**
-   * Records the executor gave back without beginning them (their thread died): they run
-   * before the queue, since they were chosen from it already. Rare, so a plain array.
-   */
-  #returned: TaskRecord<P>[] = [];
-  /** Records waiting out a retry backoff. */
-  readonly #delayed = new Set<TaskRecord<P>>();
+  /** What close() waits for (shutdown.ts). */
+  readonly #close: CloseTracker;
   /** Start limits beyond free workers (limits.ts). */
   readonly #limits: StartLimits;
   /** `#limits.limited`, copied once: the run/finish path tests it and never calls in otherwise. */
@@ -101,10 +95,19 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     this.#o = options;
     this.#metrics = metrics;
     this.#label = label;
-    this.#queue =
-      options.weights !== undefined || options.maxPerKey !== Number.POSITIVE_INFINITY
-        ? this.#fairQueue()
-        : new PriorityQueue<TaskRecord<P>>(options.agingInterval);
+    this.#backlog = new Backlog<P>(options);
+    this.#close = new CloseTracker(this.#backlog, this.#active);
+    this.#retries = new Retries<P>({
+      clock: options.clock,
+      backlog: this.#backlog,
+      metrics,
+      events: this.events,
+      label,
+      requeue: (record) => {
+        this.#enqueue(record, options.clock.now());
+        this.#dispatch();
+      },
+    });
     this.#limits = new StartLimits(options, () => this.#dispatch());
     this.#limited = this.#limits.limited;
     executor.bind(this);
@@ -116,11 +119,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   }
   /** Waiting to begin: queued, plus handed to the executor and not begun (prefetched). */
   get queued(): number {
-    return this.#waiting + this.#active.size - this.#running;
-  }
-  /** Records the scheduler holds that wait for a worker. */
-  get #waiting(): number {
-    return this.#queue.size + this.#returned.length;
+    return this.#backlog.size + this.#active.size - this.#running;
   }
   get paused(): boolean {
     return this.#paused;
@@ -155,7 +154,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   /** Whether a task offered now would be accepted without waiting. */
   hasRoom(): boolean {
     const free = this.#paused ? 0 : this.#sizer.max * this.#executor.perWorker - this.#active.size;
-    return hasRoom(this.#waiting, this.#o.maxQueue, free);
+    return hasRoom(this.#backlog.size, this.#o.maxQueue, free);
   }
 
   /**
@@ -203,9 +202,9 @@ export class Scheduler<P> implements ExecutorHooks<P> {
 
   /** Drop overflow policies: evict a queued task for a newcomer; false if none should go. */
   #makeRoom(options: NormalizedTaskOptions): boolean {
-    const victim = overflowVictim(this.#o.overflow, this.#queue, options.priority);
+    const victim = this.#backlog.victim(this.#o.overflow, options.priority);
     if (victim === undefined) return false;
-    this.#queue.remove(victim);
+    this.#backlog.remove(victim);
     this.#metrics.dropped();
     this.events.emit('drop', { id: victim.id });
     this.#settle(victim, false, new TaskDroppedError());
@@ -237,8 +236,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     if (
       !this.#paused &&
       !this.#dispatching &&
-      this.#queue.size === 0 &&
-      this.#returned.length === 0 &&
+      this.#backlog.size === 0 &&
       this.#executor.free > 0 &&
       (!this.#limited ||
         this.#limits.mayStartNow(this.#active.size, record.options.key, now, this.#sizer))
@@ -254,19 +252,9 @@ export class Scheduler<P> implements ExecutorHooks<P> {
         this.cancel(record, new TaskTimeoutError(queueTimeout, 'queue'));
       }, queueTimeout);
     }
-    if (record.options.key !== undefined && !(this.#queue instanceof FairQueue)) {
-      const fair = this.#fairQueue();
-      for (const queued of this.#queue.drain()) fair.push(queued);
-      this.#queue = fair;
-    }
-    this.#queue.push(record);
+    this.#backlog.push(record);
     this.#queueWasEmpty = false;
     this.#scheduleDispatch();
-  }
-
-  #fairQueue(): FairQueue<TaskRecord<P>> {
-    const weights = this.#o.weights;
-    return new FairQueue<TaskRecord<P>>(this.#o.agingInterval, (key) => weights?.get(key) ?? 1);
   }
 
   #scheduleDispatch(): void {
@@ -301,9 +289,10 @@ export class Scheduler<P> implements ExecutorHooks<P> {
 
   #startWhatCan(): void {
     const executor = this.#executor;
-    while (!this.#paused && (this.#queue.size > 0 || this.#returned.length > 0)) {
+    const backlog = this.#backlog;
+    while (!this.#paused && backlog.size > 0) {
       if (executor.free <= 0) {
-        this.#sizer.grow(this.#active.size, this.#waiting);
+        this.#sizer.grow(this.#active.size, backlog.size);
         if (executor.free <= 0) return;
       }
       let record: TaskRecord<P> | undefined;
@@ -312,9 +301,8 @@ export class Scheduler<P> implements ExecutorHooks<P> {
         if (this.#active.size >= this.#limits.cap(this.#sizer)) return;
         if (!this.#limits.rateAllows()) return;
       }
-      if (this.#returned.length > 0) record = this.#returned.shift();
-      else if (!this.#limited || !this.#limits.perKey) record = this.#queue.shift();
-      else record = this.#queue.shift(this.#limits.keyEligible);
+      if (!this.#limited || !this.#limits.perKey) record = backlog.shift();
+      else record = backlog.shift(this.#limits.keyEligible);
       if (record === undefined) return; // every waiting key is at its cap
       this.#start(record);
     }
@@ -383,7 +371,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     if (record.settled) record.state = DONE;
     else {
       record.state = QUEUED;
-      this.#returned.push(record);
+      this.#backlog.giveBack(record);
     }
     this.#scheduleDispatch();
   }
@@ -417,14 +405,12 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     const runMs = now - beganAt;
     this.#metrics.ran(runMs, record.options.name ?? this.#label(record.payload));
     if (this.#limited) this.#limits.ran(runMs, this.#active.size + 1, this.#sizer);
-    const pendingRetry = record.extra?.retryDelay;
-    if (pendingRetry !== undefined) {
-      (record.extra as { retryDelay: number | undefined }).retryDelay = undefined;
-      this.#retryLater(record, pendingRetry);
-    } else if (!record.settled) {
-      const delay = ok ? undefined : this.#retryDelay(record, value);
+    const heldRetry = record.extra?.retryDelay;
+    if (heldRetry !== undefined) this.#retries.afterStopped(record, heldRetry);
+    else if (!record.settled) {
+      const delay = ok ? undefined : this.#retries.delayFor(record, value);
       if (delay === undefined) this.#settle(record, ok, value);
-      else this.#retryLater(record, delay, value);
+      else this.#retries.later(record, delay, value);
     }
     this.#dispatch();
   }
@@ -432,53 +418,11 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   #expire(record: TaskRecord<P>, timeout: number): void {
     if (record.settled) return;
     const error = new TaskTimeoutError(timeout, 'run');
-    const delay = this.#retryDelay(record, error);
+    const delay = this.#retries.delayFor(record, error);
     if (delay === undefined) this.#settle(record, false, error);
-    else {
-      // Retry once this attempt has really stopped: the limit stays real.
-      this.#noteFailure(record, error);
-      record.more.retryDelay = delay;
-    }
+    else this.#retries.holdUntilStopped(record, error, delay); // the limit stays real
     record.abort(error);
     this.#executor.stop(record);
-  }
-
-  // ---- retries ---------------------------------------------------------------------------
-
-  #retryDelay(record: TaskRecord<P>, error: unknown): number | undefined {
-    const policy = record.options.retries;
-    if (policy === undefined || this.#terminating) return undefined;
-    return retryDelay(policy, error, record.attempt);
-  }
-
-  #noteFailure(record: TaskRecord<P>, error: unknown): void {
-    const more = record.more;
-    if (more.errors === undefined) more.errors = [error];
-    else more.errors.push(error);
-  }
-
-  #retryLater(record: TaskRecord<P>, delay: number, error?: unknown): void {
-    if (error !== undefined) this.#noteFailure(record, error);
-    const more = record.more;
-    const failed = more.errors?.[more.errors.length - 1];
-    this.#metrics.retried(record.options.name ?? this.#label(record.payload));
-    this.events.emit('retry', {
-      id: record.id,
-      attempt: more.attempt,
-      delayMs: delay,
-      error: failed,
-    });
-    more.attempt++;
-    more.controller = undefined; // a fresh signal for the next attempt
-    more.admittedAt ??= record.since; // re-queueing moves `since` on
-    record.state = DELAYED;
-    this.#delayed.add(record);
-    more.timer = this.#o.clock.setTimeout(() => {
-      more.timer = undefined;
-      this.#delayed.delete(record);
-      this.#enqueue(record, this.#o.clock.now());
-      this.#dispatch();
-    }, delay);
   }
 
   // ---- settling --------------------------------------------------------------------------
@@ -487,13 +431,11 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   cancel(record: TaskRecord<P>, error: Error): void {
     if (record.settled) return;
     if (record.state === QUEUED || record.state === DELAYED) {
-      if (record.state === DELAYED) this.#delayed.delete(record);
-      else if (!this.#queue.remove(record))
-        this.#returned.splice(this.#returned.indexOf(record), 1);
+      this.#backlog.remove(record);
       this.#settle(record, false, error);
       this.#dispatch(); // room for waiting producers; maybe idle
     } else {
-      if (record.extra !== undefined) record.extra.retryDelay = undefined;
+      this.#retries.forget(record);
       this.#settle(record, false, error);
       record.abort(error);
       this.#executor.stop(record);
@@ -539,34 +481,19 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     if (record.callback) (sink as (ok: boolean, value: unknown) => void)(ok, value);
     else if (ok) (sink as (value: unknown) => void)(value);
     else {
-      // The caller's promise adopts a rejected one, so it rejects a few microtasks later.
-      // Watching it does two jobs: it marks it handled (a result nobody awaits must not
-      // crash the process) and lets close() resolve only after it has really settled. A
-      // task that failed at once, inside run(), has no promise yet: watch it before Node
-      // looks for unhandled rejections (after the microtask queue drains).
-      if (record.promise !== undefined) this.#watchRejection(record.promise);
-      else
-        queueMicrotask(() => record.promise !== undefined && this.#watchRejection(record.promise));
+      this.#close.watch(record); // handled, and held by close() until it rejects
       (sink as (value: unknown) => void)(Promise.reject(value));
     }
   }
 
-  #watchRejection(promise: Promise<unknown>): void {
-    this.#rejecting++;
-    promise.then(undefined, () => {
-      this.#rejecting--;
-      this.#checkClosed();
-    });
-  }
-
   #afterDispatch(): void {
-    const queued = this.#waiting;
+    const queued = this.#backlog.size;
     this.#sizer.observe(this.#active.size, queued);
     if (queued === 0 && !this.#queueWasEmpty) {
       this.#queueWasEmpty = true;
       this.events.emit('drain', undefined);
     }
-    if (queued === 0 && this.#active.size === 0 && this.#delayed.size === 0) {
+    if (queued === 0 && this.#active.size === 0 && this.#backlog.delayed === 0) {
       if (this.#idleWaiters.length > 0) {
         const waiters = this.#idleWaiters;
         this.#idleWaiters = [];
@@ -577,7 +504,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
         this.events.emit('idle', undefined);
       }
     }
-    this.#checkClosed();
+    this.#close.check();
   }
 
   // ---- control ---------------------------------------------------------------------------
@@ -607,7 +534,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   unhealthy(error: Error): void {
     this.#health = { healthy: false, error };
     this.events.emit('health', this.#health);
-    for (const record of this.#takeQueued()) this.#settle(record, false, error);
+    for (const record of this.#backlog.takeQueued()) this.#settle(record, false, error);
     this.#producers.rejectAll(error);
     this.#afterDispatch();
   }
@@ -623,7 +550,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
 
   /** Resolves when nothing is queued, delayed or running. */
   onIdle(): Promise<void> {
-    if (this.#waiting === 0 && this.#active.size === 0 && this.#delayed.size === 0)
+    if (this.#backlog.size === 0 && this.#active.size === 0 && this.#backlog.delayed === 0)
       return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
@@ -638,11 +565,11 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     this.#dispatch();
     const timeout = options.timeout ?? Number.POSITIVE_INFINITY;
     if (timeout === Number.POSITIVE_INFINITY) {
-      await this.#allSettled();
+      await this.#close.settled();
       await this.#executor.close(false);
       return this.counts;
     }
-    const drained = await within(this.#o.clock, this.#allSettled(), timeout);
+    const drained = await within(this.#o.clock, this.#close.settled(), timeout);
     if (drained) {
       await this.#executor.close(false);
       return this.counts;
@@ -655,7 +582,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   /** Force: refuse new work, reject queued tasks, cancel running ones, kill the workers. */
   async terminate(reason?: unknown): Promise<CloseReport> {
     const cause = reason === undefined ? undefined : { cause: reason };
-    this.#terminating = true;
+    this.#retries.stop();
     this.#shut(new PoolClosedError('Pool terminated before the task was accepted', cause));
     this.#abortAll(new TaskCancelledError('Pool terminated while the task ran', cause));
     return this.#kill();
@@ -670,16 +597,16 @@ export class Scheduler<P> implements ExecutorHooks<P> {
 
   /** Settles everything accepted: waiting tasks reject, running ones are cancelled. */
   #abortAll(cancelled: TaskCancelledError): void {
-    this.#terminating = true;
+    this.#retries.stop();
     const cause = cancelled.cause === undefined ? undefined : { cause: cancelled.cause };
-    for (const record of this.#takeQueued()) {
+    for (const record of this.#backlog.takeQueued()) {
       this.#settle(
         record,
         false,
         new PoolClosedError('Pool stopped before the task started', cause),
       );
     }
-    for (const record of [...this.#delayed]) this.cancel(record, cancelled);
+    for (const record of this.#backlog.delayedRecords()) this.cancel(record, cancelled);
     for (const record of this.#active.snapshot()) this.cancel(record, cancelled);
   }
 
@@ -688,35 +615,12 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     this.#counts.killed += this.#running;
     await this.#executor.close(true);
     this.#afterDispatch();
-    await this.#allSettled();
+    await this.#close.settled();
     return this.counts;
-  }
-
-  #allSettled(): Promise<void> {
-    if (this.#drained()) return Promise.resolve();
-    return new Promise((resolve) => this.#closeWaiters.push(resolve));
   }
 
   #allStopped(): Promise<void> {
     return this.#active.size === 0 ? Promise.resolve() : this.onIdle();
-  }
-
-  #drained(): boolean {
-    return drained(this.#waiting, this.#delayed.size, this.#rejecting, this.#active);
-  }
-
-  /** Empties the queue (records given back first), in dispatch order. */
-  #takeQueued(): TaskRecord<P>[] {
-    const out = this.#returned;
-    this.#returned = [];
-    return out.concat(this.#queue.drain());
-  }
-
-  #checkClosed(): void {
-    if (this.#closeWaiters.length === 0 || !this.#drained()) return;
-    const waiters = this.#closeWaiters;
-    this.#closeWaiters = [];
-    for (const w of waiters) w();
   }
 }
 
