@@ -27,9 +27,12 @@ export interface ThreadPoolOptions extends Omit<SchedulerOptions, 'concurrency'>
    * `timeout` starts when they really begin. A thread with nothing to do steals half of the
    * tasks waiting in the busiest other thread, so a task sent ahead never waits behind a long
    * one while another thread idles (tasks whose input was transferred stay where they are).
-   * A thread that dies, is killed or retires gives them back to the front of the queue.
-   * 0 sends a task only when a thread can begin it.
-   * @default 4
+   * `pause()` takes them back; a thread that dies, is killed or retires gives them back too
+   * (to the front of the queue). Order: priorities, aging and fair shares decide among the
+   * tasks the pool still holds; a task already sent ahead keeps its place in its thread, so
+   * a more urgent task arriving later may start after up to `prefetch` tasks per thread.
+   * 0 sends a task only when a thread can begin it (strict order).
+   * @default 1
    */
   readonly prefetch?: number;
   /**
@@ -68,7 +71,7 @@ export interface NormalizedThreadPoolOptions extends SpawnOptions {
 
 export const threadPoolDefaults = Object.freeze({
   concurrentTasksPerThread: 1,
-  prefetch: 4,
+  prefetch: 1,
   spin: 50,
   killGrace: 1000,
   loadRetries: 3,

@@ -58,6 +58,7 @@ export function threadDetails(pool: Observed): {
     id: number;
     online: boolean;
     running: number;
+    queued: number;
     utilization: number;
     eventLoopUtilization: number;
   }[];

@@ -8,7 +8,7 @@ import {
   WorkerCrashedError,
 } from '../../src/index.js';
 import { outcome } from '../helpers.js';
-import { fixture, nextThreadEvent, SharedGate } from './helpers.js';
+import { fixture, nextThreadEvent, SharedGate, threadDetails } from './helpers.js';
 
 type Gate = typeof import('../fixtures/gate.js');
 type Hang = typeof import('../fixtures/hang.js');
@@ -127,5 +127,25 @@ test('prefetch: a timed task sent ahead times out even if it never ends on its o
   while (pool.stats().running === 0) await new Promise((resolve) => setImmediate(resolve));
   clock.advance(50);
   await assert.rejects(behind, TaskTimeoutError);
+  await pool.close();
+});
+
+test('prefetch: pause() takes back the tasks sent ahead; none begins until resume()', async () => {
+  const pool = new ThreadPool<Gate>({ module: fixture('gate.ts'), maxThreads: 1, prefetch: 3 });
+  const gate = new SharedGate();
+  const runs = new SharedArrayBuffer(4 * 3);
+  const blocker = pool.run('wait', gate.sab);
+  await gate.started();
+  const behind = [0, 1, 2].map((index) => pool.run('tally', { runs, index }));
+  assert.equal(threadDetails(pool).threads[0]?.queued, 3, 'sent ahead to the thread');
+  pool.pause();
+  assert.equal(threadDetails(pool).threads[0]?.queued, 0, 'taken back at once');
+  assert.equal(pool.stats().queued, 3, 'waiting in the pool again');
+  gate.open();
+  assert.equal(await blocker, 'released');
+  assert.equal(pool.stats().running, 0);
+  pool.resume();
+  assert.deepEqual(await Promise.all(behind), [0, 1, 2]);
+  assert.deepEqual([...new Int32Array(runs)], [1, 1, 1], 'each ran once');
   await pool.close();
 });

@@ -13,6 +13,7 @@ import type { MessagePort, TransferListItem } from 'node:worker_threads';
 
 export const RUN = 0;
 export const CANCEL = 1;
+export const RECALL = 2;
 
 /**
  * `[RUN, id, code, input, attempt, id, code, input, attempt, ...]`: one or more tasks, begun
@@ -44,7 +45,13 @@ export function taskCode(index: number, flags: number): number {
  * begins the next one.
  */
 export type CancelMessage = [typeof CANCEL, number];
-export type ToWorker = RunMessage | CancelMessage;
+/**
+ * `[RECALL, id]`: give the task back if it still waits in the thread (result SKIPPED); a
+ * task that began goes on (it is not aborted). Also sets `cells[CONTROL]`. For tasks the
+ * pool cannot steal (their input was transferred to the thread).
+ */
+export type RecallMessage = [typeof RECALL, number];
+export type ToWorker = RunMessage | CancelMessage | RecallMessage;
 
 // ---- worker -> main thread ---------------------------------------------------------------
 

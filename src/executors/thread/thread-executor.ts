@@ -138,8 +138,8 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     for (const t of candidates) {
       if (excess-- <= 0) break;
       t.fate = 'retire';
+      if (t.jobs.size > 0) this.#recall(t);
       if (t.jobs.size === 0) void t.worker.terminate();
-      else this.#recall(t);
     }
   }
 
@@ -233,14 +233,34 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
       t.killTimer = this.#o.timers.setTimeout(() => this.#kill(t), this.#o.killGrace);
   }
 
-  /** Asks a retiring thread to give back what it has not begun. */
+  /**
+   * Gives back every job sent ahead to a thread that has not begun (the pool paused: none
+   * may begin until it resumes). They return to the front of the queue, in their order.
+   */
+  recall(): void {
+    for (const t of this.#threads) if (t.fate === undefined) this.#recall(t);
+  }
+
+  /**
+   * Takes back from a thread what it has not begun: at once what can be stolen, and asks
+   * the thread to skip the rest whose input it was transferred (they come back SKIPPED, or
+   * run if they began meanwhile). What the thread claimed first has begun: it runs.
+   */
   #recall(t: Thread): void {
+    const back: Job<ThreadPayload>[] = [];
+    t.steal(Number.POSITIVE_INFINITY, (job) => {
+      this.#release(t, job);
+      back.push(job);
+    });
+    for (let i = back.length - 1; i >= 0; i--) this.#hooks.requeued(back[i] as Job<ThreadPayload>);
+    if (t.queued === 0) return;
     this.#flush(t);
     for (let i = t.waitHead; i < t.waiting.length; i++) {
       const job = t.waiting[i];
-      if (job === undefined || t.dropping.has(job.id)) continue;
-      t.cancel(job.id);
-      t.dropping.add(job.id);
+      if (job === undefined || job.payload.transfer === undefined) continue;
+      if (t.dropping.has(job.id) || t.recalling.has(job.id)) continue;
+      t.recall(job.id);
+      t.recalling.add(job.id);
     }
   }
 
@@ -328,27 +348,35 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
       if (t.fate !== undefined) return;
       if (t.jobs.size === 0) t.reference(false);
       this.#o.observer?.('online', { id: t.id });
-      this.#hooks.capacityChanged();
+      // Tasks stuck in busy threads were sent before anything still queued: take them first.
       this.#rebalance(t);
+      this.#hooks.capacityChanged();
     } else if (message[0] === LOAD_ERROR) {
       t.error = reviveError(message[1]);
       void t.worker.terminate();
     } else {
       this.#failures = 0;
       t.consume((job) => this.#begun(t, job));
+      // Free the slots first, so that an idle thread takes over the tasks stuck in busy
+      // threads (sent before anything still queued) before the scheduler, told of each
+      // end, fills its slots with newer work.
+      const ended: unknown[] = [];
       for (let i = 1; i < message.length; i += 3) {
-        const id = message[i] as number;
-        const job = t.jobs.get(id);
+        const job = t.jobs.get(message[i] as number);
         if (job === undefined) continue;
         this.#release(t, job);
-        if (message[i + 1] === SKIPPED) this.#hooks.requeued(job);
-        else finishJob(this.#hooks, job, message[i + 1], message[i + 2]);
+        ended.push(job, message[i + 1], message[i + 2]);
       }
       if (t.jobs.size === 0) {
         if (t.fate === 'retire') void t.worker.terminate();
         else t.reference(false);
       }
       this.#rebalance(t);
+      for (let i = 0; i < ended.length; i += 3) {
+        const job = ended[i] as Job<ThreadPayload>;
+        if (ended[i + 1] === SKIPPED) this.#hooks.requeued(job);
+        else finishJob(this.#hooks, job, ended[i + 1], ended[i + 2]);
+      }
     }
   }
 
@@ -356,6 +384,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     t.jobs.delete(job.id);
     this.#inflight--;
     t.dropping.delete(job.id);
+    t.recalling.delete(job.id);
     if (t.stopping.delete(job.id) && t.stopping.size === 0) this.#clearKill(t);
   }
 

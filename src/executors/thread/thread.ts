@@ -21,6 +21,7 @@ import {
   OK,
   OPEN,
   POSTED,
+  RECALL,
   REQUESTED,
   RUN,
   reviveError,
@@ -83,8 +84,10 @@ export class Thread {
   readonly #mask: number;
   /** Jobs whose stop was asked; the kill timer runs while any remains. */
   readonly stopping = new Set<number>();
-  /** Jobs asked to be skipped before they began (cancelled, or recalled from a retiring thread). */
+  /** Jobs asked to be skipped before they began because they were cancelled. */
   readonly dropping = new Set<number>();
+  /** Jobs asked back (RECALL); one that began meanwhile simply runs. */
+  readonly recalling = new Set<number>();
   /** CONSUMED, CONTROL, POSTED, REQUESTED and the claim ring, shared with the thread. */
   readonly cells: Int32Array;
   killTimer: unknown = undefined;
@@ -145,7 +148,12 @@ export class Thread {
   steal(max: number, take: (job: Job<ThreadPayload>) => void): void {
     for (let i = this.waiting.length - 1; i >= this.waitHead && max > 0; i--) {
       const job = this.waiting[i];
-      if (job === undefined || job.payload.transfer !== undefined || this.dropping.has(job.id))
+      if (
+        job === undefined ||
+        job.payload.transfer !== undefined ||
+        this.dropping.has(job.id) ||
+        this.recalling.has(job.id)
+      )
         continue;
       const k = this.accounted + (i - this.waitHead);
       const slot = CLAIMS + (k & this.#mask);
@@ -214,6 +222,12 @@ export class Thread {
   /** Posts a CANCEL, and flags it so a thread busy with a batch reads it before its next task. */
   cancel(id: number): void {
     this.#send([CANCEL, id]);
+    Atomics.store(this.cells, CONTROL, 1);
+  }
+
+  /** Posts a RECALL (skip it if it has not begun), flagged like a CANCEL. */
+  recall(id: number): void {
+    this.#send([RECALL, id]);
     Atomics.store(this.cells, CONTROL, 1);
   }
 

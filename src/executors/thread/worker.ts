@@ -29,6 +29,7 @@ import {
   POSTED,
   PROMPT,
   READY,
+  RECALL,
   REQUESTED,
   RESULTS,
   type SerializedError,
@@ -163,11 +164,12 @@ function control(): void {
 }
 
 function accept(message: ToWorker): void {
-  if (message[0] === CANCEL) {
+  if (message[0] === CANCEL || message[0] === RECALL) {
     const id = message[1];
     const context = pending.get(id);
-    if (context !== undefined) context.abort();
-    else for (let i = head; i < local.length; i += 4) if (local[i] === id) local[i + 1] = SKIP;
+    if (context !== undefined) {
+      if (message[0] === CANCEL) context.abort();
+    } else for (let i = head; i < local.length; i += 4) if (local[i] === id) local[i + 1] = SKIP;
   } else if (head >= local.length) {
     local = message;
     head = 1;
