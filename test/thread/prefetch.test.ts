@@ -149,3 +149,33 @@ test('prefetch: pause() takes back the tasks sent ahead; none begins until resum
   assert.deepEqual([...new Int32Array(runs)], [1, 1, 1], 'each ran once');
   await pool.close();
 });
+
+test('prefetch: a task sent ahead is timed from when it really began (wait and run times)', async () => {
+  const clock = new ManualClock();
+  const pool = new ThreadPool<Gate>({
+    module: fixture('gate.ts'),
+    maxThreads: 1,
+    prefetch: 1,
+    clock,
+  });
+  const first = new SharedGate();
+  const second = new SharedGate();
+  const blocker = pool.run('wait', first.sab);
+  await first.started();
+  const behind = pool.run('wait', second.sab);
+  clock.advance(100); // the task behind waits 100 ms in the thread
+  first.open();
+  assert.equal(await blocker, 'released');
+  await second.started();
+  clock.advance(40); // then runs 40 ms
+  second.open();
+  assert.equal(await behind, 'released');
+  const wait = pool.stats().byName.wait;
+  // Without knowing when it began, the pool would only learn it from its own result:
+  // a run time of 0 and a wait of 140.
+  // (Histogram buckets: values are exact to about 1%.)
+  assert.equal(Math.round(wait?.runTime.max ?? 0), 100, 'the blocker ran 100 ms');
+  assert.equal(Math.round(wait?.runTime.p50 ?? 0), 40, 'the task behind ran 40 ms');
+  assert.equal(Math.round(wait?.waitTime.max ?? 0), 100, 'the task behind waited 100 ms');
+  await pool.close();
+});

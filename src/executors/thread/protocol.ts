@@ -30,8 +30,9 @@ export type RunMessage = [typeof RUN, ...unknown[]];
 export const PROMPT = 1;
 /**
  * The pool does not know this task begins on arrival (it was sent ahead): the thread tells
- * it when it begins (a RESULTS message, empty if no result is held), so its timeout starts
- * then, even if it never ends on its own. Set only with PROMPT.
+ * it when it begins (with the results it holds, or in an empty RESULTS message), so its
+ * timeout starts then even if it never ends on its own. Set only with PROMPT (the pool
+ * infers the begin of other tasks sent ahead from the results that free their slots).
  */
 export const ANNOUNCE = 2;
 /** `code` of a task: its handler's index and flags. */

@@ -56,6 +56,9 @@ export interface ThreadEvents {
   };
 }
 
+/** A SKIPPED reply for a job the scheduler was told had begun (internal to the executor). */
+const SKIPPED_BEGUN = -1;
+
 const noHooks: ExecutorHooks<ThreadPayload> = {
   began() {},
   requeued() {},
@@ -264,9 +267,14 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     }
   }
 
-  /** The thread took `job` from its queue: it began, or (if dropped) began or was skipped. */
+  readonly #promoted = (job: Job<ThreadPayload>): void => this.#hooks.began(job);
+
+  /**
+   * The thread took `job` from its queue: it began, or (if dropped or recalled) began or
+   * was skipped. A recalled one is told to the scheduler when its reply shows which.
+   */
   readonly #begun = (t: Thread, job: Job<ThreadPayload>): void => {
-    if (!t.jobs.has(job.id)) return;
+    if (!t.jobs.has(job.id) || t.recalling.has(job.id)) return;
     if (!t.dropping.has(job.id)) this.#hooks.began(job);
     // Skipped (its SKIPPED reply is on its way, well within killGrace) or it began before
     // the CANCEL arrived: either way it now ends promptly or its thread is killed.
@@ -364,9 +372,20 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
       for (let i = 1; i < message.length; i += 3) {
         const job = t.jobs.get(message[i] as number);
         if (job === undefined) continue;
+        // Was the scheduler told it began? Not if it was cancelled or recalled before it was
+        // known to have begun (see stop, #recall and #begun).
+        const begun = t.hasBegun(job) && !t.recalling.has(job.id) && !t.dropping.has(job.id);
+        if (t.recalling.has(job.id) && message[i + 1] !== SKIPPED) this.#hooks.began(job);
         this.#release(t, job);
-        ended.push(job, message[i + 1], message[i + 2]);
+        ended.push(
+          job,
+          message[i + 1] === SKIPPED && begun ? SKIPPED_BEGUN : message[i + 1],
+          message[i + 2],
+        );
       }
+      // Slots freed: the thread has begun what waited next (see Thread.promote).
+      if (t.fate !== 'kill' && t.fate !== 'close')
+        t.promote(this.perWorker - (t.jobs.size - t.queued), this.#promoted);
       if (t.jobs.size === 0) {
         if (t.fate === 'retire') void t.worker.terminate();
         else t.reference(false);
@@ -375,6 +394,10 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
       for (let i = 0; i < ended.length; i += 3) {
         const job = ended[i] as Job<ThreadPayload>;
         if (ended[i + 1] === SKIPPED) this.#hooks.requeued(job);
+        // Skipped after the scheduler was told it began (a CANCEL read before it began):
+        // it never ran, and the scheduler, which stopped it, frees its slot.
+        else if (ended[i + 1] === SKIPPED_BEGUN)
+          this.#hooks.finished(job, false, new Error('The task was skipped before it began'));
         else finishJob(this.#hooks, job, ended[i + 1], ended[i + 2]);
       }
     }

@@ -190,6 +190,32 @@ export class Thread {
     }
   }
 
+  /**
+   * The thread begins its waiting jobs in order as soon as it has a free slot, so once the
+   * pool has seen `free` of its slots free up (their results arrived), the jobs at the head
+   * of `waiting` have begun, or will within the thread's next step: hands them to `begun`
+   * now, so their wait and run times (and timeouts) are measured from about when they
+   * really began, not from their own result. Stops at a job asked to be skipped (it may or
+   * may not begin); passes over stolen ones (they take no slot).
+   */
+  promote(free: number, begun: (job: Job<ThreadPayload>) => void): void {
+    while (free > 0 && this.waitHead < this.waiting.length) {
+      const job = this.waiting[this.waitHead];
+      if (job !== undefined && (this.dropping.has(job.id) || this.recalling.has(job.id))) break;
+      this.waiting[this.waitHead++] = undefined;
+      this.accounted++;
+      if (job === undefined) this.#holes--;
+      else {
+        free--;
+        begun(job);
+      }
+    }
+    if (this.waitHead === this.waiting.length && this.waitHead > 0) {
+      this.waiting = [];
+      this.waitHead = 0;
+    }
+  }
+
   /** A job that was never delivered (its input could not be cloned) leaves the accounting. */
   forget(job: Job<ThreadPayload>): void {
     const i = this.waiting.indexOf(job, this.waitHead);

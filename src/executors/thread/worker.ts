@@ -142,12 +142,11 @@ function pump(): void {
     if (code === SKIP) {
       out.push(id, SKIPPED, undefined);
       flush();
-    } else if ((code & PROMPT) === 0) run(id, code >> 2, input, attempt, false);
-    else {
-      // The pool learns this task began (CONSUMED counts it) from this reply.
-      if (out.length > 1) flush();
+    } else {
+      // The pool learns that this task began (CONSUMED counts it) from this reply.
+      if ((code & PROMPT) !== 0 && out.length > 1) flush();
       else if ((code & ANNOUNCE) !== 0) send([RESULTS]);
-      run(id, code >> 2, input, attempt, true);
+      run(id, code >> 2, input, attempt, (code & PROMPT) !== 0);
     }
   }
   if (head >= local.length) {
