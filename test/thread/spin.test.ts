@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Spinner } from '../../src/executors/thread/spin.js';
+import { Spinner } from '../../src/executors/thread/protocol.js';
 
 /** A Spinner on a fake clock: each poll advances it by `step` ms; `turn()` starts a new event-loop turn. */
 function fake(micros: number, step: number, answer: () => boolean) {

@@ -15,9 +15,9 @@ import {
   RUN,
   reviveError,
   SKIPPED,
+  Spinner,
   taskCode,
 } from './protocol.js';
-import { Spinner } from './spin.js';
 import { finishJob, type SpawnOptions, Thread, type ThreadPayload } from './thread.js';
 
 /** The part of a Clock the executor needs (structural, so executors stay apart from scheduler/). */

@@ -1,6 +1,6 @@
 /**
  * The in-thread entry: loads the task module, runs tasks, reports results. It imports only
- * the protocol and spin modules (and Node built-ins), so a thread starts fast.
+ * the protocol module (and Node built-ins), so a thread starts fast.
  *
  * Tasks begin in the order they arrive, at most `concurrency` at once; the rest wait here
  * (the pool sends tasks ahead, so the next one is already here when one ends). Before each
@@ -34,6 +34,7 @@ import {
   RESULTS,
   type SerializedError,
   SKIPPED,
+  Spinner,
   STOLEN,
   serializeError,
   TAKEN,
@@ -42,7 +43,6 @@ import {
   UNCLONEABLE,
   type WorkerData,
 } from './protocol.js';
-import { Spinner } from './spin.js';
 
 type Handler = (input: unknown, context: Context) => unknown;
 
