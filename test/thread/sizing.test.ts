@@ -59,3 +59,21 @@ test('resize() grows and shrinks the threads; busy threads retire after their ta
   assert.equal(await pool.run('ok', 1), 1);
   await pool.close();
 });
+
+test('the first thread starts alone; the others start once it is online', async () => {
+  const pool = new ThreadPool({ module: fixture('echo.ts'), minThreads: 3, maxThreads: 3 });
+  assert.equal(threadDetails(pool).alive, 1, 'one thread starting');
+  const online: number[] = [];
+  const all = new Promise<void>((resolve) => {
+    pool.threads.on('online', (e) => {
+      online.push(e.id);
+      if (online.length === 3) resolve();
+    });
+  });
+  await nextThreadEvent(pool, 'online');
+  assert.equal(threadDetails(pool).online, 1);
+  await all;
+  assert.equal(threadDetails(pool).alive, 3);
+  assert.equal(pool.stats().workers, 3);
+  await pool.close();
+});

@@ -316,9 +316,22 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     return n;
   }
 
-  /** Starts threads up to the target, unless closing, unhealthy or backing off. */
+  /**
+   * Starts threads up to the target, unless closing, unhealthy or backing off. While no
+   * thread is online, one starts alone and the rest follow when it is (threads starting
+   * together share the cores and each comes online later: first result ~27 ms with one,
+   * ~31 ms with two, ~40-55 ms with four, here); so does a start after failures.
+   */
   #fill(): void {
     if (this.#closing || this.#unhealthy || this.#backoff !== undefined) return;
+    let online = false;
+    let starting = false;
+    for (const t of this.#threads) {
+      if (t.fate !== undefined) continue;
+      if (t.online) online = true;
+      else starting = true;
+    }
+    if (!online && starting) return;
     for (let n = this.#wanted(); n < this.#target; n++) {
       const data = prepare(this.#o.module);
       if (data instanceof Error) {
@@ -326,6 +339,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
         return;
       }
       this.#spawn(data);
+      if (!online) return; // the rest once it is online
     }
   }
 
@@ -359,6 +373,8 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
       // Tasks stuck in busy threads were sent before anything still queued: take them first.
       this.#rebalance(t);
       this.#hooks.capacityChanged();
+      // Start the threads that waited for this one after its first tasks are posted.
+      queueMicrotask(() => this.#fill());
     } else if (message[0] === LOAD_ERROR) {
       t.error = reviveError(message[1]);
       void t.worker.terminate();
