@@ -60,7 +60,7 @@ test('terminate() kills a spinning thread and resolves once it is gone', async (
   const r = await outcome(spinning);
   assert.ok(!r.ok && r.error instanceof TaskCancelledError);
   assert.equal(threadDetails(pool).alive, 0, 'no thread outlives the pool');
-  // The second thread starts once the first is online, so it may not have started yet.
+  // Threads beyond the number of cores start once one is online: they may not have yet.
   assert.ok(exits.length >= 1, 'the spinning thread exited');
   assert.ok(
     exits.every((reason) => reason === 'close'),

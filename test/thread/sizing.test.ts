@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
 import { ManualClock, ThreadPool } from '../../src/index.js';
 import { allOnline, fixture, nextThreadEvent, SharedGate, threadDetails } from './helpers.js';
@@ -60,20 +61,19 @@ test('resize() grows and shrinks the threads; busy threads retire after their ta
   await pool.close();
 });
 
-test('the first thread starts alone; the others start once it is online', async () => {
-  const pool = new ThreadPool({ module: fixture('echo.ts'), minThreads: 3, maxThreads: 3 });
-  assert.equal(threadDetails(pool).alive, 1, 'one thread starting');
-  const online: number[] = [];
+test('at most availableParallelism() threads start at once; the others once one is online', async () => {
+  const cores = availableParallelism();
+  const n = cores + 1;
+  const pool = new ThreadPool({ module: fixture('echo.ts'), minThreads: n, maxThreads: n });
+  assert.equal(threadDetails(pool).alive, cores, 'as many starting as there are cores');
+  let count = 0;
   const all = new Promise<void>((resolve) => {
-    pool.threads.on('online', (e) => {
-      online.push(e.id);
-      if (online.length === 3) resolve();
+    pool.threads.on('online', () => {
+      if (++count === n) resolve();
     });
   });
-  await nextThreadEvent(pool, 'online');
-  assert.equal(threadDetails(pool).online, 1);
   await all;
-  assert.equal(threadDetails(pool).alive, 3);
-  assert.equal(pool.stats().workers, 3);
+  assert.equal(threadDetails(pool).alive, n);
+  assert.equal(pool.stats().workers, n);
   await pool.close();
 });

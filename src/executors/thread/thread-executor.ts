@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import {
   DataCloneError,
   TaskModuleError,
@@ -55,6 +56,9 @@ export interface ThreadEvents {
     readonly reason: 'retire' | 'kill' | 'close' | 'crash';
   };
 }
+
+/** Threads started at once while none is online (see `#fill`). */
+const startTogether = Math.max(1, availableParallelism());
 
 /** A SKIPPED reply for a job the scheduler was told had begun (internal to the executor). */
 const SKIPPED_BEGUN = -1;
@@ -318,28 +322,29 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
 
   /**
    * Starts threads up to the target, unless closing, unhealthy or backing off. While no
-   * thread is online, one starts alone and the rest follow when it is (threads starting
-   * together share the cores and each comes online later: first result ~27 ms with one,
-   * ~31 ms with two, ~40-55 ms with four, here); so does a start after failures.
+   * thread is online, at most `availableParallelism()` start at once and the rest follow
+   * when one is online: threads starting together share the cores, so more than there are
+   * cores only delays the first (first result here, 2 cores: ~27 ms with 1 or 2 threads,
+   * 40-55 ms with 4 started at once, ~29 ms with 2 then 2).
    */
   #fill(): void {
     if (this.#closing || this.#unhealthy || this.#backoff !== undefined) return;
     let online = false;
-    let starting = false;
+    let starting = 0;
     for (const t of this.#threads) {
       if (t.fate !== undefined) continue;
       if (t.online) online = true;
-      else starting = true;
+      else starting++;
     }
-    if (!online && starting) return;
     for (let n = this.#wanted(); n < this.#target; n++) {
+      if (!online && starting >= startTogether) return; // the rest once one is online
       const data = prepare(this.#o.module);
       if (data instanceof Error) {
         queueMicrotask(() => this.#startFailed(data, false));
         return;
       }
       this.#spawn(data);
-      if (!online) return; // the rest once it is online
+      starting++;
     }
   }
 
