@@ -79,6 +79,11 @@ export interface Executor<P> {
    * can. A job that has not begun must not begin: it ends with `requeued` (or `finished`).
    */
   stop(job: Job<P>): void;
+  /**
+   * The scheduler paused: give back (`requeued`, in their order) the jobs accepted ahead of
+   * running them that have not begun. Executors that run what they accept at once omit it.
+   */
+  recall?(): void;
   /** Stops every worker. `force` kills work still running; each such job still gets `finish`. */
   close(force: boolean): Promise<void>;
   /** Mechanism-specific figures for `stats()` (threads: per-thread utilization). */

@@ -44,7 +44,6 @@ const threadTaskKeys: ReadonlySet<string> = new Set(['transfer']);
 export class ThreadPool<M = Record<string, Handler>> extends PoolBase<ThreadPayload> {
   /** Thread lifecycle: `online` (module loaded), `exit` (with why: retire, kill, close, crash). */
   readonly threads = new Emitter<ThreadEvents>();
-  readonly #executor: ThreadExecutor;
 
   constructor(options: ThreadPoolOptions) {
     const o = normalizeThreadPoolOptions(options);
@@ -59,19 +58,9 @@ export class ThreadPool<M = Record<string, Handler>> extends PoolBase<ThreadPayl
     });
     // Per-name metrics: a thread task is labelled with its handler name.
     super(executor, o.scheduler, (task) => task.name);
-    this.#executor = executor;
     observer = (event, e) => {
       if (this.threads.has(event)) this.threads.emit(event, e as never);
     };
-  }
-
-  /**
-   * No task begins until `resume()`: tasks running go on; those sent ahead to threads
-   * (`prefetch`) go back to the front of the queue.
-   */
-  override pause(): void {
-    super.pause();
-    this.#executor.recall();
   }
 
   /** Runs handler `name` with `input` when a thread is free (waiting for queue room if needed). */

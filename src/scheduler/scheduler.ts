@@ -519,6 +519,8 @@ export class Scheduler<P> implements ExecutorHooks<P> {
 
   pause(): void {
     this.#paused = true;
+    // Jobs an executor accepted ahead of running them must not begin while paused either.
+    this.#executor.recall?.();
   }
 
   resume(): void {

@@ -242,7 +242,8 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
 
   /**
    * Gives back every job sent ahead to a thread that has not begun (the pool paused: none
-   * may begin until it resumes). They return to the front of the queue, in their order.
+   * may begin until it resumes). They return to the front of the queue, in their order;
+   * those whose input was transferred are asked back (RECALL) and come back when skipped.
    */
   recall(): void {
     for (const t of this.#threads) if (t.fate === undefined) this.#recall(t);
