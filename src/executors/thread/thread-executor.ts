@@ -202,8 +202,9 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
   /**
    * Work stealing: a thread with nothing waiting and a free slot takes half of the jobs
    * waiting in the busiest other thread (newest first). Called when a thread comes online or
-   * replies, after the scheduler has handed out what it queues; so it only moves prefetched
-   * tasks that would otherwise wait behind a long one while this thread idles.
+   * replies, before the scheduler is told of its free slots: jobs sent ahead to a busy
+   * thread were sent before anything still queued, so they go first. A thread only goes
+   * idle with jobs waiting elsewhere when those wait behind something longer.
    */
   #rebalance(thief: Thread): void {
     if (thief.fate !== undefined || !thief.online || thief.queued > 0) return;
