@@ -13,6 +13,16 @@ import { fixture, nextThreadEvent, SharedGate, threadDetails } from './helpers.j
 type Gate = typeof import('../fixtures/gate.js');
 type Hang = typeof import('../fixtures/hang.js');
 
+/** One thread running the gate fixture, with `prefetch` tasks sent ahead. */
+function onOneThread(prefetch: number, clock?: ManualClock): ThreadPool<Gate> {
+  return new ThreadPool<Gate>({
+    module: fixture('gate.ts'),
+    maxThreads: 1,
+    prefetch,
+    ...(clock === undefined ? {} : { clock }),
+  });
+}
+
 test('prefetch: never more tasks begun and not ended than maxThreads * concurrentTasksPerThread', async () => {
   const pool = new ThreadPool<Gate>({ module: fixture('gate.ts'), maxThreads: 2, prefetch: 4 });
   const gate = new SharedGate();
@@ -34,12 +44,7 @@ test('prefetch: never more tasks begun and not ended than maxThreads * concurren
 
 test('prefetch: a run timeout counts from the real start, not from when the task reached its thread', async () => {
   const clock = new ManualClock();
-  const pool = new ThreadPool<Gate>({
-    module: fixture('gate.ts'),
-    maxThreads: 1,
-    prefetch: 2,
-    clock,
-  });
+  const pool = onOneThread(2, clock);
   const gate = new SharedGate();
   const blocker = pool.run('wait', gate.sab);
   const behind = pool.run('ok', 'behind', { timeout: 50 });
@@ -84,7 +89,7 @@ test('prefetch: a crash gives prefetched tasks back; the running one rejects Wor
 });
 
 test('prefetch: cancelling a prefetched task settles it once and it never runs', async () => {
-  const pool = new ThreadPool<Gate>({ module: fixture('gate.ts'), maxThreads: 1, prefetch: 2 });
+  const pool = onOneThread(2);
   const gate = new SharedGate();
   const counter = new SharedArrayBuffer(32);
   const blocker = pool.run('wait', gate.sab);
@@ -107,12 +112,7 @@ test('prefetch: a timed task sent ahead times out even if it never ends on its o
   timeout: 20_000,
 }, async () => {
   const clock = new ManualClock();
-  const pool = new ThreadPool<Gate>({
-    module: fixture('gate.ts'),
-    maxThreads: 1,
-    prefetch: 2,
-    clock,
-  });
+  const pool = onOneThread(2, clock);
   const first = new SharedGate();
   const second = new SharedGate();
   // A timed task replies the moment it ends; the one behind it then begins with no result
@@ -131,7 +131,7 @@ test('prefetch: a timed task sent ahead times out even if it never ends on its o
 });
 
 test('prefetch: pause() takes back the tasks sent ahead; none begins until resume()', async () => {
-  const pool = new ThreadPool<Gate>({ module: fixture('gate.ts'), maxThreads: 1, prefetch: 3 });
+  const pool = onOneThread(3);
   const gate = new SharedGate();
   const runs = new SharedArrayBuffer(4 * 3);
   const blocker = pool.run('wait', gate.sab);
@@ -152,12 +152,7 @@ test('prefetch: pause() takes back the tasks sent ahead; none begins until resum
 
 test('prefetch: a task sent ahead is timed from when it really began (wait and run times)', async () => {
   const clock = new ManualClock();
-  const pool = new ThreadPool<Gate>({
-    module: fixture('gate.ts'),
-    maxThreads: 1,
-    prefetch: 1,
-    clock,
-  });
+  const pool = onOneThread(1, clock);
   const first = new SharedGate();
   const second = new SharedGate();
   const blocker = pool.run('wait', first.sab);

@@ -178,16 +178,10 @@ export class Thread {
   consume(begun: (job: Job<ThreadPayload>) => void): void {
     const consumed = Atomics.load(this.cells, CONSUMED);
     while (this.accounted < consumed && this.waitHead < this.waiting.length) {
-      const job = this.waiting[this.waitHead];
-      this.waiting[this.waitHead++] = undefined;
-      this.accounted++;
+      const job = this.#pass();
       if (job !== undefined) begun(job);
-      else this.#holes--;
     }
-    if (this.waitHead === this.waiting.length && this.waitHead > 0) {
-      this.waiting = [];
-      this.waitHead = 0;
-    }
+    this.#compact();
   }
 
   /**
@@ -202,14 +196,25 @@ export class Thread {
     while (free > 0 && this.waitHead < this.waiting.length) {
       const job = this.waiting[this.waitHead];
       if (job !== undefined && (this.dropping.has(job.id) || this.recalling.has(job.id))) break;
-      this.waiting[this.waitHead++] = undefined;
-      this.accounted++;
-      if (job === undefined) this.#holes--;
-      else {
+      this.#pass();
+      if (job !== undefined) {
         free--;
         begun(job);
       }
     }
+    this.#compact();
+  }
+
+  /** Takes the head of `waiting` as passed by the thread (begun, or a stolen hole). */
+  #pass(): Job<ThreadPayload> | undefined {
+    const job = this.waiting[this.waitHead];
+    this.waiting[this.waitHead++] = undefined;
+    this.accounted++;
+    if (job === undefined) this.#holes--;
+    return job;
+  }
+
+  #compact(): void {
     if (this.waitHead === this.waiting.length && this.waitHead > 0) {
       this.waiting = [];
       this.waitHead = 0;
@@ -247,13 +252,16 @@ export class Thread {
 
   /** Posts a CANCEL, and flags it so a thread busy with a batch reads it before its next task. */
   cancel(id: number): void {
-    this.#send([CANCEL, id]);
-    Atomics.store(this.cells, CONTROL, 1);
+    this.#control(CANCEL, id);
   }
 
   /** Posts a RECALL (skip it if it has not begun), flagged like a CANCEL. */
   recall(id: number): void {
-    this.#send([RECALL, id]);
+    this.#control(RECALL, id);
+  }
+
+  #control(kind: typeof CANCEL | typeof RECALL, id: number): void {
+    this.#send([kind, id]);
     Atomics.store(this.cells, CONTROL, 1);
   }
 

@@ -158,8 +158,17 @@ function pump(): void {
 /** Reads what the pool posted while this thread was busy (a CANCEL set CONTROL). */
 function control(): void {
   Atomics.store(cells, CONTROL, 0);
-  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port))
+  drain();
+}
+
+/** Accepts every message waiting on the port, synchronously; returns whether there was one. */
+function drain(): boolean {
+  let any = false;
+  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+    any = true;
     accept(m.message as ToWorker);
+  }
+  return any;
 }
 
 function accept(message: ToWorker): void {
@@ -305,12 +314,7 @@ function take(): boolean {
   const count = Atomics.load(cells, REQUESTED);
   if (count === requested) return false;
   requested = count;
-  let any = false;
-  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
-    any = true;
-    accept(m.message as ToWorker);
-  }
-  return any;
+  return drain();
 }
 
 async function load(): Promise<void> {
