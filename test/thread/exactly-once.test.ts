@@ -1,0 +1,98 @@
+/**
+ * Regressions of issue 11 (exactly once): a result once produced is final, transferred
+ * input is never silently lost, and a thenable's misbehaviour fails only its own task.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ThreadPool, WorkerCrashedError } from '../../src/index.js';
+import { outcome } from '../helpers.js';
+import { fixture, SharedGate, threadDetails } from './helpers.js';
+
+type Fates = typeof import('../fixtures/fates.js');
+
+function onOneThread(): ThreadPool<Fates> {
+  return new ThreadPool<Fates>({ module: fixture('fates.ts'), maxThreads: 1 });
+}
+
+function sample(): Uint8Array {
+  return Uint8Array.from({ length: 16 }, (_, i) => i + 1); // sum 136
+}
+
+test('a result produced before the next task kills its thread stays the result', async () => {
+  const pool = onOneThread();
+  const runs = new SharedArrayBuffer(8);
+  // Sent together: the thread ends the first, then the second (prefetched) exits it.
+  const first = pool.run('count', { runs, index: 0 }, { retries: 2 });
+  const second = outcome(pool.run('exit'));
+  assert.equal(await first, 0);
+  const crashed = await second;
+  assert.ok(!crashed.ok && crashed.error instanceof WorkerCrashedError);
+  assert.equal(new Int32Array(runs)[0], 1, 'the completed task ran once');
+  await pool.close();
+});
+
+test('a task that had not begun when its thread died runs again, once, not as a retry', async () => {
+  const pool = onOneThread();
+  const gate = new SharedGate();
+  const runs = new SharedArrayBuffer(8);
+  const dying = outcome(pool.run('exitAfter', gate.sab));
+  const attempts: number[] = [];
+  pool.on('start', (e) => attempts.push(e.attempt));
+  const behind = pool.run('count', { runs, index: 1 });
+  await gate.started();
+  gate.open();
+  const died = await dying;
+  assert.ok(!died.ok && died.error instanceof WorkerCrashedError);
+  assert.equal(await behind, 1);
+  assert.equal(new Int32Array(runs)[1], 1);
+  assert.deepEqual(attempts.slice(-1), [1], 'its first attempt, not a retry');
+  assert.equal(pool.stats().retried, 0);
+  await pool.close();
+});
+
+for (const how of ['pause', 'thread death'] as const) {
+  test(`transferred input behind a busy task reaches its handler intact (${how})`, async () => {
+    const pool = onOneThread();
+    const gate = new SharedGate();
+    const ahead = outcome(pool.run(how === 'pause' ? 'wait' : 'exitAfter', gate.sab));
+    const data = sample();
+    const moved = pool.run('bytes', data, { transfer: [data.buffer] });
+    await gate.started();
+    if (how === 'pause') pool.pause();
+    gate.open();
+    await ahead;
+    if (how === 'pause') pool.resume();
+    assert.deepEqual(await moved, { length: 16, sum: 136 });
+    await pool.close();
+  });
+}
+
+test('transfer with retries is refused at once: a retry would send a detached buffer', async () => {
+  const pool = onOneThread();
+  const data = sample();
+  assert.throws(
+    () => pool.run('bytes', data, { transfer: [data.buffer], retries: 1 }),
+    (e: unknown) => e instanceof TypeError && /transfer/.test(e.message) && /retries/.test(e.message),
+  );
+  assert.equal(data.byteLength, 16, 'nothing was moved');
+  await pool.close();
+});
+
+test('a thenable whose then throws rejects its task; the thread and what it holds go on', async () => {
+  const pool = onOneThread();
+  const runs = new SharedArrayBuffer(8);
+  const bad = outcome(pool.run('thenableThrows'));
+  const next = pool.run('count', { runs, index: 0 });
+  const result = await bad;
+  assert.ok(!result.ok && result.error instanceof Error && result.error.message === 'then threw');
+  assert.equal(await next, 0);
+  assert.equal(threadDetails(pool).spawned, 1, 'no thread died');
+  await pool.close();
+});
+
+test('a thenable that calls back twice settles its task once, with the first outcome', async () => {
+  const pool = onOneThread();
+  assert.equal(await pool.run('thenableTwice'), 1);
+  assert.equal(pool.stats().completed, 1);
+  await pool.close();
+});
