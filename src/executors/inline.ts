@@ -80,14 +80,12 @@ export class InlineExecutor implements Executor<TaskFunction> {
       this.#end(job, true, result);
       return;
     }
-    try {
-      result.then(
-        (value) => this.#end(job, true, value),
-        (error: unknown) => this.#end(job, false, error),
-      );
-    } catch (error) {
-      this.#end(job, false, error);
-    }
+    // Promise.resolve adopts a foreign thenable safely: a `then` that throws rejects, and
+    // one that calls back more than once counts once (a native promise is used as it is).
+    Promise.resolve(result).then(
+      (value) => this.#end(job, true, value),
+      (error: unknown) => this.#end(job, false, error),
+    );
   }
 
   #end(job: Job<TaskFunction>, ok: boolean, value: unknown): void {

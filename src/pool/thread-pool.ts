@@ -2,7 +2,7 @@ import type { TransferListItem } from 'node:worker_threads';
 import type { ThreadPayload } from '../executors/thread/thread.js';
 import { type ThreadEvents, ThreadExecutor } from '../executors/thread/thread-executor.js';
 import { Emitter } from '../scheduler/events.js';
-import type { TaskOptions } from '../scheduler/options.js';
+import type { NormalizedTaskOptions, TaskOptions } from '../scheduler/options.js';
 import * as v from '../scheduler/validate.js';
 import { ErrGroup } from '../sync/err-group.js';
 import type { Handler, HandlerInput, HandlerName, HandlerOutput } from '../task.js';
@@ -66,7 +66,7 @@ export class ThreadPool<M = Record<string, Handler>> extends PoolBase<ThreadPayl
   /** Runs handler `name` with `input` when a thread is free (waiting for queue room if needed). */
   run<K extends HandlerName<M>>(name: K, ...args: RunArgs<M, K>): Promise<HandlerOutput<M, K>> {
     const [input, options] = args;
-    return this.runPayload(payload(name, input, options), this.normalize(options, threadTaskKeys));
+    return this.runPayload(payload(name, input, options), this.#normalize(options));
   }
 
   /** Resolves with a `Task` once accepted, waiting while the queue is full. */
@@ -75,10 +75,7 @@ export class ThreadPool<M = Record<string, Handler>> extends PoolBase<ThreadPayl
     ...args: RunArgs<M, K>
   ): Promise<Task<HandlerOutput<M, K>>> {
     const [input, options] = args;
-    return this.submitPayload(
-      payload(name, input, options),
-      this.normalize(options, threadTaskKeys),
-    );
+    return this.submitPayload(payload(name, input, options), this.#normalize(options));
   }
 
   /** A `Task` if there is room now, else `undefined`. Never waits. Throws `PoolClosedError` once closed. */
@@ -87,10 +84,20 @@ export class ThreadPool<M = Record<string, Handler>> extends PoolBase<ThreadPayl
     ...args: RunArgs<M, K>
   ): Task<HandlerOutput<M, K>> | undefined {
     const [input, options] = args;
-    return this.trySubmitPayload(
-      payload(name, input, options),
-      this.normalize(options, threadTaskKeys),
-    );
+    return this.trySubmitPayload(payload(name, input, options), this.#normalize(options));
+  }
+
+  /**
+   * Task options, and one rule across them: transferred input cannot be retried. The
+   * first attempt moves it to its thread, so a retry would get a detached buffer.
+   */
+  #normalize(options: ThreadTaskOptions | undefined): NormalizedTaskOptions {
+    const o = this.normalize(options, threadTaskKeys);
+    if (options?.transfer !== undefined && o.retries !== undefined && o.retries.attempts > 0)
+      throw new TypeError(
+        "Expected `retries` to be unset with `transfer`: transferred input moves to the first attempt's thread, so a retry would get a detached buffer (pass a copy, or do not transfer)",
+      );
+    return o;
   }
 
   /**

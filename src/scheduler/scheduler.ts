@@ -340,11 +340,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     this.#running++;
     const clock = this.#o.clock;
     const now = this.#now();
-    const more = record.extra;
-    if (more?.timer !== undefined) {
-      clock.clearTimeout(more.timer);
-      more.timer = undefined;
-    }
+    this.#disarm(record); // the queue timeout ends
     // `since` keeps the admission time (for total time); the begin time goes in the active set.
     const waitMs = now - record.since;
     this.#active.setTime(record, now);
@@ -397,6 +393,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     if (record.state !== RUNNING) return;
     record.state = DONE;
     this.#running--;
+    this.#disarm(record); // the attempt ended: its run timer goes with it
     const beganAt = this.#active.timeOf(record);
     this.#release(record);
     const now = this.#o.clock.now();
@@ -442,14 +439,25 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     }
   }
 
+  /**
+   * Clears the record's timer: the queue timeout, the run timeout or the retry backoff,
+   * whichever its state has (one at a time, in `extra.timer`). Called on every way out of
+   * the state that set it: begin, end of an attempt, settlement.
+   */
+  #disarm(record: TaskRecord<P>): void {
+    const more = record.extra;
+    if (more?.timer === undefined) return;
+    this.#o.clock.clearTimeout(more.timer);
+    more.timer = undefined;
+  }
+
+  /** The one place a task's outcome is decided: at most once per task (invariant 1). */
   #settle(record: TaskRecord<P>, ok: boolean, value: unknown): void {
+    if (record.settled) return;
     record.settled = true;
+    this.#disarm(record);
     const more = record.extra;
     if (more !== undefined) {
-      if (more.timer !== undefined) {
-        this.#o.clock.clearTimeout(more.timer);
-        more.timer = undefined;
-      }
       if (more.unlisten !== undefined) {
         more.unlisten();
         more.unlisten = undefined;

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ThreadPool, WorkerCrashedError } from '../../src/index.js';
+import { ManualClock, ThreadPool, WorkerCrashedError } from '../../src/index.js';
 import { outcome } from '../helpers.js';
 import { fixture, SharedGate, threadDetails } from './helpers.js';
 
@@ -14,7 +14,7 @@ function onOneThread(): ThreadPool<Fates> {
   return new ThreadPool<Fates>({ module: fixture('fates.ts'), maxThreads: 1 });
 }
 
-function sample(): Uint8Array {
+function sample(): Uint8Array<ArrayBuffer> {
   return Uint8Array.from({ length: 16 }, (_, i) => i + 1); // sum 136
 }
 
@@ -72,7 +72,8 @@ test('transfer with retries is refused at once: a retry would send a detached bu
   const data = sample();
   assert.throws(
     () => pool.run('bytes', data, { transfer: [data.buffer], retries: 1 }),
-    (e: unknown) => e instanceof TypeError && /transfer/.test(e.message) && /retries/.test(e.message),
+    (e: unknown) =>
+      e instanceof TypeError && /transfer/.test(e.message) && /retries/.test(e.message),
   );
   assert.equal(data.byteLength, 16, 'nothing was moved');
   await pool.close();
@@ -94,5 +95,44 @@ test('a thenable that calls back twice settles its task once, with the first out
   const pool = onOneThread();
   assert.equal(await pool.run('thenableTwice'), 1);
   assert.equal(pool.stats().completed, 1);
+  await pool.close();
+});
+
+test('transferred input on a thread retired by a resize down reaches its handler intact', async () => {
+  const pool = new ThreadPool<Fates>({ module: fixture('fates.ts'), maxThreads: 2 });
+  const gates = [new SharedGate(), new SharedGate()] as const;
+  const busy = gates.map((g) => pool.run('wait', g.sab));
+  await Promise.all(gates.map((g) => g.started()));
+  const data = sample();
+  const moved = pool.run('bytes', data, { transfer: [data.buffer] }); // behind the first
+  const copied = pool.run('bytes', sample()); // behind the second: both hold two now
+  pool.resize(1); // retires the first (ties go to the first), which gives back what waits
+  for (const g of gates) g.open();
+  assert.deepEqual(await Promise.all(busy), ['released', 'released']);
+  assert.deepEqual(await moved, { length: 16, sum: 136 });
+  assert.deepEqual(await copied, { length: 16, sum: 136 });
+  await pool.close();
+});
+
+test('a result goes back the moment it is produced, so tasks sent together are timed apart', async () => {
+  const clock = new ManualClock();
+  const pool = new ThreadPool<Fates>({ module: fixture('fates.ts'), maxThreads: 1, clock });
+  const first = new SharedGate();
+  const second = new SharedGate();
+  // Sent in one message: the second waits in the thread behind the first.
+  const a = pool.run('wait', first.sab);
+  const b = pool.run('wait', second.sab);
+  await first.started();
+  clock.advance(30);
+  first.open();
+  // Held back until the second ended, this would never arrive (the second waits for us).
+  assert.equal(await a, 'released');
+  await second.started();
+  clock.advance(30);
+  second.open();
+  assert.equal(await b, 'released');
+  const run = pool.stats().byName.wait?.runTime;
+  assert.equal(Math.round(run?.p50 ?? 0), 30);
+  assert.equal(Math.round(run?.max ?? 0), 30);
   await pool.close();
 });

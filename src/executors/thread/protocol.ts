@@ -13,31 +13,29 @@ import type { MessagePort, TransferListItem } from 'node:worker_threads';
 
 export const RUN = 0;
 export const CANCEL = 1;
-export const RECALL = 2;
 
 /**
  * `[RUN, id, code, input, attempt, id, code, input, attempt, ...]`: one or more tasks, begun
  * in this order, at most `concurrency` at once; the rest wait in the thread (prefetch).
- * `code` is `index << 2 | flags`: `index` of the handler names the thread reported in
- * READY, and the flags below.
+ * `code` is `index << 1 | ANNOUNCE?`: `index` of the handler names the thread reported in
+ * READY. A task whose input was transferred is only ever sent to begin on arrival (see
+ * ThreadExecutor), so it never waits in a thread.
  */
 export type RunMessage = [typeof RUN, ...unknown[]];
 /**
- * A task with a run timeout: the thread posts the results it holds before beginning it, and
- * its own result as soon as it ends (not batched behind later tasks), so its timeout is
- * measured from what really happened.
+ * A timed task the pool sent ahead (it does not know when it begins): the thread tells it
+ * when it begins, in an empty RESULTS message, so its timeout starts then even if it never
+ * ends on its own. (The pool infers the begin of untimed tasks sent ahead from the result
+ * that frees their slot.)
  */
-export const PROMPT = 1;
-/**
- * The pool does not know this task begins on arrival (it was sent ahead): the thread tells
- * it when it begins (with the results it holds, or in an empty RESULTS message), so its
- * timeout starts then even if it never ends on its own. Set only with PROMPT (the pool
- * infers the begin of other tasks sent ahead from the results that free their slots).
- */
-export const ANNOUNCE = 2;
+export const ANNOUNCE = 1;
 /** `code` of a task: its handler's index and flags. */
 export function taskCode(index: number, flags: number): number {
-  return (index << 2) | flags;
+  return (index << 1) | flags;
+}
+/** The handler index of a task code. */
+export function handlerOf(code: number): number {
+  return code >> 1;
 }
 /**
  * `[CANCEL, id]`: abort the task's `ctx.signal`; a task still waiting in the thread is
@@ -46,13 +44,7 @@ export function taskCode(index: number, flags: number): number {
  * begins the next one.
  */
 export type CancelMessage = [typeof CANCEL, number];
-/**
- * `[RECALL, id]`: give the task back if it still waits in the thread (result SKIPPED); a
- * task that began goes on (it is not aborted). Also sets `cells[CONTROL]`. For tasks the
- * pool cannot steal (their input was transferred to the thread).
- */
-export type RecallMessage = [typeof RECALL, number];
-export type ToWorker = RunMessage | CancelMessage | RecallMessage;
+export type ToWorker = RunMessage | CancelMessage;
 
 // ---- worker -> main thread ---------------------------------------------------------------
 
@@ -64,7 +56,12 @@ export const RESULTS = 2;
 export type ReadyMessage = [typeof READY, string[]];
 /** `[LOAD_ERROR, error]`: the task module failed to load (or has no handlers). */
 export type LoadErrorMessage = [typeof LOAD_ERROR, SerializedError];
-/** `[RESULTS, id, status, value, id, status, value, ...]`: one or more tasks ended. */
+/**
+ * `[RESULTS, id, status, value]`: a task ended, or `[RESULTS]`: an announcement. A result
+ * is posted the moment its handler produced it, before the thread begins another task or
+ * runs any other code: once posted it survives the thread (the pool drains the port when
+ * the thread exits), so nothing that later happens to the thread can change it.
+ */
 export type ResultsMessage = [typeof RESULTS, ...unknown[]];
 export type FromWorker = ReadyMessage | LoadErrorMessage | ResultsMessage;
 

@@ -11,7 +11,6 @@ import {
   ANNOUNCE,
   type FromWorker,
   LOAD_ERROR,
-  PROMPT,
   READY,
   RUN,
   reviveError,
@@ -151,10 +150,21 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
   }
 
   start(job: Job<ThreadPayload>): void {
+    const moved = job.payload.transfer !== undefined;
+    // The least busy thread; for transferred input, one that begins it on arrival first.
     let best: Thread | undefined;
+    let bestArrives = false;
     for (const t of this.#threads) {
       if (!t.online || t.fate !== undefined || this.#room(t) <= 0) continue;
-      if (best === undefined || t.jobs.size < best.jobs.size) best = t;
+      const arrives = moved && this.#beginsOnArrival(t);
+      if (
+        best === undefined ||
+        (arrives && !bestArrives) ||
+        (arrives === bestArrives && t.jobs.size < best.jobs.size)
+      ) {
+        best = t;
+        bestArrives = arrives;
+      }
     }
     if (best === undefined) {
       this.#hooks.finished(
@@ -164,31 +174,67 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
       );
       return;
     }
-    const index = best.index.get(job.payload.name);
-    if (index === undefined) {
+    if (!best.index.has(job.payload.name)) {
       this.#hooks.finished(job, false, new UnknownHandlerError(job.payload.name, best.handlers));
       return;
     }
     if (best.jobs.size === 0) best.reference(true);
-    best.open();
+    const park = best.parked.length > 0 || (moved && !bestArrives);
     best.jobs.set(job.id, job);
     this.#inflight++;
-    // Nothing waits in the thread and a slot is free: it begins on arrival.
-    const now = best.queued === 0 && best.jobs.size <= this.perWorker;
-    if (now) best.accounted++;
-    else best.waiting.push(job);
-    const code = taskCode(index, job.timed ? (now ? PROMPT : PROMPT | ANNOUNCE) : 0);
-    if (best.outbox === undefined)
-      best.outbox = [RUN, job.id, code, job.payload.input, job.attempt];
-    else best.outbox.push(job.id, code, job.payload.input, job.attempt);
+    if (park) best.parked.push(job);
+    else this.#send(best, job);
+  }
+
+  /** Whether a job sent to `t` now begins on arrival: nothing waits there and a slot is free. */
+  #beginsOnArrival(t: Thread): boolean {
+    return t.queued === 0 && t.jobs.size < this.perWorker;
+  }
+
+  /**
+   * Sends a job placed on `t` (in `t.jobs`): opens its claim and adds it to the thread's
+   * next RUN message. One that begins on arrival is reported begun now; the others are
+   * matched to the thread's CONSUMED count (`Thread.consume`, `Thread.promote`).
+   */
+  #send(t: Thread, job: Job<ThreadPayload>): void {
+    // In `t.jobs` already, not waiting or parked: it begins on arrival if nothing waits in
+    // the thread and a slot is free.
+    const now = t.queued === t.parked.length && t.jobs.size - t.queued <= this.perWorker;
+    t.open();
+    if (now) t.accounted++;
+    else t.waiting.push(job);
+    const index = t.index.get(job.payload.name) as number; // checked by `start`
+    const code = taskCode(index, job.timed && !now ? ANNOUNCE : 0);
+    if (t.outbox === undefined) t.outbox = [RUN, job.id, code, job.payload.input, job.attempt];
+    else t.outbox.push(job.id, code, job.payload.input, job.attempt);
     const transfer = job.payload.transfer;
     if (transfer !== undefined)
-      best.transfer = best.transfer === undefined ? [...transfer] : [...best.transfer, ...transfer];
+      t.transfer = t.transfer === undefined ? [...transfer] : [...t.transfer, ...transfer];
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       queueMicrotask(() => this.#flushAll());
     }
     if (now) this.#hooks.began(job);
+  }
+
+  /**
+   * Sends what is parked on `t`, in order, as far as it may go: a job with transferred
+   * input only once it begins on arrival; the rest as prefetch. Called when slots free up.
+   */
+  #unpark(t: Thread): void {
+    if (t.fate !== undefined) return;
+    while (t.parked.length > 0) {
+      const job = t.parked[0] as Job<ThreadPayload>;
+      // Begins on arrival: nothing waits in the thread (only the parked are queued) and a
+      // slot is free.
+      if (
+        job.payload.transfer !== undefined &&
+        !(t.queued === t.parked.length && t.jobs.size - t.queued < this.perWorker)
+      )
+        return;
+      t.parked.shift();
+      this.#send(t, job);
+    }
   }
 
   /**
@@ -223,6 +269,12 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
 
   stop(job: Job<ThreadPayload>): void {
     const t = this.#threads.find((thread) => thread.jobs.has(job.id));
+    if (t?.unpark(job)) {
+      // Never sent: it simply leaves.
+      this.#release(t, job);
+      this.#hooks.requeued(job);
+      return;
+    }
     // A thread being killed or closed is already going; a retiring one still needs the kill.
     if (t === undefined || t.fate === 'kill' || t.fate === 'close') return;
     this.#flush(t); // the RUN must reach the thread before its CANCEL
@@ -242,18 +294,17 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
   }
 
   /**
-   * Gives back every job sent ahead to a thread that has not begun (the pool paused: none
-   * may begin until it resumes). They return to the front of the queue, in their order;
-   * those whose input was transferred are asked back (RECALL) and come back when skipped.
+   * Gives back every job placed on a thread that has not begun (the pool paused: none may
+   * begin until it resumes). They return to the front of the queue, in their order.
    */
   recall(): void {
     for (const t of this.#threads) if (t.fate === undefined) this.#recall(t);
   }
 
   /**
-   * Takes back from a thread what it has not begun: at once what can be stolen, and asks
-   * the thread to skip the rest whose input it was transferred (they come back SKIPPED, or
-   * run if they began meanwhile). What the thread claimed first has begun: it runs.
+   * Takes back from a thread what it has not begun: what is parked here, and what waits in
+   * the thread and can still be stolen from it. What the thread claimed first has begun: it
+   * runs. (Nothing with transferred input waits in a thread: see `#send`.)
    */
   #recall(t: Thread): void {
     const back: Job<ThreadPayload>[] = [];
@@ -261,26 +312,15 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
       this.#release(t, job);
       back.push(job);
     });
+    // Stolen newest first: given back oldest first, so they keep their order.
     for (let i = back.length - 1; i >= 0; i--) this.#hooks.requeued(back[i] as Job<ThreadPayload>);
-    if (t.queued === 0) return;
-    this.#flush(t);
-    for (let i = t.waitHead; i < t.waiting.length; i++) {
-      const job = t.waiting[i];
-      if (job === undefined || job.payload.transfer === undefined) continue;
-      if (t.dropping.has(job.id) || t.recalling.has(job.id)) continue;
-      t.recall(job.id);
-      t.recalling.add(job.id);
-    }
   }
 
   readonly #promoted = (job: Job<ThreadPayload>): void => this.#hooks.began(job);
 
-  /**
-   * The thread took `job` from its queue: it began, or (if dropped or recalled) began or
-   * was skipped. A recalled one is told to the scheduler when its reply shows which.
-   */
+  /** The thread took `job` from its queue: it began, or (if dropped) began or was skipped. */
   readonly #begun = (t: Thread, job: Job<ThreadPayload>): void => {
-    if (!t.jobs.has(job.id) || t.recalling.has(job.id)) return;
+    if (!t.jobs.has(job.id)) return;
     if (!t.dropping.has(job.id)) this.#hooks.began(job);
     // Skipped (its SKIPPED reply is on its way, well within killGrace) or it began before
     // the CANCEL arrived: either way it now ends promptly or its thread is killed.
@@ -395,10 +435,9 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
       for (let i = 1; i < message.length; i += 3) {
         const job = t.jobs.get(message[i] as number);
         if (job === undefined) continue;
-        // Was the scheduler told it began? Not if it was cancelled or recalled before it was
-        // known to have begun (see stop, #recall and #begun).
-        const begun = t.hasBegun(job) && !t.recalling.has(job.id) && !t.dropping.has(job.id);
-        if (t.recalling.has(job.id) && message[i + 1] !== SKIPPED) this.#hooks.began(job);
+        // Was the scheduler told it began? Not if it was cancelled before it was known to
+        // have begun (see stop and #begun).
+        const begun = t.hasBegun(job) && !t.dropping.has(job.id);
         this.#release(t, job);
         ended.push(
           job,
@@ -407,8 +446,10 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
         );
       }
       // Slots freed: the thread has begun what waited next (see Thread.promote).
-      if (t.fate !== 'kill' && t.fate !== 'close')
+      if (t.fate !== 'kill' && t.fate !== 'close') {
         t.promote(this.perWorker - (t.jobs.size - t.queued), this.#promoted);
+        this.#unpark(t);
+      }
       if (t.jobs.size === 0) {
         if (t.fate === 'retire') void t.worker.terminate();
         else t.reference(false);
@@ -430,7 +471,6 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     t.jobs.delete(job.id);
     this.#inflight--;
     t.dropping.delete(job.id);
-    t.recalling.delete(job.id);
     if (t.stopping.delete(job.id) && t.stopping.size === 0) this.#clearKill(t);
   }
 
@@ -465,7 +505,8 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     if (hadJobs) {
       // The thread is gone, so its CONSUMED count is final: what it never took goes back.
       t.consume(() => {});
-      const notBegun = new Set(t.waiting.slice(t.waitHead));
+      const notBegun = new Set([...t.waiting.slice(t.waitHead), ...t.parked]);
+      t.parked = [];
       const message =
         fate === 'kill'
           ? `Worker thread ${t.id} was terminated: ${t.error?.message ?? 'killed'}`

@@ -21,7 +21,6 @@ import {
   OK,
   OPEN,
   POSTED,
-  RECALL,
   REQUESTED,
   RUN,
   reviveError,
@@ -86,8 +85,14 @@ export class Thread {
   readonly stopping = new Set<number>();
   /** Jobs asked to be skipped before they began because they were cancelled. */
   readonly dropping = new Set<number>();
-  /** Jobs asked back (RECALL); one that began meanwhile simply runs. */
-  readonly recalling = new Set<number>();
+  /**
+   * Jobs placed on this thread but kept here, unsent, in order, behind everything sent:
+   * a job whose input is transferred is sent only when the thread can begin it on arrival
+   * (nothing waits there and a slot is free), and what comes after it waits behind it. Its
+   * input thus leaves the main thread only to run at once, so it can never be stranded
+   * in a thread that dies or is asked to give it back (issue 11). See `ThreadExecutor`.
+   */
+  parked: Job<ThreadPayload>[] = [];
   /** CONSUMED, CONTROL, POSTED, REQUESTED and the claim ring, shared with the thread. */
   readonly cells: Int32Array;
   killTimer: unknown = undefined;
@@ -125,9 +130,9 @@ export class Thread {
     this.exited = new Promise((resolve) => this.worker.once('exit', resolve));
   }
 
-  /** Jobs sent or about to be that are not known to have begun. */
+  /** Jobs not known to have begun: waiting in the thread, or parked here. */
   get queued(): number {
-    return this.waiting.length - this.waitHead - this.#holes;
+    return this.waiting.length - this.waitHead - this.#holes + this.parked.length;
   }
 
   /** Tasks sent that the thread has not passed yet (stolen ones included): kept below `ring`. */
@@ -141,20 +146,18 @@ export class Thread {
   }
 
   /**
-   * Steals up to `max` jobs that wait in this thread, newest first, skipping those being
-   * dropped and those whose input was transferred to it, and hands each to `take`. A job
-   * the thread claimed first is left to it (it began).
+   * Steals up to `max` jobs that have not begun here, newest first (parked ones, then
+   * those waiting in the thread), skipping those being dropped, and hands each to `take`.
+   * A job the thread claimed first is left to it (it began).
    */
   steal(max: number, take: (job: Job<ThreadPayload>) => void): void {
+    while (max > 0 && this.parked.length > 0) {
+      max--;
+      take(this.parked.pop() as Job<ThreadPayload>);
+    }
     for (let i = this.waiting.length - 1; i >= this.waitHead && max > 0; i--) {
       const job = this.waiting[i];
-      if (
-        job === undefined ||
-        job.payload.transfer !== undefined ||
-        this.dropping.has(job.id) ||
-        this.recalling.has(job.id)
-      )
-        continue;
+      if (job === undefined || this.dropping.has(job.id)) continue;
       const k = this.accounted + (i - this.waitHead);
       const slot = CLAIMS + (k & this.#mask);
       if (Atomics.compareExchange(this.cells, slot, OPEN, STOLEN) !== OPEN) break;
@@ -165,9 +168,17 @@ export class Thread {
     }
   }
 
-  /** Whether `job` is known to have begun (false while it waits in the thread). */
+  /** Takes a parked job back (it was never sent); false if it is not parked. */
+  unpark(job: Job<ThreadPayload>): boolean {
+    const i = this.parked.indexOf(job);
+    if (i < 0) return false;
+    this.parked.splice(i, 1);
+    return true;
+  }
+
+  /** Whether `job` is known to have begun (false while it waits in the thread or is parked). */
   hasBegun(job: Job<ThreadPayload>): boolean {
-    return this.waiting.indexOf(job, this.waitHead) < 0;
+    return this.waiting.indexOf(job, this.waitHead) < 0 && !this.parked.includes(job);
   }
 
   /**
@@ -195,7 +206,7 @@ export class Thread {
   promote(free: number, begun: (job: Job<ThreadPayload>) => void): void {
     while (free > 0 && this.waitHead < this.waiting.length) {
       const job = this.waiting[this.waitHead];
-      if (job !== undefined && (this.dropping.has(job.id) || this.recalling.has(job.id))) break;
+      if (job !== undefined && this.dropping.has(job.id)) break;
       this.#pass();
       if (job !== undefined) {
         free--;
@@ -252,16 +263,7 @@ export class Thread {
 
   /** Posts a CANCEL, and flags it so a thread busy with a batch reads it before its next task. */
   cancel(id: number): void {
-    this.#control(CANCEL, id);
-  }
-
-  /** Posts a RECALL (skip it if it has not begun), flagged like a CANCEL. */
-  recall(id: number): void {
-    this.#control(RECALL, id);
-  }
-
-  #control(kind: typeof CANCEL | typeof RECALL, id: number): void {
-    this.#send([kind, id]);
+    this.#send([CANCEL, id]);
     Atomics.store(this.cells, CONTROL, 1);
   }
 

@@ -7,10 +7,9 @@
  * begin the thread claims it (a task the pool stole meanwhile is passed over) and counts it
  * in `cells[CONSUMED]`, which is how the pool learns what began.
  *
- * Batching: results of tasks that end in one turn go back in one reply (flushed at the end
- * of the turn, on a microtask for asynchronous ones), except that a reply is sent once the
- * oldest held result is 1 ms old, and around prompt tasks (see protocol.ts), so a long run
- * of tasks does not hold results back.
+ * Results are never batched or held: each is posted the moment its handler produced it,
+ * before the thread begins another task or returns to its event loop, so the next task
+ * crashing or hanging the thread cannot take a finished result with it (DESIGN invariant 7).
  */
 import { receiveMessageOnPort, type TransferListItem, workerData } from 'node:worker_threads';
 import {
@@ -22,14 +21,13 @@ import {
   cloneableError,
   ERROR,
   type FromWorker,
+  handlerOf,
   isTransferred,
   LOAD_ERROR,
   OK,
   OPEN,
   POSTED,
-  PROMPT,
   READY,
-  RECALL,
   REQUESTED,
   RESULTS,
   type SerializedError,
@@ -84,10 +82,6 @@ let local: unknown[] = [];
 let head = 0;
 /** Marks a waiting task cancelled (replaces its handler code). */
 const SKIP = null;
-let out: unknown[] = [RESULTS];
-let flushScheduled = false;
-/** When the oldest result in `out` was added (0: none). */
-let heldSince = 0;
 
 /** Posts to the pool, then counts the post: a pool spinning for a reply reads it at once. */
 function send(message: FromWorker, transfer?: readonly TransferListItem[]): void {
@@ -118,14 +112,6 @@ function collect(ns: Record<string, unknown>): { names: string[]; fns: Handler[]
   return { names, fns };
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
 /** Begins waiting tasks while fewer than `concurrency` run. */
 function pump(): void {
   while (active < data.concurrency && head < local.length) {
@@ -139,14 +125,11 @@ function pump(): void {
     const claim = Atomics.compareExchange(cells, CLAIMS + (taken++ & mask), OPEN, TAKEN);
     Atomics.add(cells, CONSUMED, 1);
     if (claim === STOLEN) continue; // another thread runs it
-    if (code === SKIP) {
-      out.push(id, SKIPPED, undefined);
-      flush();
-    } else {
-      // The pool learns that this task began (CONSUMED counts it) from this reply.
-      if ((code & PROMPT) !== 0 && out.length > 1) flush();
-      else if ((code & ANNOUNCE) !== 0) send([RESULTS]);
-      run(id, code >> 2, input, attempt, (code & PROMPT) !== 0);
+    if (code === SKIP) reply(id, SKIPPED, undefined);
+    else {
+      // The pool learns that this task began (CONSUMED counts it) from this message.
+      if ((code & ANNOUNCE) !== 0) send([RESULTS]);
+      run(id, handlerOf(code), input, attempt);
     }
   }
   if (head >= local.length) {
@@ -172,111 +155,79 @@ function drain(): boolean {
 }
 
 function accept(message: ToWorker): void {
-  if (message[0] === CANCEL || message[0] === RECALL) {
+  if (message[0] === CANCEL) {
     const id = message[1];
     const context = pending.get(id);
-    if (context !== undefined) {
-      if (message[0] === CANCEL) context.abort();
-    } else for (let i = head; i < local.length; i += 4) if (local[i] === id) local[i + 1] = SKIP;
+    if (context !== undefined) context.abort();
+    else for (let i = head; i < local.length; i += 4) if (local[i] === id) local[i + 1] = SKIP;
   } else if (head >= local.length) {
     local = message;
     head = 1;
   } else for (let i = 1; i < message.length; i++) local.push(message[i]);
 }
 
-function run(id: number, index: number, input: unknown, attempt: number, prompt: boolean): void {
+function run(id: number, index: number, input: unknown, attempt: number): void {
   const handler = handlers[index];
   const context = new Context(attempt);
   let result: unknown;
+  let thenable: boolean;
   active++;
   try {
     if (handler === undefined) throw new Error(`No handler at index ${index}`);
     result = handler(input, context);
+    // Inside the try: reading `then` may throw too (a getter).
+    thenable =
+      result !== null &&
+      (typeof result === 'object' || typeof result === 'function') &&
+      typeof (result as { then?: unknown }).then === 'function';
   } catch (error) {
     active--;
     fail(id, error);
-    ended(prompt);
     return;
   }
-  if (!isThenable(result)) {
+  if (!thenable) {
     active--;
     succeed(id, result);
-    ended(prompt);
     return;
   }
   pending.set(id, context);
-  result.then(
-    (value) => {
-      pending.delete(id);
-      active--;
-      succeed(id, value);
-      settled(prompt);
-    },
-    (error: unknown) => {
-      pending.delete(id);
-      active--;
-      fail(id, error);
-      settled(prompt);
-    },
+  // Promise.resolve adopts a foreign thenable safely: a `then` that throws rejects this
+  // task (not the thread), and one that calls back twice counts once.
+  Promise.resolve(result).then(
+    (value) => settled(id, true, value),
+    (error: unknown) => settled(id, false, error),
   );
 }
 
-/** A synchronous task ended inside `pump`: reply now if prompt or results are getting old. */
-function ended(prompt: boolean): void {
-  if (prompt || (heldSince !== 0 && performance.now() - heldSince >= 1)) flush();
-}
-
-/** An asynchronous task ended: begin the next ones, reply on a microtask (or now if prompt). */
-function settled(prompt: boolean): void {
-  if (prompt) flush();
+/** An asynchronous task ended: report it, then begin what waits. */
+function settled(id: number, ok: boolean, value: unknown): void {
+  pending.delete(id);
+  active--;
+  if (ok) succeed(id, value);
+  else fail(id, value);
   pump();
-  schedule();
 }
 
 function succeed(id: number, value: unknown): void {
-  // A result with a transfer list goes alone, so a clone failure is pinned on it only.
-  if (isTransferred(value)) post([RESULTS, id, OK, value.value], value.list);
-  else hold(id, OK, value);
+  if (isTransferred(value)) reply(id, OK, value.value, value.list);
+  else reply(id, OK, value);
 }
 
 function fail(id: number, error: unknown): void {
-  if (error instanceof Error) hold(id, ERROR, serializeError(error));
-  else hold(id, THROWN, error);
+  if (error instanceof Error) reply(id, ERROR, serializeError(error));
+  else reply(id, THROWN, error);
 }
 
-function hold(id: number, status: number, value: unknown): void {
-  if (out.length === 1) heldSince = performance.now();
-  out.push(id, status, value);
-}
-
-function schedule(): void {
-  if (flushScheduled) return;
-  flushScheduled = true;
-  queueMicrotask(flush);
-}
-
-function flush(): void {
-  flushScheduled = false;
-  if (out.length === 1) return;
-  const message = out as FromWorker;
-  out = [RESULTS];
-  heldSince = 0;
+/** Posts one result now; if it cannot be cloned, a clone-safe error (or UNCLONEABLE) instead. */
+function reply(
+  id: number,
+  status: number,
+  value: unknown,
+  transfer?: readonly TransferListItem[],
+): void {
   try {
-    send(message);
-  } catch {
-    // Some result cannot be cloned: send them one by one, and report the ones that fail.
-    for (let i = 1; i < message.length; i += 3) {
-      post([RESULTS, message[i], message[i + 1], message[i + 2]]);
-    }
-  }
-}
-
-/** Posts one result; if it cannot be cloned, a clone-safe error (or UNCLONEABLE) instead. */
-function post(message: FromWorker, transfer?: readonly TransferListItem[]): void {
-  try {
-    send(message, transfer);
+    send([RESULTS, id, status, value], transfer);
   } catch (error) {
-    const [, id, status, value] = message;
     if (status === ERROR) {
       try {
         send([RESULTS, id, ERROR, cloneableError(value as SerializedError)]);
@@ -290,7 +241,6 @@ function post(message: FromWorker, transfer?: readonly TransferListItem[]): void
 function onMessage(message: ToWorker): void {
   accept(message);
   pump();
-  flush();
   linger();
 }
 
@@ -303,10 +253,7 @@ let requested = 0;
  * handles it at once, so a busy pool's next task needs no wake-up of this thread.
  */
 function linger(): void {
-  while (active === 0 && spinner.spin(take)) {
-    pump();
-    flush();
-  }
+  while (active === 0 && spinner.spin(take)) pump();
 }
 
 /** Reads the port if the pool posted since the last look; returns whether anything came. */
