@@ -13,7 +13,11 @@ import * as v from '../scheduler/validate.js';
 
 /** Options of a `ThreadPool`. Scheduler options (`maxQueue`, `idleTimeout`, ...) mean what they mean for `Pool`. */
 export interface ThreadPoolOptions extends Omit<SchedulerOptions, 'concurrency'> {
-  /** The task module: a file path (relative to the working directory) or a `file:` URL. `.ts` needs tsx installed. */
+  /**
+   * The task module: a `file:` URL (`new URL('./tasks.js', import.meta.url)`, relative to your
+   * own file) or a file path (a relative one resolves against the working directory,
+   * `process.cwd()`, not your file). `.ts` needs tsx installed.
+   */
   readonly module: string | URL;
   /** Threads kept even when idle. @default maxThreads */
   readonly minThreads?: number;

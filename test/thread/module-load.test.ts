@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { TaskModuleError, ThreadPool } from '../../src/index.js';
+import { ManualClock, TaskModuleError, ThreadPool } from '../../src/index.js';
 import type { Health } from '../../src/types.js';
 import { fixture, threadDetails } from './helpers.js';
 
@@ -46,6 +46,27 @@ test('a module that throws at import: backoff, then unhealthy, a clear error, no
 test('a missing module file: unhealthy with the path, no thread started', async () => {
   const { pool, health } = await unhealthy(fixture('does-not-exist.js'));
   assertModuleError(health.error, /does-not-exist\.js/, /not found/);
+  assert.equal(threadDetails(pool).spawned, 0);
+  await pool.close();
+});
+
+test('a missing module fails at once, not after retries, and says how relative paths resolve', async () => {
+  // A clock that never moves: any backoff before the error would hang this test.
+  const pool = new ThreadPool({
+    module: 'no/such/tasks.js',
+    clock: new ManualClock(),
+    loadRetries: 5,
+  });
+  const error = await pool.run('anything').then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assertModuleError(error, /no\/such\/tasks\.js/, /working directory/);
+  assert.doesNotMatch((error as Error).message, /attempts/);
+  assert.match(
+    (error as Error).message,
+    new RegExp(process.cwd().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+  );
   assert.equal(threadDetails(pool).spawned, 0);
   await pool.close();
 });

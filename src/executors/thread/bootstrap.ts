@@ -20,10 +20,14 @@ const entry = new URL(
  * TypeScript, the bootstrap registers tsx's ESM and CJS hooks in the thread first (both:
  * a `.ts` file in a package without `"type": "module"` loads as CommonJS). Registering
  * again over an inherited `--import tsx` was checked to work.
+ *
+ * An `eval` worker inherits the parent's `--input-type`, so this code is valid both as a
+ * CommonJS script and as an ES module: no `require`, no top-level `await`, no `import`
+ * statement (issue 14: `node --input-type=module -e ...` could start no thread).
  */
 export const bootstrap = `
-const { workerData } = require('node:worker_threads');
 (async () => {
+  const { workerData } = await import('node:worker_threads');
   for (const api of workerData.tsx ?? []) (await import(api)).register();
   await import(workerData.entry);
 })();
@@ -50,7 +54,9 @@ function resolveTsx(module: URL): string[] | undefined {
 export function prepare(module: URL): ModuleData | Error {
   const path = module.protocol === 'file:' ? fileURLToPath(module) : module.href;
   if (module.protocol === 'file:' && !existsSync(path)) {
-    return new Error(`file not found: ${path}`);
+    return new Error(
+      `file not found: ${path} (a relative \`module\` path resolves against the working directory, ${process.cwd()}; pass new URL('./tasks.js', import.meta.url) to resolve it against your own file)`,
+    );
   }
   let tsx: string[] | undefined;
   if (TS.test(module.pathname) || TS.test(entry.pathname)) {

@@ -382,7 +382,8 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
       if (!online && starting >= startTogether) return; // the rest once one is online
       const data = prepare(this.#o.module);
       if (data instanceof Error) {
-        queueMicrotask(() => this.#startFailed(data, false));
+        // What `prepare` finds (no such file, no tsx) does not heal: no retries.
+        queueMicrotask(() => this.#startFailed(data, false, true));
         return;
       }
       this.#spawn(data);
@@ -544,15 +545,17 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
       );
   }
 
-  #startFailed(cause: Error, wasOnline: boolean): void {
+  /** A start failed: retry with backoff, or (past `loadRetries`, or `permanent`) turn unhealthy. */
+  #startFailed(cause: Error, wasOnline: boolean, permanent = false): void {
     if (this.#closing || this.#unhealthy || this.#backoff !== undefined) return;
     this.#failures++;
-    if (this.#failures > this.#o.loadRetries) {
+    if (permanent || this.#failures > this.#o.loadRetries) {
       this.#unhealthy = true;
       const path =
         this.#o.module.protocol === 'file:' ? this.#o.module.pathname : this.#o.module.href;
       const what = wasOnline ? 'keeps exiting while idle' : 'failed to load';
-      const message = `Task module ${decodeURIComponent(path)} ${what} (${this.#failures} attempts): ${cause.message}`;
+      const tries = permanent ? '' : ` (${this.#failures} attempts)`;
+      const message = `Task module ${decodeURIComponent(path)} ${what}${tries}: ${cause.message}`;
       this.#hooks.unhealthy(new TaskModuleError(message, { cause }));
       return;
     }
