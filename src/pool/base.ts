@@ -16,7 +16,7 @@ import {
   type SchedulerEvents,
   type TaskRecord,
 } from '../scheduler/scheduler.js';
-import type { Executor } from '../types.js';
+import type { Executor, Health } from '../types.js';
 import { MapIterator } from './map.js';
 import { type LeaseHost, Leases, type Mapper } from './map-leases.js';
 import { Task } from './task.js';
@@ -102,6 +102,11 @@ export class PoolBase<P> implements AsyncDisposable {
 
   get paused(): boolean {
     return this.#scheduler.paused;
+  }
+
+  /** Whether the workers can run tasks, and if not, why (e.g. a task module that fails to load). */
+  protected get health(): Health {
+    return this.#scheduler.health;
   }
 
   get closed(): boolean {

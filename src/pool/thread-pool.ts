@@ -6,6 +6,7 @@ import type { NormalizedTaskOptions, TaskOptions } from '../scheduler/options.js
 import * as v from '../scheduler/validate.js';
 import { ErrGroup } from '../sync/err-group.js';
 import type { Handler, HandlerInput, HandlerName, HandlerOutput } from '../task.js';
+import type { Health } from '../types.js';
 import { type MapOptions, PoolBase } from './base.js';
 import type { Task } from './task.js';
 import { normalizeThreadPoolOptions, type ThreadPoolOptions } from './thread-options.js';
@@ -42,6 +43,7 @@ const threadTaskKeys: ReadonlySet<string> = new Set(['transfer']);
  * (`stats().healthy`, the `health` event) and rejects tasks with `TaskModuleError`.
  */
 export class ThreadPool<M = Record<string, Handler>> extends PoolBase<ThreadPayload> {
+  readonly #executor: ThreadExecutor;
   /** Thread lifecycle: `online` (module loaded), `exit` (with why: retire, kill, close, crash). */
   readonly threads = new Emitter<ThreadEvents>();
 
@@ -58,9 +60,47 @@ export class ThreadPool<M = Record<string, Handler>> extends PoolBase<ThreadPayl
     });
     // Per-name metrics: a thread task is labelled with its handler name.
     super(executor, o.scheduler, (task) => task.name);
+    this.#executor = executor;
     observer = (event, e) => {
       if (this.threads.has(event)) this.threads.emit(event, e as never);
     };
+  }
+
+  /**
+   * Resolves once the task module has loaded in a thread; rejects `TaskModuleError` if it
+   * cannot load (after `loadRetries`). With `minThreads: 0` no thread starts before the
+   * first task, and neither does this resolve.
+   */
+  async ready(): Promise<void> {
+    await this.handlers();
+  }
+
+  /** The task module's handlers (its function exports), once it has loaded; see `ready()`. */
+  handlers(): Promise<readonly HandlerName<M>[]> {
+    const known = (): readonly HandlerName<M>[] | undefined =>
+      this.#executor.handlers as readonly HandlerName<M>[] | undefined;
+    const now = known();
+    if (now !== undefined) return Promise.resolve(now);
+    if (!this.health.healthy) return Promise.reject(this.health.error);
+    return new Promise((resolve, reject) => {
+      const done = (): void => {
+        this.threads.off('online', online);
+        this.off('health', health);
+      };
+      const online = (): void => {
+        const names = known();
+        if (names === undefined) return;
+        done();
+        resolve(names);
+      };
+      const health = (h: Health): void => {
+        if (h.healthy) return;
+        done();
+        reject(h.error);
+      };
+      this.threads.on('online', online);
+      this.on('health', health);
+    });
   }
 
   /** Runs handler `name` with `input` when a thread is free (waiting for queue room if needed). */

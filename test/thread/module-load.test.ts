@@ -112,3 +112,28 @@ test('a module that loads but then exits while idle is not respawned in a loop',
   assert.equal(threadDetails(pool).spawned, 3);
   await pool.close();
 });
+
+test('ready() and handlers(): the module loaded, and its function exports', async () => {
+  const pool = new ThreadPool<typeof import('../fixtures/fates.js')>({
+    module: fixture('fates.ts'),
+    maxThreads: 1,
+  });
+  await pool.ready();
+  assert.deepEqual([...(await pool.handlers())].sort(), [
+    'bytes',
+    'count',
+    'exit',
+    'exitAfter',
+    'thenableThrows',
+    'thenableTwice',
+    'wait',
+  ]);
+  await pool.close();
+});
+
+test('ready() rejects TaskModuleError when the module cannot load', async () => {
+  const pool = new ThreadPool({ module: fixture('throws-at-import.js'), loadRetries: 0 });
+  await assert.rejects(pool.ready(), TaskModuleError);
+  await assert.rejects(pool.handlers(), TaskModuleError);
+  await pool.close();
+});

@@ -104,6 +104,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
   #backoff: unknown = undefined;
   #flushScheduled = false;
   #spawned = 0;
+  #handlers: readonly string[] | undefined = undefined;
   readonly #spinner: Spinner;
 
   constructor(options: ThreadExecutorOptions) {
@@ -112,6 +113,11 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     this.#depth = options.perWorker + options.prefetch;
     this.#ring = Math.max(64, 2 ** Math.ceil(Math.log2(2 * this.#depth)));
     this.#spinner = new Spinner(options.spin);
+  }
+
+  /** The task module's handler names, as the first thread to load it reported them. */
+  get handlers(): readonly string[] | undefined {
+    return this.#handlers;
   }
 
   bind(hooks: ExecutorHooks<ThreadPayload>): void {
@@ -414,6 +420,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     if (message[0] === READY) {
       t.online = true;
       t.handlers = message[1];
+      this.#handlers ??= message[1];
       t.index = new Map(message[1].map((name, i) => [name, i]));
       if (t.fate !== undefined) return;
       if (t.jobs.size === 0) t.reference(false);
