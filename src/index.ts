@@ -38,6 +38,8 @@ export type { RateLimit } from './scheduler/rate.js';
 export type { RetryPolicy } from './scheduler/retry.js';
 export type { CloseOptions, CloseReport } from './scheduler/scheduler.js';
 export {
+  type AfterClock,
+  type AfterOptions,
   after,
   Channel,
   type DefaultCase,

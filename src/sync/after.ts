@@ -11,7 +11,7 @@ function validateMs(ms: unknown): number {
 }
 
 /**
- * Go's `time.After(d)`: a channel (capacity 1) that receives `Date.now()` once, after `ms`
+ * Go's `time.After(d)`: a channel (capacity 1) that receives `Date.now()` (or `clock.now()`) once, after `ms`
  * milliseconds, and is never closed. The tutorial's `case <-time.After(time.Second):` is
  * `{ receive: after(1000), do: () => ... }`.
  *
@@ -26,11 +26,22 @@ function validateMs(ms: unknown): number {
  * `signal` and abort it once the select is done to free the timer at once. Aborting clears the
  * timer; the channel then never receives (as a stopped Go timer never fires).
  */
-export function after(ms: number, options?: SignalOptions): Channel<number> {
+export function after(ms: number, options?: AfterOptions): Channel<number> {
   const delay = validateMs(ms);
   const channel = new Channel<number>(1);
   const signal = options?.signal;
   if (signal?.aborted) return channel;
+  const clock = options?.clock;
+  if (clock !== undefined) {
+    // A clock's timers are its own business (a ManualClock fires them when told).
+    const handle = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      channel.trySend(clock.now());
+    }, delay);
+    const onAbort = (): void => clock.clearTimeout(handle);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    return channel;
+  }
   const onAbort = (): void => clearTimeout(timer);
   const timer = setTimeout(() => {
     signal?.removeEventListener('abort', onAbort);
@@ -43,4 +54,19 @@ export function after(ms: number, options?: SignalOptions): Channel<number> {
   });
   signal?.addEventListener('abort', onAbort, { once: true });
   return channel;
+}
+
+/** The part of a clock `after` uses (structural: a pool's `ManualClock` fits). */
+export interface AfterClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface AfterOptions extends SignalOptions {
+  /**
+   * Where time comes from: the channel receives `clock.now()` once `clock` has moved `ms`
+   * on (a `ManualClock` in tests). Without it, `Date.now()` after a real timer.
+   */
+  readonly clock?: AfterClock;
 }

@@ -1,4 +1,4 @@
-export { after } from './after.js';
+export { type AfterClock, type AfterOptions, after } from './after.js';
 export { Channel, type ReceiveResult } from './channel.js';
 export { ErrGroup, type ErrGroupOptions, type ErrGroupRun } from './err-group.js';
 export {

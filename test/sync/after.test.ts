@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { ManualClock } from '../../src/scheduler/clock.js';
 import { after } from '../../src/sync/after.js';
 import { Channel } from '../../src/sync/channel.js';
 import { select } from '../../src/sync/select.js';
@@ -67,4 +68,18 @@ test('a waited-on after() timer keeps the process alive until it fires', () => {
   });
   assert.equal(child.status, 0, child.stderr);
   assert.equal(child.stdout.trim(), 'fired');
+});
+
+test('after(ms, { clock }) fires when the clock has moved ms on, with the clock time', async () => {
+  const clock = new ManualClock();
+  const ch = after(100, { clock });
+  clock.advance(99);
+  assert.equal(ch.tryReceive(), undefined);
+  clock.advance(1);
+  assert.deepEqual(ch.tryReceive(), { value: 100, ok: true });
+  const ac = new AbortController();
+  const never = after(10, { clock, signal: ac.signal });
+  ac.abort();
+  clock.advance(50);
+  assert.equal(never.tryReceive(), undefined);
 });
