@@ -1,9 +1,10 @@
-// The dashboard in headless Chromium (Debian's /usr/bin/chromium; .ci/run installs it):
+// The dashboard in headless Chromium (the system's, else the one inside @sparticuz/chromium):
 // open it, apply load, and see the figures, the charts and the per-task table move.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { WorkpoolServer } from '../../src/server/index.js';
+import { launchBrowser } from '../support/browser.js';
 import { post, start } from './helpers.js';
 
 /** The little of the browser's globals these page functions touch (tsconfig has no DOM lib). */
@@ -27,18 +28,7 @@ before(async () => {
     sampleInterval: 100,
     token: 'dashboard-token',
   });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
