@@ -61,7 +61,7 @@ export async function serve(options: ServeOptions): Promise<WorkpoolServer> {
   const capacity = owned
     ? o.threads * (o.poolOptions?.concurrentTasksPerThread ?? 1)
     : pool.stats().concurrency.max;
-  const tracker = new Tracker(pool, o.now);
+  const tracker = new Tracker(pool, () => o.clock.now());
   const sampler = new Sampler(pool, tracker, o.sampleInterval, o.history);
   const registry = new Registry();
   const unregister = registerPoolMetrics(pool, { registry, tasks: () => taskFigures(tracker) });
@@ -131,7 +131,7 @@ async function shutdown(o: NormalizedServeOptions, p: Parts): Promise<void> {
   p.sampler.stop();
   for (const end of [...p.streams]) end();
   // Past the drain deadline, cancel what still runs: those requests answer 503.
-  const timer = setTimeout(() => {
+  const timer = o.clock.setTimeout(() => {
     const reason = new ShuttingDownError(
       `Server shut down; drain deadline of ${o.drainTimeout} ms passed`,
     );
@@ -140,7 +140,7 @@ async function shutdown(o: NormalizedServeOptions, p: Parts): Promise<void> {
   try {
     await p.app.close();
   } finally {
-    clearTimeout(timer);
+    o.clock.clearTimeout(timer);
   }
   if (p.owned) await p.pool.close();
 }

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { ThreadPool, ThreadPoolOptions } from '../index.js';
+import { type Clock, systemClock, type ThreadPool, type ThreadPoolOptions } from '../index.js';
 
 /** Options of `serve()`. Give either `module` (the server makes and owns a pool) or `pool`. */
 export interface ServeOptions {
@@ -36,8 +36,11 @@ export interface ServeOptions {
   readonly sampleInterval?: number;
   /** Samples the dashboard history keeps. @default 300 (5 minutes at 1 s) */
   readonly history?: number;
-  /** Time source for run-time measurement (tests inject a fake). @default performance.now */
-  readonly now?: () => number;
+  /**
+   * Time source of request deadlines, the drain deadline and latency figures (tests inject
+   * a `ManualClock`). @default systemClock
+   */
+  readonly clock?: Clock;
 }
 
 export interface NormalizedServeOptions {
@@ -56,7 +59,7 @@ export interface NormalizedServeOptions {
   readonly drainTimeout: number;
   readonly sampleInterval: number;
   readonly history: number;
-  readonly now: () => number;
+  readonly clock: Clock;
 }
 
 export const serveDefaults = Object.freeze({
@@ -97,9 +100,18 @@ export function normalizeServeOptions(options: ServeOptions): NormalizedServeOpt
     );
   }
   const timeout = int('timeout', options.timeout, serveDefaults.timeout, 1);
-  const now = options.now ?? (() => performance.now());
-  if (typeof now !== 'function')
-    throw new TypeError(`Expected \`now\` to be a function, got ${describe(now)}`);
+  const clock = options.clock ?? systemClock;
+  if (
+    typeof clock !== 'object' ||
+    clock === null ||
+    typeof clock.now !== 'function' ||
+    typeof clock.setTimeout !== 'function' ||
+    typeof clock.clearTimeout !== 'function'
+  ) {
+    throw new TypeError(
+      `Expected \`clock\` to be a Clock (now, setTimeout, clearTimeout), got ${describe(clock)}`,
+    );
+  }
   return Object.freeze({
     module: options.module,
     pool: options.pool,
@@ -121,7 +133,7 @@ export function normalizeServeOptions(options: ServeOptions): NormalizedServeOpt
     drainTimeout: int('drainTimeout', options.drainTimeout, serveDefaults.drainTimeout, 0),
     sampleInterval: int('sampleInterval', options.sampleInterval, serveDefaults.sampleInterval, 10),
     history: int('history', options.history, serveDefaults.history, 1, 100_000),
-    now,
+    clock,
   });
 }
 

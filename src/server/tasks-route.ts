@@ -53,9 +53,12 @@ export function registerTasksRoute(app: FastifyInstance, ctx: TasksRouteContext)
       return overloaded(reply, decision.retryAfter, message);
     }
 
-    const start = o.now();
+    const start = o.clock.now();
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new RequestDeadlineError(deadline)), deadline);
+    const timer = o.clock.setTimeout(
+      () => controller.abort(new RequestDeadlineError(deadline)),
+      deadline,
+    );
     const onClose = (): void => {
       if (!reply.raw.writableEnded)
         controller.abort(new ClientGoneError('The client closed the connection'));
@@ -88,10 +91,10 @@ export function registerTasksRoute(app: FastifyInstance, ctx: TasksRouteContext)
       } catch (error) {
         return fail(reply, name, error, undefined, start);
       }
-      tracker.record(handlers.label(name), 'completed', o.now() - start);
+      tracker.record(handlers.label(name), 'completed', o.clock.now() - start);
       return reply.code(200).type('application/json; charset=utf-8').send(json);
     } finally {
-      clearTimeout(timer);
+      o.clock.clearTimeout(timer);
       reply.raw.off('close', onClose);
       ctx.inflight.delete(controller);
     }
@@ -108,7 +111,7 @@ export function registerTasksRoute(app: FastifyInstance, ctx: TasksRouteContext)
     const answer: Answer = answerFor(error, reason, o.exposeStack);
     if (answer.status === 500 || answer.status === 504) handlers.confirm(name);
     if (answer.status !== 404)
-      tracker.record(handlers.label(name), answer.outcome, o.now() - start);
+      tracker.record(handlers.label(name), answer.outcome, o.clock.now() - start);
     if (answer.retryAfter !== undefined) reply.header('retry-after', String(answer.retryAfter));
     return reply.code(answer.status).send(answer.body);
   }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { ManualClock } from '../../src/index.js';
 import { type Answer, Gates, post, start, until } from './helpers.js';
 
 let gates: Gates;
@@ -49,8 +50,8 @@ test('503 with Retry-After when the queue is full, not queued', async () => {
 });
 
 test('503 early when the predicted wait and run exceed the request deadline', async () => {
-  let now = 0;
-  const server = await start({ threads: 1, maxQueue: 100, now: () => now });
+  const clock = new ManualClock();
+  const server = await start({ threads: 1, maxQueue: 100, clock });
   try {
     // Two tasks back to back, the second ending 1000 ms after the first: the server learns
     // that, busy, this pool ends a task every 1000 ms.
@@ -60,7 +61,7 @@ test('503 early when the predicted wait and run exceed the request deadline', as
     await until(() => server.pool.stats().submitted === 2);
     g1.open('one');
     const g2 = await gates.next();
-    now += 1000;
+    clock.advance(1000);
     g2.open('two');
     assert.deepEqual([(await first).body, (await second).body], ['one', 'two']);
 
@@ -96,15 +97,15 @@ test('503 early when the predicted wait and run exceed the request deadline', as
 });
 
 test('504 when the task outlives the request deadline; its task is cancelled', async () => {
-  const server = await start({ threads: 1 });
+  const clock = new ManualClock();
+  const server = await start({ threads: 1, clock });
   const own = await Gates.open();
   try {
-    const a = await post(
-      server,
-      'gate',
-      { port: own.port },
-      { headers: { 'x-timeout-ms': '100' } },
-    );
+    const answer = post(server, 'gate', { port: own.port }, { headers: { 'x-timeout-ms': '100' } });
+    const gate = await own.next();
+    clock.advance(100); // the deadline: the task's signal aborts, its handler lets go of the gate
+    await gate.closed;
+    const a = await answer;
     assert.equal(a.status, 504);
     const error = (a.body as { error: { code: string; message: string } }).error;
     assert.equal(error.code, 'ERR_TASK_TIMEOUT');
@@ -117,10 +118,15 @@ test('504 when the task outlives the request deadline; its task is cancelled', a
 });
 
 test('504 from the server default timeout, and the thread is free afterwards', async () => {
-  const server = await start({ threads: 1, timeout: 100 });
+  const clock = new ManualClock();
+  const server = await start({ threads: 1, timeout: 100, clock });
   const own = await Gates.open();
   try {
-    assert.equal((await post(server, 'gate', { port: own.port })).status, 504);
+    const answer = post(server, 'gate', { port: own.port });
+    await own.next();
+    clock.advance(100);
+    assert.equal((await answer).status, 504);
+    // Time stands still now: however slow the machine, this request meets its deadline.
     assert.equal((await post(server, 'add', { a: 20, b: 22 })).body, 42);
   } finally {
     await server.close();
