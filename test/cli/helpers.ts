@@ -3,12 +3,13 @@
  * and signals. Each test file builds the CLI once into its own folder (tsc takes well under
  * a second), so test files running in parallel never race on one `dist/`.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnNode } from '../support/children.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -57,10 +58,9 @@ export interface SpawnOptions {
 }
 
 export function spawnCli(args: readonly string[], options: SpawnOptions = {}): ChildProcess {
-  return spawn(process.execPath, [...(options.node ?? []), cliPath(), ...args], {
+  return spawnNode([...(options.node ?? []), cliPath(), ...args], {
     cwd: options.cwd ?? root,
     env: { ...process.env, ...options.env },
-    stdio: ['pipe', 'pipe', 'pipe'],
   });
 }
 

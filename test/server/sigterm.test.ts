@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { spawnNode } from '../support/children.js';
 import { Gates, post, tasksModule } from './helpers.js';
 
 const cli = fileURLToPath(new URL('./fixtures/cli.ts', import.meta.url));
@@ -17,8 +18,7 @@ interface Served {
 
 /** `workpool serve` in a child process; resolves once it listens. */
 async function serveProcess(...args: string[]): Promise<Served> {
-  const child = spawn(
-    process.execPath,
+  const child = spawnNode(
     [
       '--import',
       'tsx',
