@@ -29,11 +29,10 @@ export function installSize(spec: string): InstallSize {
     mkdirSync(join(dir, 'app'));
     const app = join(dir, 'app');
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
-    execFileSync(
-      'npm',
-      ['install', '--no-audit', '--no-fund', '--silent', '--omit=dev', spec],
-      { cwd: app, stdio: ['ignore', 'ignore', 'inherit'] },
-    );
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', '--omit=dev', spec], {
+      cwd: app,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     const listed = execFileSync('npm', ['ls', '--all', '--parseable', '--omit=dev'], {
       cwd: app,
       encoding: 'utf8',
@@ -45,7 +44,12 @@ export function installSize(spec: string): InstallSize {
       execFileSync('npm', ['ls', '--depth=0', '--json'], { cwd: app, encoding: 'utf8' }),
     ) as { dependencies: Record<string, { version: string }> };
     const [name, info] = Object.entries(manifest.dependencies)[0] ?? ['?', { version: '?' }];
-    return { name, version: info.version, packages: listed.length, bytes: Number(du.split('\t')[0]) };
+    return {
+      name,
+      version: info.version,
+      packages: listed.length,
+      bytes: Number(du.split('\t')[0]),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -14,7 +14,8 @@ export type WorkpoolErrorCode =
   | 'ERR_TASK_MODULE'
   | 'ERR_UNKNOWN_HANDLER'
   | 'ERR_DATA_CLONE'
-  | 'ERR_TASK_DROPPED';
+  | 'ERR_TASK_DROPPED'
+  | 'ERR_MISSING_PEER';
 
 /** Base class of every error workpool raises itself (a task's own errors pass through as-is). */
 export class WorkpoolError extends Error {
@@ -130,5 +131,26 @@ export class DataCloneError extends WorkpoolError {
 export class TaskDroppedError extends WorkpoolError {
   constructor(message = 'Task was dropped from a full queue to make room', options?: ErrorOptions) {
     super('ERR_TASK_DROPPED', message, options);
+  }
+}
+
+/**
+ * An integration entry (`workpool/prometheus`, `workpool/server`, `workpool/cli`) was imported
+ * but a library it is built on is not installed: the core depends on nothing, so each
+ * integration's libraries are optional peers its users install.
+ */
+export class MissingPeerError extends WorkpoolError {
+  /** The npm package to install, e.g. `'prom-client'`. */
+  readonly package: string;
+  /** The workpool entry that needs it, e.g. `'workpool/prometheus'`. */
+  readonly entry: string;
+  constructor(pkg: string, entry: string, options?: ErrorOptions) {
+    super(
+      'ERR_MISSING_PEER',
+      `${entry} needs the package "${pkg}", which is not installed: run \`npm install ${pkg}\``,
+      options,
+    );
+    this.package = pkg;
+    this.entry = entry;
   }
 }

@@ -1,6 +1,7 @@
 export {
   ChannelClosedError,
   DataCloneError,
+  MissingPeerError,
   PoolClosedError,
   QueueFullError,
   TaskCancelledError,

@@ -14,8 +14,15 @@
  * Times are in seconds (Prometheus convention); quantiles are the pool's own (HdrHistogram,
  * since the pool was made), exposed as summaries.
  */
-import { register as defaultRegistry, type Metric, type Registry } from 'prom-client';
+import type { Metric, Registry } from 'prom-client';
 import type { Percentiles, PoolStats } from './index.js';
+import { importPeer } from './peer.js';
+
+const { register: defaultRegistry } = await importPeer(
+  () => import('prom-client'),
+  'prom-client',
+  'workpool/prometheus',
+);
 
 /** Per-task-name figures (a pool's `byName`, or the server's own per-name counts). */
 export interface TaskNameFigures {

@@ -10,9 +10,9 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { Registry } from 'prom-client';
+import type { FastifyInstance } from 'fastify';
 import { ThreadPool } from '../index.js';
+import { importPeer } from '../peer.js';
 import { registerPoolMetrics, type TaskNameFigures } from '../prometheus.js';
 import { ShuttingDownError } from './errors.js';
 import { HandlerNames } from './handlers.js';
@@ -25,6 +25,17 @@ import {
 import { Sampler } from './sampler.js';
 import { registerTasksRoute } from './tasks-route.js';
 import { Tracker } from './tracker.js';
+
+const { default: Fastify } = await importPeer(
+  () => import('fastify'),
+  'fastify',
+  'workpool/server',
+);
+const { Registry } = await importPeer(
+  () => import('prom-client'),
+  'prom-client',
+  'workpool/server',
+);
 
 export type { ServeOptions } from './options.js';
 export { serveDefaults } from './options.js';

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { ThreadPool } from '../index.js';
+import { resolvePeer } from '../peer.js';
 import { dashboardHtml } from './dashboard/page.js';
 import type { Sampler } from './sampler.js';
 import type { Tracker } from './tracker.js';
@@ -92,15 +92,20 @@ export function registerObserveRoutes(app: FastifyInstance, ctx: ObserveContext)
   });
 }
 
-/** uPlot's browser build and stylesheet from its package, read once on first use. */
+/** uPlot's browser build and stylesheet, found when `workpool/server` is imported (uplot is a peer). */
+const uplotFiles = {
+  js: resolvePeer('uplot/dist/uPlot.iife.min.js', 'uplot', 'workpool/server'),
+  css: resolvePeer('uplot/dist/uPlot.min.css', 'uplot', 'workpool/server'),
+};
+
+/** uPlot's files, read once on first use. */
 function uplotAssets(): { js(): Promise<Buffer>; css(): Promise<Buffer> } {
-  const require = createRequire(import.meta.url);
   const once = (path: string): (() => Promise<Buffer>) => {
     let p: Promise<Buffer> | undefined;
     return () => {
-      p ??= readFile(require.resolve(path));
+      p ??= readFile(path);
       return p;
     };
   };
-  return { js: once('uplot/dist/uPlot.iife.min.js'), css: once('uplot/dist/uPlot.min.css') };
+  return { js: once(uplotFiles.js), css: once(uplotFiles.css) };
 }

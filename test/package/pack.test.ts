@@ -1,70 +1,224 @@
 /**
- * The package as a user gets it: `npm pack`, installed into a fresh project, imported by
- * name. Needs `dist/` (npm test builds before it runs the tests).
+ * The packages as users install them (test/package/scratch.ts): the core alone brings no
+ * other package and its integrations name the peer to install; with the CLI package every
+ * entry of `exports` imports, the core's import loads nothing third-party, the `workpool`
+ * bin runs, and a consumer's .ts is type-checked against the shipped .d.ts.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { installed, node, type Packed, packAll, project, readJson, root } from './scratch.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+interface Manifest {
+  name: string;
+  version: string;
+  description: string;
+  engines?: { node?: string };
+  sideEffects?: unknown;
+  types?: string;
+  bin?: Record<string, string>;
+  exports: Record<string, string | { types?: string; import?: string }>;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+}
 
-test('npm pack installs into another project and imports by name', { timeout: 180_000 }, () => {
-  if (!existsSync(join(root, 'dist', 'index.js')))
-    execFileSync('npm', ['run', 'build'], { cwd: root });
-  const dir = mkdtempSync(join(tmpdir(), 'workpool-pack-'));
-  try {
-    execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root });
-    const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
-    assert.ok(tarball, 'npm pack made no tarball');
-    const project = join(dir, 'project');
-    execFileSync('mkdir', [project]);
-    writeFileSync(
-      join(project, 'package.json'),
-      JSON.stringify({ name: 'user', type: 'module', private: true }),
+/** Which peer each integration entry needs first (the one its MissingPeerError names). */
+const integrations: Record<string, string> = {
+  './prometheus': 'prom-client',
+  './server': 'prom-client',
+  './cli': 'commander',
+};
+
+let packed: Packed;
+let core: Manifest;
+before(() => {
+  packed = packAll();
+});
+after(() => packed?.cleanup());
+
+describe('the packed core', () => {
+  let app: string;
+  before(() => {
+    app = project(packed.dir, 'core-only', [packed.core]);
+    core = readJson<Manifest>(join(app, 'node_modules', 'workpool', 'package.json'));
+  });
+
+  test('package.json: engines, sideEffects, types, exports, no dependencies', () => {
+    assert.equal(core.name, 'workpool');
+    assert.equal(core.engines?.node, '>=20');
+    assert.deepEqual(core.sideEffects, ['./dist/cli/entry.js', './dist/cli/main.js']);
+    assert.equal(core.types, './dist/index.d.ts');
+    assert.equal(core.dependencies, undefined, 'the core depends on nothing');
+    assert.equal(core.bin, undefined, 'the bin is the CLI package’s');
+    assert.doesNotMatch(core.description, /bullmq|redis/i, 'no mode that is not there');
+    for (const peer of Object.keys(core.peerDependencies ?? {}))
+      assert.equal(core.peerDependenciesMeta?.[peer]?.optional, true, `${peer} is optional`);
+    assert.deepEqual(Object.keys(core.exports).sort(), [
+      '.',
+      './cli',
+      './opentelemetry',
+      './package.json',
+      './prometheus',
+      './server',
+      './task',
+    ]);
+    const shipped = new Set(packed.coreFiles);
+    for (const [entry, spec] of Object.entries(core.exports)) {
+      const files = typeof spec === 'string' ? [spec] : [spec.import, spec.types];
+      for (const file of files)
+        assert.ok(file !== undefined && shipped.has(file.slice(2)), `${entry}: ${file} shipped`);
+    }
+    assert.ok(shipped.has(core.types.slice(2)));
+  });
+
+  test('ships dist/, README and LICENSE, and no source maps pointing at unshipped src/', () => {
+    for (const file of ['README.md', 'LICENSE', 'package.json', 'dist/index.js'])
+      assert.ok(packed.coreFiles.includes(file), file);
+    assert.deepEqual(
+      packed.coreFiles.filter((f) => f.endsWith('.map') || f.startsWith('src/')),
+      [],
     );
-    execFileSync(
-      'npm',
-      ['install', '--no-audit', '--no-fund', '--prefer-offline', '--silent', join(dir, tarball)],
-      { cwd: project },
+  });
+
+  test('an application using only the core installs no other package', () => {
+    assert.deepEqual(installed(app), ['workpool']);
+    assert.deepEqual(readdirSync(join(app, 'node_modules')).sort(), [
+      '.package-lock.json',
+      'workpool',
+    ]);
+  });
+
+  test('the core entries import; each integration names the package it needs', () => {
+    const probe = `
+      const out = {};
+      for (const entry of ${JSON.stringify(Object.keys(core.exports).filter((e) => e !== './package.json'))}) {
+        const name = 'workpool' + entry.slice(1);
+        try { out[entry] = Object.keys(await import(name)).length; }
+        catch (e) { out[entry] = { code: e.code, package: e.package, entry: e.entry, message: e.message }; }
+      }
+      console.log(JSON.stringify(out));`;
+    const r = node(app, ['--input-type=module', '-e', probe]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as Record<string, number | Record<string, string>>;
+    for (const entry of ['.', './task', './opentelemetry'])
+      assert.equal(typeof out[entry], 'number', `${entry}: ${JSON.stringify(out[entry])}`);
+    for (const [entry, pkg] of Object.entries(integrations)) {
+      const error = out[entry] as Record<string, string>;
+      assert.equal(error.code, 'ERR_MISSING_PEER', `${entry}: ${JSON.stringify(error)}`);
+      assert.equal(error.package, pkg);
+      assert.match(error.message, new RegExp(`npm install ${pkg}`));
+    }
+  });
+});
+
+describe('the core with the CLI package', () => {
+  let app: string;
+  before(() => {
+    app = project(packed.dir, 'with-cli', [packed.core, packed.cli]);
+  });
+
+  test('the CLI package: its bin, and the core it depends on is this version', () => {
+    const cli = readJson<Manifest>(join(app, 'node_modules', 'workpool-cli', 'package.json'));
+    assert.deepEqual(cli.bin, { workpool: './bin/workpool.js' });
+    assert.equal(
+      cli.dependencies?.workpool,
+      readJson<Manifest>(join(root, 'package.json')).version,
     );
-    writeFileSync(join(project, 'tasks.js'), 'export function square(n) { return n * n; }\n');
-    writeFileSync(
-      join(project, 'main.js'),
-      `import { Pool, ThreadPool, Channel, WaitGroup, select, ErrGroup, TaskTimeoutError } from 'workpool';
-import { transfer } from 'workpool/task';
-const pool = new Pool({ concurrency: 2 });
-const ch = new Channel(1);
-await ch.send(3);
-const { value } = await ch.receive();
-const wg = new WaitGroup();
-wg.add(1);
-const sum = await pool.run(() => { wg.done(); return value + 1; });
-await wg.wait();
-const threads = new ThreadPool({ module: new URL('./tasks.js', import.meta.url), maxThreads: 1 });
-const squared = await threads.run('square', 7);
-await threads.close();
-await pool.close();
-console.log(JSON.stringify({ sum, squared, select: typeof select, group: typeof ErrGroup, error: new TaskTimeoutError(1).code, transfer: typeof transfer }));
-`,
-    );
-    const out = execFileSync(process.execPath, ['main.js'], { cwd: project, encoding: 'utf8' });
-    assert.deepEqual(JSON.parse(out), {
-      sum: 4,
-      squared: 49,
-      select: 'function',
-      group: 'function',
-      error: 'ERR_TASK_TIMEOUT',
-      transfer: 'function',
+    for (const peer of Object.keys(
+      readJson<Manifest>(join(root, 'package.json')).peerDependencies ?? {},
+    ))
+      if (peer !== '@opentelemetry/api') assert.ok(cli.dependencies?.[peer], `brings ${peer}`);
+  });
+
+  test('every entry of exports imports', () => {
+    const probe = `
+      const out = {};
+      for (const entry of ['.', './task', './opentelemetry', './prometheus', './server']) {
+        out[entry] = Object.keys(await import('workpool' + entry.slice(1))).sort();
+      }
+      const { createRequire } = await import('node:module');
+      out['./package.json'] = createRequire(import.meta.url)('workpool/package.json').name;
+      console.log(JSON.stringify(out));`;
+    const r = node(app, ['--input-type=module', '-e', probe]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as Record<string, string[] | string>;
+    for (const name of ['Pool', 'ThreadPool', 'Channel', 'MissingPeerError'])
+      assert.ok(out['.']?.includes(name), name);
+    assert.ok(out['./task']?.includes('transfer'));
+    assert.ok(out['./opentelemetry']?.includes('instrumentPool'));
+    assert.ok(out['./prometheus']?.includes('registerPoolMetrics'));
+    assert.ok(out['./server']?.includes('serve'));
+    assert.equal(out['./package.json'], 'workpool');
+    // `workpool/cli` is the command itself: importing it runs it on process.argv.
+    const cli = node(app, ['cli-import.mjs', '--version']);
+    assert.deepEqual([cli.code, cli.stdout.trim()], [0, core.version], cli.stderr);
+  });
+
+  test('importing Pool and ThreadPool loads no third-party module, though all are installed', () => {
+    const r = node(app, ['--import', './record.mjs', 'core-only.mjs'], '', {
+      RECORD_TO: join(app, 'record.json'),
     });
-    const cli = execFileSync(join(project, 'node_modules', '.bin', 'workpool'), ['--help'], {
-      encoding: 'utf8',
-    });
-    assert.match(cli, /run/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), '49 3');
+    const { resolved, commonjs } = readJson<{ resolved: string[]; commonjs: string[] }>(
+      join(app, 'record.json'),
+    );
+    const own = `file://${join(app, 'node_modules', 'workpool')}/`;
+    const foreign = resolved.filter(
+      (url) =>
+        !url.startsWith('node:') &&
+        !url.startsWith(own) &&
+        url.startsWith(`file://${join(app, 'node_modules')}/`),
+    );
+    assert.deepEqual(foreign, [], 'only the core, node: builtins and the app itself');
+    assert.ok(resolved.includes(`${own}dist/index.js`), 'the hook saw the import');
+    assert.deepEqual(commonjs, [], 'no CommonJS module loaded');
+  });
+
+  test('the workpool bin: --help, and a run over JSON Lines', () => {
+    const bin = join(app, 'node_modules', '.bin', 'workpool');
+    const help = node(app, [bin, '--help']);
+    assert.equal(help.code, 0, help.stderr);
+    for (const command of ['run', 'images', 'serve'])
+      assert.match(help.stdout, new RegExp(command));
+    const run = node(app, [bin, 'run', 'tasks.js', 'square', '--ordered', '-q'], '3\n4\n');
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(
+      run.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+      [
+        { line: 1, ok: true, value: 9 },
+        { line: 2, ok: true, value: 16 },
+      ],
+    );
+  });
+
+  test('a consumer type-checks against the shipped .d.ts; a wrong input type does not', () => {
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const check = (file: string) =>
+      node(app, [
+        tsc,
+        '--noEmit',
+        '--strict',
+        '--exactOptionalPropertyTypes',
+        '--module',
+        'nodenext',
+        '--target',
+        'es2022',
+        '--types',
+        'node',
+        '--typeRoots',
+        join(root, 'node_modules', '@types'),
+        file,
+      ]);
+    const ok = check('consumer-ok.ts');
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    const bad = check('consumer-bad.ts');
+    assert.notEqual(bad.code, 0, 'a string where square takes a number compiled');
+    assert.match(bad.stdout, /consumer-bad\.ts\(7,\d+\): error TS2345:.*'string'.*'number'/);
+  });
 });

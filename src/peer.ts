@@ -1,0 +1,43 @@
+/**
+ * Loading an integration's optional peer dependency. The core (`workpool`) depends on no
+ * package; `workpool/prometheus`, `workpool/server` and `workpool/cli` load their libraries
+ * through these at import time, so a missing one is a `MissingPeerError` naming the package
+ * to install instead of a bare ERR_MODULE_NOT_FOUND from deep inside.
+ */
+import { createRequire } from 'node:module';
+import { MissingPeerError } from './errors.js';
+
+/** True when `error` says that `pkg` itself (not something it imports) cannot be found. */
+function missing(error: unknown, pkg: string): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return false;
+  const message = String((error as { message?: unknown }).message);
+  return message.includes(`'${pkg}'`) || message.includes(`'${pkg}/`);
+}
+
+/** `await importPeer(() => import('prom-client'), 'prom-client', 'workpool/prometheus')`. */
+export async function importPeer<T>(
+  load: () => Promise<T>,
+  pkg: string,
+  entry: string,
+): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    if (missing(error, pkg)) throw new MissingPeerError(pkg, entry, { cause: error });
+    throw error;
+  }
+}
+
+/**
+ * Finds `specifier` (a peer `pkg` or a file in it, e.g. `'uplot/dist/uPlot.min.css'`) without
+ * loading it, and returns its path.
+ */
+export function resolvePeer(specifier: string, pkg: string, entry: string): string {
+  try {
+    return createRequire(import.meta.url).resolve(specifier);
+  } catch (error) {
+    if (missing(error, pkg)) throw new MissingPeerError(pkg, entry, { cause: error });
+    throw error;
+  }
+}
