@@ -105,7 +105,7 @@ describe('the packed core', () => {
     for (const entry of ['.', './task', './opentelemetry'])
       assert.equal(typeof out[entry], 'number', `${entry}: ${JSON.stringify(out[entry])}`);
     for (const [entry, pkg] of Object.entries(integrations)) {
-      const error = out[entry] as Record<string, string>;
+      const error = out[entry] as { code: string; package: string; message: string };
       assert.equal(error.code, 'ERR_MISSING_PEER', `${entry}: ${JSON.stringify(error)}`);
       assert.equal(error.package, pkg);
       assert.match(error.message, new RegExp(`npm install ${pkg}`));
