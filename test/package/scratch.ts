@@ -67,7 +67,10 @@ export function packAll(): Packed {
   };
 }
 
-/** A fresh project in `dir/name` with `tarballs` installed (production dependencies only). */
+/**
+ * A fresh project in `dir/name` with `tarballs` installed (production dependencies only).
+ * Fails on an engine warning (a dependency that wants a newer Node than this one).
+ */
 export function project(dir: string, name: string, tarballs: readonly string[]): string {
   const path = join(dir, name);
   mkdirSync(path);
@@ -75,11 +78,14 @@ export function project(dir: string, name: string, tarballs: readonly string[]):
     join(path, 'package.json'),
     JSON.stringify({ name: name, version: '1.0.0', private: true, type: 'module' }),
   );
-  execFileSync(
+  const install = spawnSync(
     'npm',
     ['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=dev', ...tarballs],
-    { cwd: path, stdio: ['ignore', 'ignore', 'pipe'] },
+    { cwd: path, encoding: 'utf8' },
   );
+  if (install.status !== 0) throw new Error(`npm install failed:\n${install.stderr}`);
+  if (/EBADENGINE|Unsupported engine/.test(install.stderr))
+    throw new Error(`installing ${name} warns about engines:\n${install.stderr}`);
   cpSync(fixtures, path, { recursive: true });
   return path;
 }
