@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { ThreadPool } from '../index.js';
 import { importPeer } from '../peer.js';
-import { registerPoolMetrics, type TaskNameFigures } from '../prometheus.js';
+import type { TaskNameFigures } from '../prometheus.js';
 import { ShuttingDownError } from './errors.js';
 import { HandlerNames } from './handlers.js';
 import { registerObserveRoutes } from './observe-routes.js';
@@ -36,6 +36,8 @@ const { Registry } = await importPeer(
   'prom-client',
   'workpool/server',
 );
+// After the check above, so a missing prom-client is reported as the server's.
+const { registerPoolMetrics } = await import('../prometheus.js');
 
 export type { ServeOptions } from './options.js';
 export { serveDefaults } from './options.js';
