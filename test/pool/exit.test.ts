@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { spawnNode } from '../support/children.js';
 
 test('a process that used a pool and closed it exits on its own', async () => {
   const script = fileURLToPath(new URL('./fixtures/exit-after-close.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawnNode(['--import', 'tsx', script], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d) => {
+  child.stdout?.on('data', (d) => {
     stdout += d;
   });
-  child.stderr.on('data', (d) => {
+  child.stderr?.on('data', (d) => {
     stderr += d;
   });
   // A guard only: a hung child fails the test instead of hanging the suite.

@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { spawnNode } from '../support/children.js';
 
 const script = fileURLToPath(new URL('../fixtures/exit-script.ts', import.meta.url));
 
 /** Runs the script in a child process; resolves with its exit code and output. */
 function run(mode: string): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, mode], {
+    const child = spawnNode(['--import', 'tsx', script, mode], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
     });
     // A failure guard only: a process that does not exit on its own fails here.
