@@ -22,6 +22,30 @@ export type {
   NameSnapshot,
   TimingSnapshot,
 } from './metrics/pool-metrics.js';
+export {
+  type BatchOptions,
+  batch,
+  type DeadLetter,
+  type ErrorPolicy,
+  fanOut,
+  filter,
+  flatMap,
+  type MapStageOptions,
+  map,
+  merge,
+  type Pipeline,
+  type PipelineOptions,
+  type PoolStage,
+  pipeline,
+  type Source,
+  type Stage,
+  type StageContext,
+  type StageFunction,
+  type StageInputMismatch,
+  type StageOptions,
+  type StageTaskOptions,
+  type ThreadStage,
+} from './pipeline/index.js';
 export type { MapOptions, PoolEvents, PoolStats } from './pool/base.js';
 export { Pool, type PoolOptions } from './pool/pool.js';
 export { Task } from './pool/task.js';

@@ -1,0 +1,70 @@
+/**
+ * `fanOut(...branches)`: every item goes to every branch (a broadcast: the slowest branch
+ * sets the pace), and what the branches pass on is merged into one output, each branch in
+ * its own order, the branches interleaved as they finish. A branch is any stage, including
+ * a pool or thread stage; the result type is the union of the branches' outputs.
+ */
+import type { Channel } from '../sync/channel.js';
+import type { StageOf } from './signatures.js';
+import { toStep } from './stages.js';
+import { close, type Env, forward, Step, send } from './step.js';
+import type { Stage, StageOutput } from './types.js';
+
+/** The item type a `fanOut` passes on: the union of its branches' outputs. */
+export type BranchOutputs<S extends readonly unknown[]> = StageOutput<S[number]>;
+
+/** A stage sending each item to every branch and merging their outputs. */
+export function fanOut<I, const S extends readonly StageOf<I, unknown>[]>(
+  ...branches: S
+): Stage<I, BranchOutputs<S>> {
+  if (branches.length === 0) throw new RangeError('Expected `fanOut` to have at least one branch');
+  const steps = branches.map((b, i) => {
+    try {
+      return toStep(b, i);
+    } catch (error) {
+      if (error instanceof TypeError)
+        throw new TypeError(error.message.replace('stages[', 'branches['));
+      throw error;
+    }
+  });
+  return new FanOutStep(steps) as unknown as Stage<I, BranchOutputs<S>>;
+}
+
+class FanOutStep extends Step {
+  readonly buffer = 0;
+  readonly #branches: readonly Step[];
+
+  constructor(branches: readonly Step[]) {
+    super();
+    this.#branches = branches;
+  }
+
+  start(input: Channel<unknown>, output: Channel<unknown>, env: Env, position: number): void {
+    const { run } = env;
+    const inputs = this.#branches.map(() => run.channel<unknown>(0));
+    let open = this.#branches.length;
+    this.#branches.forEach((branch, i) => {
+      const into = inputs[i] as Channel<unknown>;
+      const from = run.channel<unknown>(branch.buffer ?? env.buffer);
+      // Dead letters of a branch name the fan-out's position.
+      branch.start(into, from, env, position);
+      run.go(async () => {
+        await forward(from, output, run);
+        if (--open === 0) close(output);
+      });
+    });
+    run.go(async () => {
+      for (;;) {
+        run.check();
+        const r = input.tryReceive() ?? (await input.receive());
+        if (!r.ok) break;
+        for (const into of inputs) {
+          const sending = send(into, r.value);
+          if (sending !== undefined) await sending;
+        }
+      }
+      run.check();
+      for (const into of inputs) close(into);
+    });
+  }
+}
