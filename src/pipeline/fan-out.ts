@@ -8,26 +8,38 @@ import type { Channel } from '../sync/channel.js';
 import type { StageOf } from './signatures.js';
 import { toStep } from './stages.js';
 import { close, type Env, forward, Step, send } from './step.js';
-import type { Stage, StageOutput } from './types.js';
+import type { Stage } from './types.js';
 
-/** The item type a `fanOut` passes on: the union of its branches' outputs. */
-export type BranchOutputs<S extends readonly unknown[]> = StageOutput<S[number]>;
-
-/** A stage sending each item to every branch and merging their outputs. */
-export function fanOut<I, const S extends readonly StageOf<I, unknown>[]>(
-  ...branches: S
-): Stage<I, BranchOutputs<S>> {
+/**
+ * A stage sending each item to every branch (up to 4; nest a `fanOut` for more) and merging
+ * their outputs: the item type is the union of the branches'.
+ */
+export function fanOut<I, O1>(b1: StageOf<I, O1>): Stage<I, O1>;
+export function fanOut<I, O1, O2>(b1: StageOf<I, O1>, b2: StageOf<I, O2>): Stage<I, O1 | O2>;
+export function fanOut<I, O1, O2, O3>(
+  b1: StageOf<I, O1>,
+  b2: StageOf<I, O2>,
+  b3: StageOf<I, O3>,
+): Stage<I, O1 | O2 | O3>;
+export function fanOut<I, O1, O2, O3, O4>(
+  b1: StageOf<I, O1>,
+  b2: StageOf<I, O2>,
+  b3: StageOf<I, O3>,
+  b4: StageOf<I, O4>,
+): Stage<I, O1 | O2 | O3 | O4>;
+export function fanOut(...branches: unknown[]): Stage<unknown, unknown> {
   if (branches.length === 0) throw new RangeError('Expected `fanOut` to have at least one branch');
   const steps = branches.map((b, i) => {
     try {
       return toStep(b, i);
     } catch (error) {
-      if (error instanceof TypeError)
+      if (error instanceof TypeError) {
         throw new TypeError(error.message.replace('stages[', 'branches['));
+      }
       throw error;
     }
   });
-  return new FanOutStep(steps) as unknown as Stage<I, BranchOutputs<S>>;
+  return new FanOutStep(steps) as unknown as Stage<unknown, unknown>;
 }
 
 class FanOutStep extends Step {

@@ -19,7 +19,7 @@ export const pipeline: PipelineFunction = ((...args: unknown[]) =>
   pipelineOf(args)) as unknown as PipelineFunction;
 
 export { type BatchOptions, batch } from './batch.js';
-export { type BranchOutputs, fanOut } from './fan-out.js';
+export { fanOut } from './fan-out.js';
 export { merge } from './merge.js';
 export type { NormalizedPipelineOptions, PipelineOptions } from './options.js';
 export type { PipelineFunction, StageInputMismatch, StageOf } from './signatures.js';

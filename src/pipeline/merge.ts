@@ -14,7 +14,7 @@ import type { Source } from './types.js';
 type Item<S> = S extends Source<infer T> ? T : never;
 
 /** One async iterable over every item of every source. */
-export function merge<const S extends readonly Source<unknown>[]>(
+export function merge<S extends readonly Source<unknown>[]>(
   ...sources: S
 ): AsyncIterableIterator<Item<S[number]>, undefined> {
   sources.forEach((s, i) => {

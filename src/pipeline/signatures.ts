@@ -21,12 +21,18 @@ import type { PoolStage, Source, Stage, StageFunction, ThreadStage } from './typ
 /** A stage taking `I` and passing on `O`, except thread stages (typed from their pool). */
 export type StageOf<I, O> = StageFunction<I, O> | Stage<I, O> | PoolStage<I, O>;
 
-/** What a stage passes on: `B` (inferred from a function or stage), or a thread handler's output. */
+/**
+ * What a stage passes on: `B` (inferred from a function or stage), or a thread handler's
+ * output. `K` is `never` for a stage that is no thread stage, or `unknown` while TypeScript
+ * is still inferring (a helper such as `map(...)` is typed against the stage before it).
+ */
 type Out<B, M, K> = [K] extends [never]
   ? B
-  : K extends HandlerName<M>
-    ? HandlerOutput<M, K>
-    : never;
+  : unknown extends K
+    ? B
+    : K extends HandlerName<M>
+      ? HandlerOutput<M, K>
+      : never;
 
 /** Handlers of `M` that take `I`. */
 type Accepting<M, I> = {
@@ -51,92 +57,9 @@ type Checked<F, T> = false extends F ? StageInputMismatch : Pipeline<T>;
 
 /** `pipeline(source, ...stages, options?)`. */
 export interface PipelineFunction {
-  <A, B1, M1, K1 extends Accepting<M1, A>>(
-    source: Source<A>,
-    s1: StageOf<A, B1> | ThreadStage<M1, K1>,
-    options?: PipelineOptions,
-  ): Checked<true, Out<B1, M1, K1>>;
-  <A, B1, M1, K1 extends Accepting<M1, A>, B2, M2, K2 extends HandlerName<M2>>(
-    source: Source<A>,
-    s1: StageOf<A, B1> | ThreadStage<M1, K1>,
-    s2: StageOf<Out<B1, M1, K1>, B2> | ThreadStage<M2, K2>,
-    options?: PipelineOptions,
-  ): Checked<Fits<Out<B1, M1, K1>, M2, K2>, Out<B2, M2, K2>>;
-  <
-    A,
-    B1,
-    M1,
-    K1 extends Accepting<M1, A>,
-    B2,
-    M2,
-    K2 extends HandlerName<M2>,
-    B3,
-    M3,
-    K3 extends HandlerName<M3>,
-  >(
-    source: Source<A>,
-    s1: StageOf<A, B1> | ThreadStage<M1, K1>,
-    s2: StageOf<Out<B1, M1, K1>, B2> | ThreadStage<M2, K2>,
-    s3: StageOf<Out<B2, M2, K2>, B3> | ThreadStage<M3, K3>,
-    options?: PipelineOptions,
-  ): Checked<Fits<Out<B1, M1, K1>, M2, K2> | Fits<Out<B2, M2, K2>, M3, K3>, Out<B3, M3, K3>>;
-  <
-    A,
-    B1,
-    M1,
-    K1 extends Accepting<M1, A>,
-    B2,
-    M2,
-    K2 extends HandlerName<M2>,
-    B3,
-    M3,
-    K3 extends HandlerName<M3>,
-    B4,
-    M4,
-    K4 extends HandlerName<M4>,
-  >(
-    source: Source<A>,
-    s1: StageOf<A, B1> | ThreadStage<M1, K1>,
-    s2: StageOf<Out<B1, M1, K1>, B2> | ThreadStage<M2, K2>,
-    s3: StageOf<Out<B2, M2, K2>, B3> | ThreadStage<M3, K3>,
-    s4: StageOf<Out<B3, M3, K3>, B4> | ThreadStage<M4, K4>,
-    options?: PipelineOptions,
-  ): Checked<
-    Fits<Out<B1, M1, K1>, M2, K2> | Fits<Out<B2, M2, K2>, M3, K3> | Fits<Out<B3, M3, K3>, M4, K4>,
-    Out<B4, M4, K4>
-  >;
-  <
-    A,
-    B1,
-    M1,
-    K1 extends Accepting<M1, A>,
-    B2,
-    M2,
-    K2 extends HandlerName<M2>,
-    B3,
-    M3,
-    K3 extends HandlerName<M3>,
-    B4,
-    M4,
-    K4 extends HandlerName<M4>,
-    B5,
-    M5,
-    K5 extends HandlerName<M5>,
-  >(
-    source: Source<A>,
-    s1: StageOf<A, B1> | ThreadStage<M1, K1>,
-    s2: StageOf<Out<B1, M1, K1>, B2> | ThreadStage<M2, K2>,
-    s3: StageOf<Out<B2, M2, K2>, B3> | ThreadStage<M3, K3>,
-    s4: StageOf<Out<B3, M3, K3>, B4> | ThreadStage<M4, K4>,
-    s5: StageOf<Out<B4, M4, K4>, B5> | ThreadStage<M5, K5>,
-    options?: PipelineOptions,
-  ): Checked<
-    | Fits<Out<B1, M1, K1>, M2, K2>
-    | Fits<Out<B2, M2, K2>, M3, K3>
-    | Fits<Out<B3, M3, K3>, M4, K4>
-    | Fits<Out<B4, M4, K4>, M5, K5>,
-    Out<B5, M5, K5>
-  >;
+  // Longest first: TypeScript tries overloads in order and keeps the types it gave an
+  // unannotated parameter on the first try, so a stage must first be tried as a stage,
+  // not as the `options` of a shorter overload.
   <
     A,
     B1,
@@ -157,6 +80,12 @@ export interface PipelineFunction {
     B6,
     M6,
     K6 extends HandlerName<M6>,
+    B7,
+    M7,
+    K7 extends HandlerName<M7>,
+    B8,
+    M8,
+    K8 extends HandlerName<M8>,
   >(
     source: Source<A>,
     s1: StageOf<A, B1> | ThreadStage<M1, K1>,
@@ -165,14 +94,18 @@ export interface PipelineFunction {
     s4: StageOf<Out<B3, M3, K3>, B4> | ThreadStage<M4, K4>,
     s5: StageOf<Out<B4, M4, K4>, B5> | ThreadStage<M5, K5>,
     s6: StageOf<Out<B5, M5, K5>, B6> | ThreadStage<M6, K6>,
+    s7: StageOf<Out<B6, M6, K6>, B7> | ThreadStage<M7, K7>,
+    s8: StageOf<Out<B7, M7, K7>, B8> | ThreadStage<M8, K8>,
     options?: PipelineOptions,
   ): Checked<
     | Fits<Out<B1, M1, K1>, M2, K2>
     | Fits<Out<B2, M2, K2>, M3, K3>
     | Fits<Out<B3, M3, K3>, M4, K4>
     | Fits<Out<B4, M4, K4>, M5, K5>
-    | Fits<Out<B5, M5, K5>, M6, K6>,
-    Out<B6, M6, K6>
+    | Fits<Out<B5, M5, K5>, M6, K6>
+    | Fits<Out<B6, M6, K6>, M7, K7>
+    | Fits<Out<B7, M7, K7>, M8, K8>,
+    Out<B8, M8, K8>
   >;
   <
     A,
@@ -236,12 +169,6 @@ export interface PipelineFunction {
     B6,
     M6,
     K6 extends HandlerName<M6>,
-    B7,
-    M7,
-    K7 extends HandlerName<M7>,
-    B8,
-    M8,
-    K8 extends HandlerName<M8>,
   >(
     source: Source<A>,
     s1: StageOf<A, B1> | ThreadStage<M1, K1>,
@@ -250,19 +177,101 @@ export interface PipelineFunction {
     s4: StageOf<Out<B3, M3, K3>, B4> | ThreadStage<M4, K4>,
     s5: StageOf<Out<B4, M4, K4>, B5> | ThreadStage<M5, K5>,
     s6: StageOf<Out<B5, M5, K5>, B6> | ThreadStage<M6, K6>,
-    s7: StageOf<Out<B6, M6, K6>, B7> | ThreadStage<M7, K7>,
-    s8: StageOf<Out<B7, M7, K7>, B8> | ThreadStage<M8, K8>,
     options?: PipelineOptions,
   ): Checked<
     | Fits<Out<B1, M1, K1>, M2, K2>
     | Fits<Out<B2, M2, K2>, M3, K3>
     | Fits<Out<B3, M3, K3>, M4, K4>
     | Fits<Out<B4, M4, K4>, M5, K5>
-    | Fits<Out<B5, M5, K5>, M6, K6>
-    | Fits<Out<B6, M6, K6>, M7, K7>
-    | Fits<Out<B7, M7, K7>, M8, K8>,
-    Out<B8, M8, K8>
+    | Fits<Out<B5, M5, K5>, M6, K6>,
+    Out<B6, M6, K6>
   >;
+  <
+    A,
+    B1,
+    M1,
+    K1 extends Accepting<M1, A>,
+    B2,
+    M2,
+    K2 extends HandlerName<M2>,
+    B3,
+    M3,
+    K3 extends HandlerName<M3>,
+    B4,
+    M4,
+    K4 extends HandlerName<M4>,
+    B5,
+    M5,
+    K5 extends HandlerName<M5>,
+  >(
+    source: Source<A>,
+    s1: StageOf<A, B1> | ThreadStage<M1, K1>,
+    s2: StageOf<Out<B1, M1, K1>, B2> | ThreadStage<M2, K2>,
+    s3: StageOf<Out<B2, M2, K2>, B3> | ThreadStage<M3, K3>,
+    s4: StageOf<Out<B3, M3, K3>, B4> | ThreadStage<M4, K4>,
+    s5: StageOf<Out<B4, M4, K4>, B5> | ThreadStage<M5, K5>,
+    options?: PipelineOptions,
+  ): Checked<
+    | Fits<Out<B1, M1, K1>, M2, K2>
+    | Fits<Out<B2, M2, K2>, M3, K3>
+    | Fits<Out<B3, M3, K3>, M4, K4>
+    | Fits<Out<B4, M4, K4>, M5, K5>,
+    Out<B5, M5, K5>
+  >;
+  <
+    A,
+    B1,
+    M1,
+    K1 extends Accepting<M1, A>,
+    B2,
+    M2,
+    K2 extends HandlerName<M2>,
+    B3,
+    M3,
+    K3 extends HandlerName<M3>,
+    B4,
+    M4,
+    K4 extends HandlerName<M4>,
+  >(
+    source: Source<A>,
+    s1: StageOf<A, B1> | ThreadStage<M1, K1>,
+    s2: StageOf<Out<B1, M1, K1>, B2> | ThreadStage<M2, K2>,
+    s3: StageOf<Out<B2, M2, K2>, B3> | ThreadStage<M3, K3>,
+    s4: StageOf<Out<B3, M3, K3>, B4> | ThreadStage<M4, K4>,
+    options?: PipelineOptions,
+  ): Checked<
+    Fits<Out<B1, M1, K1>, M2, K2> | Fits<Out<B2, M2, K2>, M3, K3> | Fits<Out<B3, M3, K3>, M4, K4>,
+    Out<B4, M4, K4>
+  >;
+  <
+    A,
+    B1,
+    M1,
+    K1 extends Accepting<M1, A>,
+    B2,
+    M2,
+    K2 extends HandlerName<M2>,
+    B3,
+    M3,
+    K3 extends HandlerName<M3>,
+  >(
+    source: Source<A>,
+    s1: StageOf<A, B1> | ThreadStage<M1, K1>,
+    s2: StageOf<Out<B1, M1, K1>, B2> | ThreadStage<M2, K2>,
+    s3: StageOf<Out<B2, M2, K2>, B3> | ThreadStage<M3, K3>,
+    options?: PipelineOptions,
+  ): Checked<Fits<Out<B1, M1, K1>, M2, K2> | Fits<Out<B2, M2, K2>, M3, K3>, Out<B3, M3, K3>>;
+  <A, B1, M1, K1 extends Accepting<M1, A>, B2, M2, K2 extends HandlerName<M2>>(
+    source: Source<A>,
+    s1: StageOf<A, B1> | ThreadStage<M1, K1>,
+    s2: StageOf<Out<B1, M1, K1>, B2> | ThreadStage<M2, K2>,
+    options?: PipelineOptions,
+  ): Checked<Fits<Out<B1, M1, K1>, M2, K2>, Out<B2, M2, K2>>;
+  <A, B1, M1, K1 extends Accepting<M1, A>>(
+    source: Source<A>,
+    s1: StageOf<A, B1> | ThreadStage<M1, K1>,
+    options?: PipelineOptions,
+  ): Checked<true, Out<B1, M1, K1>>;
   /** No stage: the source itself, as a pipeline (an async iterable with `toStream()`). */
   <A>(source: Source<A>, options?: PipelineOptions): Pipeline<A>;
 }

@@ -33,25 +33,36 @@ export function map<I, O>(
   return helper('map', fn as StageFunction<unknown, unknown>, options) as Stage<I, Awaited<O>>;
 }
 
-/** A stage passing on the items for which `predicate` is truthy. */
-export function filter<I, O extends I = I>(
-  predicate:
-    | ((item: I, context: StageContext) => item is O)
-    | ((item: I, context: StageContext) => unknown),
+/** A stage passing on the items for which `predicate` is truthy (a type guard narrows). */
+export function filter<I, O extends I>(
+  predicate: (item: I, context: StageContext) => item is O,
   options?: MapStageOptions,
-): Stage<I, O> {
-  return helper('filter', predicate as StageFunction<unknown, unknown>, options) as Stage<I, O>;
+): Stage<I, O>;
+export function filter<I>(
+  predicate: (item: I, context: StageContext) => unknown,
+  options?: MapStageOptions,
+): Stage<I, I>;
+export function filter(
+  predicate: StageFunction<unknown, unknown>,
+  options?: MapStageOptions,
+): Stage<unknown, unknown> {
+  return helper('filter', predicate, options);
 }
 
 /** A stage passing on every element of the (async) iterable `fn(item)` returns, in order. */
 export function flatMap<I, O>(
-  fn: (
-    item: I,
-    context: StageContext,
-  ) => Iterable<O> | AsyncIterable<O> | PromiseLike<Iterable<O> | AsyncIterable<O>>,
+  fn: (item: I, context: StageContext) => AsyncIterable<O>,
   options?: MapStageOptions,
-): Stage<I, O> {
-  return helper('flatMap', fn as StageFunction<unknown, unknown>, options) as Stage<I, O>;
+): Stage<I, O>;
+export function flatMap<I, O>(
+  fn: (item: I, context: StageContext) => Iterable<O> | PromiseLike<Iterable<O>>,
+  options?: MapStageOptions,
+): Stage<I, O>;
+export function flatMap(
+  fn: StageFunction<unknown, unknown>,
+  options?: MapStageOptions,
+): Stage<unknown, unknown> {
+  return helper('flatMap', fn, options);
 }
 
 function helper(

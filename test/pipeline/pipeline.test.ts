@@ -7,6 +7,10 @@ import { Channel, filter, flatMap, map, Pool, pipeline } from '../../src/index.j
 import { gate } from '../helpers.js';
 import { collect } from './helpers.js';
 
+async function* strings(x: number): AsyncGenerator<string> {
+  yield `${x}`;
+}
+
 describe('pipeline', () => {
   it('chains plain functions, sync and async, in order', async () => {
     const out = pipeline(
@@ -41,9 +45,7 @@ describe('pipeline', () => {
       [1, 2, 3, 4, 5],
       filter((x) => x % 2 === 1),
       flatMap((x) => [x, -x]),
-      flatMap(async function* (x) {
-        yield `${x}`;
-      }),
+      flatMap(strings),
       map((s) => s.length),
     );
     assert.deepEqual(await collect(out), [1, 2, 1, 2, 1, 2]);
