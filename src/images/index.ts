@@ -30,7 +30,17 @@ export {
   solidImage,
 } from './filters.js';
 export { decodePng, encodePng } from './png.js';
-export { type ProcessInput, type ProcessOutput, processPng } from './process.js';
+export {
+  decodeAndFilter,
+  type EncodedImage,
+  encodeImage,
+  type FilteredImage,
+  type FilterInput,
+  movable,
+  type ProcessInput,
+  type ProcessOutput,
+  processPng,
+} from './process.js';
 export {
   defaultSampleSize,
   generateSample,

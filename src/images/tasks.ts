@@ -9,7 +9,18 @@
  */
 import { threadId } from 'node:worker_threads';
 import { type HandlerContext, transfer } from '../task.js';
-import { type ProcessInput, type ProcessOutput, processPng } from './process.js';
+import type { RgbaImage } from './filters.js';
+import {
+  decodeAndFilter,
+  type EncodedImage,
+  encodeImage,
+  type FilteredImage,
+  type FilterInput,
+  movable,
+  type ProcessInput,
+  type ProcessOutput,
+  processPng,
+} from './process.js';
 import { defaultSampleSize, generateSample } from './sample.js';
 
 /** What `process` returns: the filtered PNG, its size, the time taken and which thread did it. */
@@ -35,4 +46,21 @@ export interface GenerateInput {
 export function generate({ index, size = defaultSampleSize }: GenerateInput) {
   const png = generateSample(index, size);
   return transfer(png, [png.buffer]);
+}
+
+/** Pipeline stage 1 of 2: decodes and filters; the pixels are moved to the caller. */
+export function filter(input: FilterInput, { signal }: HandlerContext) {
+  signal.throwIfAborted();
+  const out: FilteredImage = decodeAndFilter(input);
+  return transfer(out, movable(out.image));
+}
+
+/** Pipeline stage 2 of 2: encodes the pixels (moved in) as PNG; the bytes are moved out. */
+export function encode(
+  input: { readonly name: string; readonly image: RgbaImage },
+  { signal }: HandlerContext,
+) {
+  signal.throwIfAborted();
+  const out: EncodedImage = encodeImage(input);
+  return transfer(out, [out.png.buffer]);
 }

@@ -1,25 +1,20 @@
 /**
- * `workpool images`: the tutorial's image job. Every PNG of a folder is decoded, filtered and
- * re-encoded on worker threads; then the same images are processed one by one on the main
+ * `workpool images`: the tutorial's image job. Every PNG of a folder goes through a pipeline
+ * (pipeline.ts): read → decode + filter on a thread → encode on a thread → write, I/O
+ * overlapping the threads' work; then the same images are processed one by one on the main
  * thread, so the speedup in the summary is measured, not estimated.
  */
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { basename, join, resolve } from 'node:path';
-import {
-  type ImageTasks,
-  imageTaskModule,
-  type ProcessResult,
-  parseFilters,
-  processPng,
-} from '../../images/index.js';
+import { join, resolve } from 'node:path';
+import { type ImageTasks, imageTaskModule, parseFilters, processPng } from '../../images/index.js';
 import { ThreadPool } from '../../index.js';
 import { describeError, ExitCode, type ExitCodeValue, UsageError } from '../errors.js';
 import { count, duration, percentiles, rate } from '../format.js';
-import { finishRunning, onInterrupt } from '../interrupt.js';
+import { onInterrupt } from '../interrupt.js';
 import { startProgress } from '../progress.js';
-import { Window } from '../run/window.js';
-import { ensureSamples, items } from './samples.js';
+import { imagePipeline } from './pipeline.js';
+import { ensureSamples } from './samples.js';
 
 export interface ImagesOptions {
   /** Folder of PNGs; `undefined` for the generated sample set. */
@@ -38,10 +33,6 @@ export interface ImagesOptions {
 
 /** Enough images for a stable sequential figure without doubling a long run. */
 const sequentialCap = 16;
-
-type Outcome =
-  | { readonly file: string; readonly ok: true; readonly result: ProcessResult }
-  | { readonly file: string; readonly ok: false; readonly error: unknown };
 
 export async function images(o: ImagesOptions): Promise<ExitCodeValue> {
   const filters = parseFilters(o.filters);
@@ -64,12 +55,9 @@ export async function images(o: ImagesOptions): Promise<ExitCodeValue> {
   });
   pool.on('health', wakeAll);
   let interrupted = false;
-  let window: Window<string, Outcome> | undefined;
   const stopInterrupt = onInterrupt(() => {
     interrupted = true;
     wakeAll();
-    window?.stop();
-    void finishRunning(pool);
   }, process.stderr);
   try {
     const dir = o.dir ?? (await ensureSamples(pool, o.count, o.size, log));
@@ -91,15 +79,24 @@ export async function images(o: ImagesOptions): Promise<ExitCodeValue> {
     const tally = { ok: 0, failed: 0 };
     const sizes = new Set<string>();
     const started = performance.now();
-    window = new Window(
-      items(files),
-      (file): Promise<Outcome> =>
-        pool.run('process', { png: file, ...options }).then(
-          (result) => ({ file, ok: true, result }),
-          (error: unknown) => ({ file, ok: false, error }),
-        ),
-      { size: threads * 2, ordered: false },
-    );
+    // Ctrl-C stops the source: what is in flight still goes through every stage and is written.
+    const source = function* (): Generator<string> {
+      for (const file of files) {
+        if (interrupted) return;
+        yield file;
+      }
+    };
+    const written = imagePipeline(source(), {
+      threads: pool,
+      threadCount: threads,
+      filters,
+      radius: o.radius,
+      out: o.out,
+      onFailure: (file, error) => {
+        tally.failed++;
+        log(`images: ${file}: ${describeError(error).message}`);
+      },
+    });
     const progress = startProgress(
       { done: () => tally.ok + tally.failed, failed: () => tally.failed },
       {
@@ -111,20 +108,13 @@ export async function images(o: ImagesOptions): Promise<ExitCodeValue> {
         quiet: o.quiet,
       },
     );
-    for await (const r of window.results()) {
-      if (!r.ok) {
-        if (interrupted) continue; // dropped by Ctrl-C, never run
-        tally.failed++;
-        log(`images: ${r.file}: ${describeError(r.error).message}`);
-        continue;
-      }
-      await writeFile(join(o.out, basename(r.file)), r.result.png);
-      sizes.add(`${r.result.width}x${r.result.height}`);
+    for await (const image of written) {
+      sizes.add(`${image.width}x${image.height}`);
       tally.ok++;
     }
     const wall = performance.now() - started;
     progress.stop();
-    const taskTime = pool.stats().runTime;
+    const byStage = pool.stats().byName;
     await pool.close();
     if (interrupted) {
       log(`workpool images: interrupted after ${count(tally.ok)} of ${count(files.length)} images`);
@@ -160,7 +150,15 @@ export async function images(o: ImagesOptions): Promise<ExitCodeValue> {
         `  speedup     ${(sequential / wall).toFixed(2)}x on ${threads} threads`,
       );
     }
-    lines.push(`  per image   ${percentiles(taskTime)}`, `  output      ${resolve(o.out)}`);
+    for (const [stage, label] of [
+      ['filter', 'decode+filter'],
+      ['encode', 'encode'],
+    ] as const) {
+      const time = byStage[stage]?.runTime;
+      if (time !== undefined && time.count > 0)
+        lines.push(`  ${label.padEnd(13)} ${percentiles(time)}`);
+    }
+    lines.push(`  output        ${resolve(o.out)}`);
     log(lines.join('\n'));
     return tally.failed > 0 ? ExitCode.failed : ExitCode.ok;
   } finally {
