@@ -14,8 +14,8 @@ describe('pipeline memory', () => {
       const pool = new Pool({ concurrency: 3 });
       const gates = new Map<number, Gate>();
       const opened = (i: number): Gate => {
-        let g = gates.get(i);
-        if (g === undefined) gates.set(i, (g = gate()));
+        const g = gates.get(i) ?? gate();
+        gates.set(i, g);
         return g;
       };
       const out = pipeline(
