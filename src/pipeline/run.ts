@@ -8,9 +8,10 @@
  * The caller's signal, or the consumer stopping (`break`, `return()`), aborts the group too.
  */
 import { TaskCancelledError } from '../errors.js';
-import { Channel, type ReceiveResult } from '../sync/channel.js';
+import type { Channel, ReceiveResult } from '../sync/channel.js';
 import { ErrGroup } from '../sync/err-group.js';
 import { listen } from '../sync/signal.js';
+import { FlowChannel } from './flow-channel.js';
 import { aborted, type RunControl } from './step.js';
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
@@ -58,7 +59,7 @@ export class Run<T> implements AsyncIterableIterator<T, undefined>, RunControl {
   }
 
   channel<C>(capacity: number): Channel<C> {
-    const channel = new Channel<C>(capacity);
+    const channel = new FlowChannel<C>(capacity);
     if (this.#halted) channel.close();
     else this.#channels.push(channel as Channel<unknown>);
     return channel;

@@ -5,6 +5,7 @@
  */
 import { TaskCancelledError } from '../errors.js';
 import type { Channel } from '../sync/channel.js';
+import { FlowChannel } from './flow-channel.js';
 import type { DeadLetter, ErrorPolicy } from './types.js';
 
 /**
@@ -68,8 +69,12 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-/** Sends without a promise when the channel has room (the hot path), else waits. */
+/**
+ * Sends without a promise when the channel has room (the hot path), else waits: for half the
+ * buffer on a channel between stages (FlowChannel), for one slot on any other.
+ */
 export function send(channel: Channel<unknown>, value: unknown): Promise<void> | undefined {
+  if (channel instanceof FlowChannel) return channel.put(value);
   return channel.trySend(value) ? undefined : channel.send(value);
 }
 
