@@ -25,7 +25,7 @@ import { pipeline as streamPipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { machine } from './lib/machine.js';
 import { buildDir, buildWorkpool } from './lib/setup.js';
-import { summarize } from './lib/stats.js';
+import { ratio, summarize } from './lib/stats.js';
 
 type Lib = typeof import('../src/index.js');
 type Images = typeof import('../src/images/index.js');
@@ -171,7 +171,9 @@ async function images(contender: string, dir: string, threads: number): Promise<
   const filters = ['grayscale', 'blur'] as const;
   // Warm: one untimed image per thread, as `workpool images` does.
   await Promise.all(
-    Array.from({ length: threads }, () => pool.run('process', { png: files[0] as string, filters })),
+    Array.from({ length: threads }, () =>
+      pool.run('process', { png: files[0] as string, filters }),
+    ),
   );
   const peak = new Peak();
   let count = 0;
@@ -187,7 +189,7 @@ async function images(contender: string, dir: string, threads: number): Promise<
         throw new Error(`${file}: ${String(error)}`);
       },
     });
-    for await (const _ of written) peak.sample((++count) * 10_000);
+    for await (const _ of written) peak.sample(++count * 10_000);
   } else {
     const { Window } = (await import(`${buildDir}cli/run/window.js`)) as CliWindow;
     async function* items(): AsyncGenerator<string> {
@@ -201,7 +203,7 @@ async function images(contender: string, dir: string, threads: number): Promise<
     );
     for await (const r of window.results()) {
       await writeFile(join(out, img.sampleName(count)), r.png);
-      peak.sample((++count) * 10_000);
+      peak.sample(++count * 10_000);
     }
   }
   const ms = performance.now() - t0;
@@ -236,16 +238,23 @@ function table(
   const rows = [
     `#### ${title}`,
     '',
-    `| contender | median ${unit} | min | max | ratio to ${peer} (of medians) | peak heap median MB | min | max |`,
+    `| contender | median ${unit} | min | max | ratio to ${peer} (of medians) [per-rep min–max] | peak heap median MB | min | max |`,
     '| :-- | --: | --: | --: | --: | --: | --: | --: |',
   ];
   const peerRate = summarize((results.get(peer) ?? []).map((m) => m.rate)).median;
   for (const [name, ms] of results) {
     const r = summarize(ms.map((m) => m.rate / scale));
     const h = summarize(ms.map((m) => m.heap / 2 ** 20));
-    const ratio = name === peer ? '1 (peer)' : `${((r.median * scale) / peerRate).toFixed(2)}x`;
+    const per = ratio(
+      ms.map((m) => m.rate),
+      (results.get(peer) ?? []).map((m) => m.rate),
+    );
+    const shown =
+      name === peer
+        ? '1 (peer)'
+        : `${((r.median * scale) / peerRate).toFixed(2)}x [${per.min.toFixed(2)}–${per.max.toFixed(2)}]`;
     rows.push(
-      `| ${name} | ${r.median.toFixed(2)} | ${r.min.toFixed(2)} | ${r.max.toFixed(2)} | ${ratio} | ${h.median.toFixed(1)} | ${h.min.toFixed(1)} | ${h.max.toFixed(1)} |`,
+      `| ${name} | ${r.median.toFixed(2)} | ${r.min.toFixed(2)} | ${r.max.toFixed(2)} | ${shown} | ${h.median.toFixed(1)} | ${h.min.toFixed(1)} | ${h.max.toFixed(1)} |`,
     );
   }
   return rows.join('\n');
@@ -275,7 +284,11 @@ async function main(): Promise<void> {
     }
   }
   const cases = [
-    { id: 'three-stage', contenders: ['workpool', 'node-stream', 'channels'], extra: [`${a.items}`] },
+    {
+      id: 'three-stage',
+      contenders: ['workpool', 'node-stream', 'channels'],
+      extra: [`${a.items}`],
+    },
     { id: 'images', contenders: ['pipeline', 'plain'], extra: [samples, `${a.threads}`] },
   ];
   const results = new Map<string, Map<string, Measure[]>>();

@@ -79,14 +79,9 @@ export async function images(o: ImagesOptions): Promise<ExitCodeValue> {
     const tally = { ok: 0, failed: 0 };
     const sizes = new Set<string>();
     const started = performance.now();
-    // Ctrl-C stops the source: what is in flight still goes through every stage and is written.
-    const source = function* (): Generator<string> {
-      for (const file of files) {
-        if (interrupted) return;
-        yield file;
-      }
-    };
-    const written = imagePipeline(source(), {
+    // Ctrl-C: no more files are read; the images already read are finished and written.
+    const written = imagePipeline(files, {
+      stopped: () => interrupted,
       threads: pool,
       threadCount: threads,
       filters,

@@ -6,7 +6,8 @@
  * move between the main thread and the threads without copies (`transfer`).
  *
  * A file that fails (unreadable, not a PNG) is a dead letter: reported through `onFailure`,
- * and the others go on.
+ * and the others go on. `stopped` (Ctrl-C) skips the files not yet read; the images already
+ * read go through every stage and are written.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -17,7 +18,7 @@ import {
   movable,
 } from '../../images/index.js';
 import { ownBytes } from '../../images/png.js';
-import { map, type Pipeline, pipeline, type ThreadPool } from '../../index.js';
+import { flatMap, map, type Pipeline, pipeline, type ThreadPool } from '../../index.js';
 
 export interface ImagePipelineOptions {
   readonly threads: ThreadPool<ImageTasks>;
@@ -31,6 +32,8 @@ export interface ImagePipelineOptions {
   readonly onFailure: (file: string, error: unknown) => void;
   /** Files read, and written, at once. @default 2 */
   readonly io?: number;
+  /** Checked before each file is read: once true, the files not yet read are skipped. */
+  readonly stopped?: () => boolean;
 }
 
 /** What comes out: one entry per image written. */
@@ -44,11 +47,13 @@ export function imagePipeline(files: Iterable<string>, o: ImagePipelineOptions):
   };
   return pipeline(
     files,
-    map(async (name: string) => ({ name, png: ownBytes(await readFile(name)), ...filterOptions }), {
-      concurrency: io,
-      buffer: 1,
-      ordered: false,
-    }),
+    flatMap(
+      async (name: string) =>
+        o.stopped?.() === true
+          ? []
+          : [{ name, png: ownBytes(await readFile(name)), ...filterOptions }],
+      { concurrency: io, buffer: 1, ordered: false },
+    ),
     {
       pool: o.threads,
       handler: 'filter',
