@@ -7,7 +7,7 @@
 import type { Channel } from '../sync/channel.js';
 import type { StageOf } from './signatures.js';
 import { toStep } from './stages.js';
-import { close, type Env, forward, Step, send } from './step.js';
+import { close, drain, type Env, forward, Step, send } from './step.js';
 import type { Stage } from './types.js';
 
 /**
@@ -66,16 +66,12 @@ class FanOutStep extends Step {
       });
     });
     run.go(async () => {
-      for (;;) {
-        run.check();
-        const r = input.tryReceive() ?? (await input.receive());
-        if (!r.ok) break;
+      await drain(input, run, async (item) => {
         for (const into of inputs) {
-          const sending = send(into, r.value);
+          const sending = send(into, item);
           if (sending !== undefined) await sending;
         }
-      }
-      run.check();
+      });
       for (const into of inputs) close(into);
     });
   }

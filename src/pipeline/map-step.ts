@@ -10,7 +10,7 @@
  *   delays its successors without letting the stage run further ahead.
  */
 import type { Channel } from '../sync/channel.js';
-import { close, type Env, isThenable, Step, send } from './step.js';
+import { close, drain, type Env, isThenable, Step, send } from './step.js';
 import type { ErrorPolicy } from './types.js';
 
 /** Runs one item: a value, or a promise of one. Made per run by `Call.bind`. */
@@ -160,50 +160,33 @@ class ItemRun {
   }
 }
 
-async function worker(input: Channel<unknown>, run: ItemRun, { run: group }: Env): Promise<void> {
-  for (;;) {
-    group.check();
-    const r = input.tryReceive() ?? (await input.receive());
-    if (!r.ok) return group.check();
-    let outcome = run.outcome(r.value);
-    if (isThenable(outcome)) outcome = await outcome;
-    const sending = run.emit(outcome);
-    if (sending !== undefined) await sending;
-  }
+/** A worker: each item's outcome, awaited, passed on. */
+function worker(input: Channel<unknown>, run: ItemRun, env: Env): Promise<void> {
+  return drain(input, env.run, (item) => passOn(run, run.outcome(item)));
 }
 
-async function reader(
+/** Ordered: starts each item and queues its outcome (a promise, or already a value). */
+function reader(
   input: Channel<unknown>,
   futures: Channel<unknown>,
   run: ItemRun,
-  { run: group }: Env,
+  env: Env,
 ): Promise<void> {
-  for (;;) {
-    group.check();
-    const r = input.tryReceive() ?? (await input.receive());
-    if (!r.ok) return group.check();
-    const outcome = run.outcome(r.value);
+  return drain(input, env.run, (item) => {
+    const outcome = run.outcome(item);
     // Its failure is the emitter's to report, in order; until then it is handled.
     if (outcome instanceof Promise) outcome.catch(noop);
-    const queued = send(futures, outcome);
-    if (queued !== undefined) await queued;
-  }
+    return send(futures, outcome);
+  });
 }
 
-async function emitter(
-  futures: Channel<unknown>,
-  run: ItemRun,
-  { run: group }: Env,
-): Promise<void> {
-  for (;;) {
-    group.check();
-    const r = futures.tryReceive() ?? (await futures.receive());
-    if (!r.ok) return group.check();
-    let outcome = r.value;
-    if (isThenable(outcome)) outcome = await outcome;
-    const sending = run.emit(outcome);
-    if (sending !== undefined) await sending;
-  }
+/** Ordered: passes the queued outcomes on, each once it has settled. */
+function emitter(futures: Channel<unknown>, run: ItemRun, env: Env): Promise<void> {
+  return drain(futures, env.run, (outcome) => passOn(run, outcome));
+}
+
+function passOn(run: ItemRun, outcome: unknown): PromiseLike<unknown> | undefined {
+  return isThenable(outcome) ? outcome.then((settled) => run.emit(settled)) : run.emit(outcome);
 }
 
 function isIterable(value: unknown): boolean {

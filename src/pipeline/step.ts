@@ -84,20 +84,32 @@ export function close(channel: Channel<unknown>): void {
 }
 
 /**
- * Copies `from` into `to` until `from` is closed (without closing `to`). A waiting receive
- * takes `signal` only for channels the group does not own (a Channel source).
+ * Every stage's loop: takes each value of `from` until it is closed, and hands it to
+ * `handle`, waiting for the promise it returns, if any (none on the hot path). Throws once
+ * `run` is halted. A waiting receive takes `signal` only for a channel the group does not
+ * own (a Channel source).
  */
-export async function forward(
+export async function drain(
   from: Channel<unknown>,
-  to: Channel<unknown>,
   run: RunControl,
+  handle: (value: unknown) => PromiseLike<unknown> | undefined,
   wait?: { readonly signal: AbortSignal },
 ): Promise<void> {
   for (;;) {
     run.check();
     const r = from.tryReceive() ?? (await from.receive(wait));
     if (!r.ok) return run.check();
-    const sending = send(to, r.value);
-    if (sending !== undefined) await sending;
+    const handled = handle(r.value);
+    if (handled !== undefined) await handled;
   }
+}
+
+/** Copies `from` into `to` until `from` is closed (without closing `to`). */
+export function forward(
+  from: Channel<unknown>,
+  to: Channel<unknown>,
+  run: RunControl,
+  wait?: { readonly signal: AbortSignal },
+): Promise<void> {
+  return drain(from, run, (value) => send(to, value), wait);
 }
