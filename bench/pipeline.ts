@@ -7,8 +7,8 @@
  *   a summing consumer: workpool `pipeline` (default buffers) vs Node's `stream.pipeline`
  *   with object-mode `Transform`s vs the same written by hand with workpool's `Channel`
  *   (one async loop per stage, `for await` + `send`, capacity 16 like the pipeline's
- *   default buffer). Throughput, and peak heap above the post-GC baseline (heapUsed sampled
- *   every 10,000 items in the consumer).
+ *   default buffer). Throughput, and peak memory above the post-GC baseline (heapUsed +
+ *   arrayBuffers, sampled every 10,000 items in the consumer, every image for images).
  * - `images`: the `workpool images` pipeline (read → filter → encode → write) vs the plain
  *   image job it replaced (one `process` task per file, reading in the thread, a window of
  *   2 x threads tasks, writes on the main thread), same ThreadPool size, same files.
@@ -68,16 +68,22 @@ function numbers(n: number): Iterable<number> {
   };
 }
 
-/** Tracks the peak of heapUsed, sampled every 10,000 items. */
+/** heapUsed plus ArrayBuffers (pixels and file bytes live outside the JS heap). */
+function used(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+/** Tracks the peak of `used()`, sampled every 10,000 items (every image). */
 class Peak {
   readonly base: number;
   peak = 0;
   constructor() {
     gc();
-    this.base = process.memoryUsage().heapUsed;
+    this.base = used();
   }
   sample(count: number): void {
-    if (count % 10_000 === 0) this.peak = Math.max(this.peak, process.memoryUsage().heapUsed);
+    if (count % 10_000 === 0) this.peak = Math.max(this.peak, used());
   }
   get bytes(): number {
     return Math.max(0, this.peak - this.base);
@@ -238,7 +244,7 @@ function table(
   const rows = [
     `#### ${title}`,
     '',
-    `| contender | median ${unit} | min | max | ratio to ${peer} (of medians) [per-rep min–max] | peak heap median MB | min | max |`,
+    `| contender | median ${unit} | min | max | ratio to ${peer} (of medians) [per-rep min–max] | peak heap+ArrayBuffers median MB | min | max |`,
     '| :-- | --: | --: | --: | --: | --: | --: | --: |',
   ];
   const peerRate = summarize((results.get(peer) ?? []).map((m) => m.rate)).median;

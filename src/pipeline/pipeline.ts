@@ -96,8 +96,9 @@ export class Pipeline<T> implements AsyncIterableIterator<T, undefined> {
 
   /**
    * The output as an object-mode `Readable`, for `stream.pipeline`. Destroying it stops the
-   * pipeline; a pipeline error destroys it with that error. Object-mode streams cannot carry
-   * `null`: a stage must not pass one on.
+   * pipeline; a pipeline error destroys it with that error. It reads one item ahead (its
+   * high-water mark is 1), one more than the bound. Object-mode streams cannot carry `null`:
+   * a stage must not pass one on.
    */
   toStream(): Readable {
     return Readable.from(this, { objectMode: true, highWaterMark: 1 });

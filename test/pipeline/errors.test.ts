@@ -192,7 +192,7 @@ describe('pipeline errors', () => {
     await pool.close();
   });
 
-  it('a thread stage: the first error cancels its queued and running thread tasks', async () => {
+  it("stopping the consumer cancels a thread stage's queued and running tasks", async () => {
     const threads = new ThreadPool<typeof import('../fixtures/echo.js')>({
       module: fixture('echo.ts'),
       maxThreads: 1,
@@ -202,7 +202,7 @@ describe('pipeline errors', () => {
       { pool: threads, handler: 'untilAborted', concurrency: 2 },
       (x) => x,
     );
-    // Nothing finishes on its own: the pipeline is cancelled from outside via break.
+    // Nothing finishes on its own: the consumer stops the pipeline.
     const it = out[Symbol.asyncIterator]();
     await settle();
     assert.equal(threads.stats().running + threads.stats().queued, 2);
@@ -210,6 +210,7 @@ describe('pipeline errors', () => {
     await out.done;
     await threads.onIdle();
     assert.equal(threads.stats().running, 0);
+    assert.equal(threads.stats().cancelled, 2, 'the running task and the queued one');
     await threads.close();
   });
 });
