@@ -67,24 +67,31 @@ test('a thread that comes online steals what waits in a busy one', deadlock, asy
   await pool.close();
 });
 
-test('a task whose input was transferred to its thread is not stolen', async () => {
+test('transferred input never waits in a busy thread: it runs on a free one, or stays here until one frees', async () => {
   const pool = await online(2, 4);
   const runs = new SharedArrayBuffer(4 * 4);
-  const gate = new SharedGate();
-  const blocker = pool.run('wait', gate.sab);
-  await gate.started();
+  const gates = [new SharedGate(), new SharedGate()] as const;
+  const blocker = pool.run('wait', gates[0].sab);
+  await gates[0].started();
+  // One thread is blocked: the transfer goes to the other, though prefetch has room here.
   const data = new ArrayBuffer(8);
-  // First placement goes to the idle thread; the second is sent ahead to the blocked one.
-  const first = pool.run('tally', { runs, index: 0 });
-  const moved = pool.run('tally', { runs, index: 1, data }, { transfer: [data] });
-  const after = [2, 3].map((index) => pool.run('tally', { runs, index }));
-  await Promise.all([first, ...after]);
-  assert.equal(data.byteLength, 0, 'the buffer moved to the thread');
-  assert.equal(new Int32Array(runs)[1], 0, 'still waits behind the long task');
-  gate.open();
+  assert.equal(await pool.run('tally', { runs, index: 0, data }, { transfer: [data] }), 0);
+  assert.equal(data.byteLength, 0, 'the buffer moved to the thread that ran it');
+  // Both threads blocked: the transfer is parked on this side, its buffer still here.
+  const second = pool.run('wait', gates[1].sab);
+  await gates[1].started();
+  const parked = new ArrayBuffer(8);
+  const moved = pool.run('tally', { runs, index: 1, data: parked }, { transfer: [parked] });
+  const behind = pool.run('tally', { runs, index: 2 });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(parked.byteLength, 8, 'not sent while no thread can begin it');
+  gates[1].open();
   assert.equal(await moved, 1);
-  assert.deepEqual([...new Int32Array(runs)], [1, 1, 1, 1]);
-  await blocker;
+  assert.equal(await behind, 2);
+  assert.equal(parked.byteLength, 0);
+  assert.deepEqual([...new Int32Array(runs)], [1, 1, 1, 0]);
+  gates[0].open();
+  await Promise.all([blocker, second]);
   await pool.close();
 });
 
