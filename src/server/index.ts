@@ -13,7 +13,6 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { ThreadPool } from '../index.js';
 import { importPeer } from '../peer.js';
-import type { TaskNameFigures } from '../prometheus.js';
 import { ShuttingDownError } from './errors.js';
 import { HandlerNames } from './handlers.js';
 import { registerObserveRoutes } from './observe-routes.js';
@@ -38,6 +37,7 @@ const { Registry } = await importPeer(
 );
 // After the check above, so a missing prom-client is reported as the server's.
 const { registerPoolMetrics } = await import('../prometheus.js');
+const { registerRequestMetrics } = await import('./request-metrics.js');
 
 export type { ServeOptions } from './options.js';
 export { serveDefaults } from './options.js';
@@ -77,7 +77,12 @@ export async function serve(options: ServeOptions): Promise<WorkpoolServer> {
   const tracker = new Tracker(pool, () => o.clock.now());
   const sampler = new Sampler(pool, tracker, o.sampleInterval, o.history);
   const registry = new Registry();
-  const unregister = registerPoolMetrics(pool, { registry, tasks: () => taskFigures(tracker) });
+  const unregisterPool = registerPoolMetrics(pool, { registry });
+  const unregisterRequests = registerRequestMetrics(registry, tracker);
+  const unregister = (): void => {
+    unregisterPool();
+    unregisterRequests();
+  };
   const inflight = new Set<AbortController>();
   const streams = new Set<() => void>();
 
@@ -156,15 +161,6 @@ async function shutdown(o: NormalizedServeOptions, p: Parts): Promise<void> {
     o.clock.clearTimeout(timer);
   }
   if (p.owned) await p.pool.close();
-}
-
-function taskFigures(tracker: Tracker): Map<string, TaskNameFigures> {
-  const out = new Map<string, TaskNameFigures>();
-  for (const [name, f] of tracker.tasks()) {
-    const { latency, ...counts } = f;
-    out.set(name, { ...counts, totalTime: latency });
-  }
-  return out;
 }
 
 /** Bearer auth on every route but `/healthz`; GET also accepts `?access_token=` (for the dashboard). */

@@ -20,24 +20,35 @@ test('a pool’s stats scraped through prom-client, parsed back', async () => {
     registry,
     prefix: 'app_',
     labels: { pool: 'io' },
-    tasks: () =>
-      new Map([['resize', { completed: 3, failed: 1, cancelled: 0, timedOut: 2, rejected: 4 }]]),
   });
   await pool.run(() => 1);
   await assert.rejects(pool.run(() => Promise.reject(new Error('no'))));
+  await pool.run(() => 3, { name: 'resize' });
   const text = await registry.metrics();
   assert.match(text, /# TYPE app_tasks_finished_total counter/);
-  assert.match(text, /# TYPE app_run_seconds summary/);
+  assert.match(text, /# TYPE app_run_seconds histogram/);
+  assert.doesNotMatch(text, /summary|quantile/);
   const m = parse(text);
+  // One series per task name and one for the unnamed: they add up to the pool's total.
   assert.equal(m.get('app_tasks_submitted_total{pool="io"}'), 2);
+  assert.equal(m.get('app_tasks_submitted_total{pool="io",task="resize"}'), 1);
   assert.equal(m.get('app_tasks_finished_total{pool="io",outcome="completed"}'), 1);
+  assert.equal(m.get('app_tasks_finished_total{pool="io",task="resize",outcome="completed"}'), 1);
   assert.equal(m.get('app_tasks_finished_total{pool="io",outcome="failed"}'), 1);
+  assert.equal(m.get('app_tasks_finished_total{pool="io",outcome="timed_out"}'), 0);
+  assert.equal(m.get('app_tasks_finished_total{pool="io",outcome="dropped"}'), 0);
+  assert.equal(m.get('app_tasks_killed_total{pool="io"}'), 0);
   assert.equal(m.get('app_workers_max{pool="io"}'), 2);
   assert.equal(m.get('app_healthy{pool="io"}'), 1);
   assert.equal(m.get('app_run_seconds_count{pool="io"}'), 2);
-  assert.ok((m.get('app_run_seconds{pool="io",quantile="0.5"}') ?? -1) >= 0);
-  assert.equal(m.get('app_task_finished_total{pool="io",task="resize",outcome="timed_out"}'), 2);
-  assert.equal(m.get('app_task_finished_total{pool="io",task="resize",outcome="rejected"}'), 4);
+  assert.equal(m.get('app_run_seconds_bucket{pool="io",le="+Inf"}'), 2);
+  assert.equal(m.get('app_run_seconds_bucket{pool="io",task="resize",le="+Inf"}'), 1);
+  // Buckets are cumulative and end at the count.
+  const buckets = [...m].filter(([k]) => k.startsWith('app_wait_seconds_bucket{pool="io",le='));
+  assert.equal(buckets.length, 19);
+  for (let i = 1; i < buckets.length; i++)
+    assert.ok((buckets[i]?.[1] ?? 0) >= (buckets[i - 1]?.[1] ?? 0));
+  assert.equal(buckets.at(-1)?.[1], 2);
 
   await pool.run(() => 2);
   assert.equal(parse(await registry.metrics()).get('app_tasks_submitted_total{pool="io"}'), 3);
