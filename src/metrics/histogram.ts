@@ -64,30 +64,24 @@ export class DurationHistogram {
   #max = 0;
 
   record(ms: number): void {
-    const us = Math.min(HIGHEST_US, Math.max(1, Math.round(ms * 1000)));
-    // Allocated on first use: a per-name histogram that never records costs nothing.
-    const slots = (this.#slots ??= new Float64Array(SLOTS));
-    const slot = slotOf(us);
-    slots[slot] = (slots[slot] as number) + 1;
-    this.#count++;
-    this.#sum += ms;
-    if (ms > this.#max) this.#max = ms;
-    // A linear scan from the low end: most tasks are short, so it stops after a few bounds.
-    let i = 0;
-    while (i < BOUNDS.length && ms > (BOUNDS[i] as number)) i++;
-    const b = this.#buckets;
-    b[i] = (b[i] as number) + 1;
+    this.recordMany(ms, 1);
   }
 
   /** Records `n` durations of `ms` each (as `record` n times). */
   recordMany(ms: number, n: number): void {
     const us = Math.min(HIGHEST_US, Math.max(1, Math.round(ms * 1000)));
-    const slots = (this.#slots ??= new Float64Array(SLOTS));
+    // Allocated on first use: a per-name histogram that never records costs nothing.
+    let slots = this.#slots;
+    if (slots === undefined) {
+      slots = new Float64Array(SLOTS);
+      this.#slots = slots;
+    }
     const slot = slotOf(us);
     slots[slot] = (slots[slot] as number) + n;
     this.#count += n;
     this.#sum += ms * n;
     if (ms > this.#max) this.#max = ms;
+    // A linear scan from the low end: most tasks are short, so it stops after a few bounds.
     let i = 0;
     while (i < BOUNDS.length && ms > (BOUNDS[i] as number)) i++;
     const b = this.#buckets;
