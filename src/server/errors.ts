@@ -102,15 +102,13 @@ export function registerErrorShape(app: FastifyInstance): void {
         ? error.statusCode
         : 500;
     if (status >= 500) {
-      return reply
-        .code(status)
-        .send({
-          error: {
-            name: 'InternalServerError',
-            code: 'ERR_INTERNAL',
-            message: 'Internal server error',
-          },
-        });
+      return reply.code(status).send({
+        error: {
+          name: 'InternalServerError',
+          code: 'ERR_INTERNAL',
+          message: 'Internal server error',
+        },
+      });
     }
     return reply.code(status).send(errorBody(error));
   });
