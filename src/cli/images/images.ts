@@ -16,7 +16,7 @@ import {
 import { ThreadPool } from '../../index.js';
 import { describeError, ExitCode, type ExitCodeValue, UsageError } from '../errors.js';
 import { count, duration, percentiles, rate } from '../format.js';
-import { finishRunning, onInterrupt } from '../interrupt.js';
+import { exitCodeOf, finishRunning, onInterrupt, type StopSignal } from '../interrupt.js';
 import { startProgress } from '../progress.js';
 import { Window } from '../run/window.js';
 import { ensureSamples, items } from './samples.js';
@@ -64,9 +64,11 @@ export async function images(o: ImagesOptions): Promise<ExitCodeValue> {
   });
   pool.on('health', wakeAll);
   let interrupted = false;
+  let stopSignal: StopSignal = 'SIGINT';
   let window: Window<string, Outcome> | undefined;
-  const stopInterrupt = onInterrupt(() => {
+  const stopInterrupt = onInterrupt((signal) => {
     interrupted = true;
+    stopSignal = signal;
     wakeAll();
     window?.stop();
     void finishRunning(pool);
@@ -128,7 +130,7 @@ export async function images(o: ImagesOptions): Promise<ExitCodeValue> {
     await pool.close();
     if (interrupted) {
       log(`workpool images: interrupted after ${count(tally.ok)} of ${count(files.length)} images`);
-      return ExitCode.interrupted;
+      return exitCodeOf(stopSignal);
     }
 
     // ---- one by one, on the main thread --------------------------------------------------
@@ -140,7 +142,7 @@ export async function images(o: ImagesOptions): Promise<ExitCodeValue> {
       const t0 = performance.now();
       for (const file of files.slice(0, n)) {
         processPng({ png: file, ...options });
-        if (interrupted) return ExitCode.interrupted;
+        if (interrupted) return exitCodeOf(stopSignal);
       }
       sequential = ((performance.now() - t0) * files.length) / n;
     }
