@@ -4,11 +4,17 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { finished, jsonl, parseResults, runCli, spawnCli, tasks, tempDir } from './helpers.js';
-
-async function until(predicate: () => boolean): Promise<void> {
-  while (!predicate()) await new Promise((resolve) => setTimeout(resolve, 10));
-}
+import {
+  finished,
+  jsonl,
+  parseResults,
+  runCli,
+  spawnCli,
+  tasks,
+  tempDir,
+  until,
+  watchOutput,
+} from './helpers.js';
 
 /** Runs started so far for line `n` (the `gated` handler leaves `started-<n>` behind). */
 function starts(dir: string): string[] {
@@ -31,13 +37,10 @@ describe('workpool run --resume', () => {
       const flags = ['--threads', '2', '--progress-interval', '1h', '-i', input, '-o', output];
       if (ordered) flags.push('--ordered');
       const first = spawnCli(['run', tasks, 'gated', ...flags]);
-      let stderr = '';
-      first.stderr?.setEncoding('utf8').on('data', (s: string) => {
-        stderr += s;
-      });
+      const out = watchOutput(first);
       await until(() => starts(gates).length === 2);
       first.kill('SIGINT');
-      await until(() => stderr.includes('Interrupted'));
+      await until(() => out.stderr().includes('Interrupted'));
       writeFileSync(join(gates, 'open'), '');
       const a = await finished(first);
       assert.equal(a.code, 130, a.stderr);

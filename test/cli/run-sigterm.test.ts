@@ -4,44 +4,42 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { finished, jsonl, parseResults, spawnCli, tasks, tempDir } from './helpers.js';
-
-async function until(predicate: () => boolean): Promise<void> {
-  while (!predicate()) await new Promise((resolve) => setTimeout(resolve, 10));
-}
+import {
+  finished,
+  jsonl,
+  parseResults,
+  spawnCli,
+  tasks,
+  tempDir,
+  until,
+  watchOutput,
+} from './helpers.js';
 
 describe('workpool run: SIGTERM', () => {
   it('finishes the running tasks, writes them, prints the summary and exits 143', async () => {
     const dir = tempDir();
     const child = spawnCli(['run', tasks, 'gated', '--threads', '2', '--progress-interval', '1h']);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.setEncoding('utf8').on('data', (s: string) => {
-      stdout += s;
-    });
-    child.stderr?.setEncoding('utf8').on('data', (s: string) => {
-      stderr += s;
-    });
+    const out = watchOutput(child);
     const lines: { n: number; dir?: string }[] = [{ n: 1 }, { n: 2 }];
     for (let n = 3; n <= 20; n++) lines.push({ n, dir });
     child.stdin?.write(jsonl(lines));
     await until(
       () =>
-        parseResults(stdout).length === 2 &&
+        parseResults(out.stdout()).length === 2 &&
         existsSync(join(dir, 'started-3')) &&
         existsSync(join(dir, 'started-4')),
     );
     child.kill('SIGTERM');
-    await until(() => stderr.includes('Terminated (SIGTERM)'));
+    await until(() => out.stderr().includes('Terminated (SIGTERM)'));
     writeFileSync(join(dir, 'open'), '');
     const { code, signal } = await finished(child);
     assert.equal(signal, null, 'handled, not killed by the signal');
     assert.equal(code, 143);
     assert.deepEqual(
-      parseResults(stdout).sort((a, b) => a.line - b.line),
+      parseResults(out.stdout()).sort((a, b) => a.line - b.line),
       [1, 2, 3, 4].map((n) => ({ line: n, ok: true, value: n })),
       'the tasks in flight were finished and written',
     );
-    assert.match(stderr, /4 lines: 4 ok, 0 failed, 16 not run \(interrupted\)/);
+    assert.match(out.stderr(), /4 lines: 4 ok, 0 failed, 16 not run \(interrupted\)/);
   });
 });

@@ -2,19 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ThreadPool } from '../../src/index.js';
 import { type Snapshot, serve, type WorkpoolServer } from '../../src/server/index.js';
-import { get, post, start } from './helpers.js';
+import { get, parseMetrics, post, start } from './helpers.js';
 
 /** `name{labels} value` lines of a Prometheus text exposition, keyed by name and labels. */
-function parse(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][\w:]*(?:\{[^}]*\})?) (\S+)$/.exec(line);
-    assert.ok(match, `unparsable line: ${line}`);
-    out.set(match[1] ?? '', Number(match[2]));
-  }
-  return out;
-}
 
 describe('observability routes', () => {
   let server: WorkpoolServer;
@@ -30,12 +20,12 @@ describe('observability routes', () => {
   });
 
   test('GET /metrics: Prometheus text whose values move with the work done', async () => {
-    const before = parse((await get(server, '/metrics')).body as string);
+    const before = parseMetrics((await get(server, '/metrics')).body as string);
     await post(server, 'add', { a: 1, b: 2 });
     await post(server, 'fail', { message: 'x' });
     const response = await get(server, '/metrics');
     assert.match(response.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
-    const m = parse(response.body as string);
+    const m = parseMetrics(response.body as string);
     // Series are per task name (these tasks all have one): sum them for the pool's total.
     const sum = (text: Map<string, number>, name: string, labels: RegExp = /.*/): number =>
       [...text]

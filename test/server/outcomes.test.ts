@@ -1,15 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Gates, get, post, start, until } from './helpers.js';
-
-function parse(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*(?:\{[^}]*\})?) (\S+)$/.exec(line);
-    if (match !== null) out.set(match[1] ?? '', Number(match[2]));
-  }
-  return out;
-}
+import { Gates, get, parseMetrics, post, start, until } from './helpers.js';
 
 test('a 504 (request deadline) is timed_out in /stats, /metrics and the pool, never cancelled', async () => {
   const server = await start({ threads: 1 });
@@ -33,7 +24,7 @@ test('a 504 (request deadline) is timed_out in /stats, /metrics and the pool, ne
     assert.deepEqual([stats.pool.timedOut, stats.pool.cancelled], [2, 0]);
     assert.deepEqual([stats.server.timedOut, stats.server.cancelled], [2, 0]);
     assert.equal(stats.tasks.gate?.timedOut, 2);
-    const m = parse((await get(server, '/metrics')).body as string);
+    const m = parseMetrics((await get(server, '/metrics')).body as string);
     assert.equal(m.get('workpool_tasks_finished_total{task="gate",outcome="timed_out"}'), 2);
     assert.equal(m.get('workpool_tasks_finished_total{task="gate",outcome="cancelled"}'), 0);
     assert.equal(m.get('workpool_requests_total{task="gate",outcome="timed_out"}'), 2);

@@ -3,15 +3,7 @@ import { test } from 'node:test';
 import { Registry } from 'prom-client';
 import { Pool } from '../../src/index.js';
 import { registerPoolMetrics } from '../../src/prometheus.js';
-
-function parse(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*(?:\{[^}]*\})?) (\S+)$/.exec(line);
-    if (match !== null) out.set(match[1] ?? '', Number(match[2]));
-  }
-  return out;
-}
+import { parseMetrics } from './helpers.js';
 
 test('a pool’s stats scraped through prom-client, parsed back', async () => {
   const pool = new Pool({ concurrency: 2 });
@@ -28,7 +20,7 @@ test('a pool’s stats scraped through prom-client, parsed back', async () => {
   assert.match(text, /# TYPE app_tasks_finished_total counter/);
   assert.match(text, /# TYPE app_run_seconds histogram/);
   assert.doesNotMatch(text, /summary|quantile/);
-  const m = parse(text);
+  const m = parseMetrics(text);
   // One series per task name and one for the unnamed: they add up to the pool's total.
   assert.equal(m.get('app_tasks_submitted_total{pool="io"}'), 2);
   assert.equal(m.get('app_tasks_submitted_total{pool="io",task="resize"}'), 1);
@@ -51,7 +43,10 @@ test('a pool’s stats scraped through prom-client, parsed back', async () => {
   assert.equal(buckets.at(-1)?.[1], 2);
 
   await pool.run(() => 2);
-  assert.equal(parse(await registry.metrics()).get('app_tasks_submitted_total{pool="io"}'), 3);
+  assert.equal(
+    parseMetrics(await registry.metrics()).get('app_tasks_submitted_total{pool="io"}'),
+    3,
+  );
   unregister();
   assert.equal(await registry.metrics(), '\n');
   await pool.close();
