@@ -15,7 +15,7 @@ export {
 } from './errors.js';
 export type { TaskContext, TaskFunction } from './executors/inline.js';
 export type { ThreadEvents } from './executors/thread/thread-executor.js';
-export type { Percentiles } from './metrics/histogram.js';
+export { durationBuckets, type Percentiles } from './metrics/histogram.js';
 export type {
   Counters,
   MetricsSnapshot,
@@ -46,7 +46,7 @@ export {
   type StageTaskOptions,
   type ThreadStage,
 } from './pipeline/index.js';
-export type { MapOptions, PoolEvents, PoolStats } from './pool/base.js';
+export type { CloseReport, MapOptions, PoolEvents, PoolStats } from './pool/base.js';
 export { Pool, type PoolOptions } from './pool/pool.js';
 export { Task } from './pool/task.js';
 export type { ThreadPoolOptions } from './pool/thread-options.js';
@@ -61,7 +61,7 @@ export type {
 } from './scheduler/options.js';
 export type { RateLimit } from './scheduler/rate.js';
 export type { RetryPolicy } from './scheduler/retry.js';
-export type { CloseOptions, CloseReport } from './scheduler/scheduler.js';
+export type { CloseOptions } from './scheduler/scheduler.js';
 export {
   type AfterClock,
   type AfterOptions,

@@ -9,12 +9,17 @@
  * ```
  *
  * Observe-on-collect: one batch callback reads `pool.stats()` once per collection; nothing
- * runs between collections. Durations are in seconds (OpenTelemetry semantic convention);
- * quantiles are the pool's own (HdrHistogram since the pool was made), as gauges with a
- * `quantile` attribute, because the API has no summary instrument.
+ * runs between collections. Outcomes and names are those of `stats()` and the Prometheus
+ * export (`outcome`: completed, failed, cancelled, timed_out, dropped; a `task` attribute
+ * per task name, none for tasks without one, so the points of an instrument add up to the
+ * pool's total). Durations are in seconds. The API has no observable histogram, so each
+ * of wait/run/total is exported as cumulative counters that aggregate like one:
+ * `task.duration.count`, `task.duration.sum` and `task.duration.bucket` with an `le`
+ * attribute (the fixed bounds of `durationBuckets`, in seconds, then `+Inf`).
  */
 import type { Attributes, Meter } from '@opentelemetry/api';
-import type { PoolStats } from './index.js';
+import { durationBuckets, type PoolStats } from './index.js';
+import { outcomeLabels, type Part, partition } from './metrics/partition.js';
 
 export interface OpenTelemetryOptions {
   /** Prefix of every instrument name. @default 'workpool.' */
@@ -28,18 +33,11 @@ export interface StatsSource {
   stats(): PoolStats;
 }
 
-const outcomes = ['completed', 'failed', 'cancelled', 'timedOut'] as const;
-const events = ['submitted', 'started', 'retried', 'dropped', 'rejected'] as const;
+const events = ['submitted', 'started', 'rejected', 'retried', 'killed'] as const;
 const phases = [
   ['wait', 'waitTime'],
   ['run', 'runTime'],
   ['total', 'totalTime'],
-] as const;
-const quantiles = [
-  ['0.5', 'p50'],
-  ['0.95', 'p95'],
-  ['0.99', 'p99'],
-  ['1', 'max'],
 ] as const;
 
 /** Registers the pool's instruments on `meter`; returns a function that removes them. */
@@ -66,16 +64,33 @@ export function instrumentPool(
     description: '1 when the pool can run tasks',
   });
   const ended = meter.createObservableCounter(`${prefix}tasks.ended`, {
-    description: 'Tasks whose outcome was decided, by outcome (and task name)',
+    description: 'Accepted tasks settled, by outcome (and task name)',
   });
   const counted = meter.createObservableCounter(`${prefix}tasks.events`, {
-    description: 'Tasks submitted, started, retried, dropped, rejected',
+    description: 'Tasks submitted, started, rejected, retried, killed',
   });
-  const durations = meter.createObservableGauge(`${prefix}task.duration`, {
-    description: 'Task wait/run/total time quantiles since the pool was made',
+  const count = meter.createObservableCounter(`${prefix}task.duration.count`, {
+    description: 'Durations recorded, by phase (wait, run, total)',
+  });
+  const sum = meter.createObservableCounter(`${prefix}task.duration.sum`, {
+    description: 'Sum of the durations, by phase',
     unit: 's',
   });
-  const observables = [queued, running, workers, utilization, healthy, ended, counted, durations];
+  const bucket = meter.createObservableCounter(`${prefix}task.duration.bucket`, {
+    description: 'Durations at most `le` seconds, by phase (cumulative histogram buckets)',
+  });
+  const observables = [
+    queued,
+    running,
+    workers,
+    utilization,
+    healthy,
+    ended,
+    counted,
+    count,
+    sum,
+    bucket,
+  ];
 
   const callback = (result: {
     observe(observable: (typeof observables)[number], value: number, attributes?: Attributes): void;
@@ -86,25 +101,24 @@ export function instrumentPool(
     result.observe(workers, s.workers, base);
     result.observe(utilization, s.utilization, base);
     result.observe(healthy, s.healthy ? 1 : 0, base);
-    for (const outcome of outcomes) result.observe(ended, s[outcome], { ...base, outcome });
-    for (const event of events) result.observe(counted, s[event], { ...base, event });
-    const observeTimes = (
-      figures: PoolStats['byName'][string] | PoolStats,
-      attributes: Attributes,
-    ): void => {
+    for (const part of partition(s, s.byName)) observePart(part);
+    function observePart({ task, figures }: Part): void {
+      const attributes = task === undefined ? base : { ...base, task };
+      for (const [key, outcome] of outcomeLabels)
+        result.observe(ended, figures[key], { ...attributes, outcome });
+      for (const event of events) result.observe(counted, figures[event], { ...attributes, event });
       for (const [phase, key] of phases) {
-        const p = figures[key];
-        if (p.count === 0) continue;
-        for (const [quantile, q] of quantiles) {
-          result.observe(durations, p[q] / 1000, { ...attributes, phase, quantile });
-        }
+        const t = figures[key];
+        const at = { ...attributes, phase };
+        result.observe(count, t.count, at);
+        result.observe(sum, (t.sum ?? t.mean * t.count) / 1000, at);
+        let cumulative = 0;
+        durationBuckets.forEach((le, i) => {
+          cumulative += t.buckets?.[i] ?? 0;
+          result.observe(bucket, cumulative, { ...at, le: String(le / 1000) });
+        });
+        result.observe(bucket, t.count, { ...at, le: '+Inf' });
       }
-    };
-    observeTimes(s, base);
-    for (const [task, figures] of Object.entries(s.byName)) {
-      for (const outcome of outcomes)
-        result.observe(ended, figures[outcome], { ...base, outcome, task });
-      observeTimes(figures, { ...base, task });
     }
   };
   meter.addBatchObservableCallback(callback, observables);

@@ -11,11 +11,15 @@
  * ```
  *
  * Collect-on-scrape: nothing runs between scrapes; each scrape calls `pool.stats()` once.
- * Times are in seconds (Prometheus convention); quantiles are the pool's own (HdrHistogram,
- * since the pool was made), exposed as summaries.
+ * Times are in seconds (Prometheus convention), as histograms with the fixed bounds of
+ * `durationBuckets`, so they add up across pools and instances. Every counter and
+ * histogram carries a `task` label per task name, and one series without it for tasks
+ * that have none: the series of one metric add up to the pool's total (docs/DESIGN-NOTES.md,
+ * "Outcomes" and "Metrics").
  */
 import type { Metric, Registry } from 'prom-client';
-import type { Percentiles, PoolStats } from './index.js';
+import { durationBuckets, type Percentiles, type PoolStats } from './index.js';
+import { outcomeLabels, type Part, partition } from './metrics/partition.js';
 import { importPeer } from './peer.js';
 
 const { register: defaultRegistry } = await importPeer(
@@ -24,22 +28,6 @@ const { register: defaultRegistry } = await importPeer(
   'workpool/prometheus',
 );
 
-/** Per-task-name figures (a pool's `byName`, or the server's own per-name counts). */
-export interface TaskNameFigures {
-  readonly completed: number;
-  readonly failed: number;
-  readonly cancelled: number;
-  readonly timedOut: number;
-  readonly started?: number;
-  readonly retried?: number;
-  /** Refused before queueing (e.g. 503 from the server). */
-  readonly rejected?: number;
-  readonly waitTime?: Percentiles;
-  readonly runTime?: Percentiles;
-  /** Admission (or request) to answer, in ms. */
-  readonly totalTime?: Percentiles;
-}
-
 export interface PrometheusOptions {
   /** @default prom-client's global registry */
   readonly registry?: Registry;
@@ -47,13 +35,6 @@ export interface PrometheusOptions {
   readonly prefix?: string;
   /** Constant labels on every series, e.g. `{ pool: 'images' }`. */
   readonly labels?: Readonly<Record<string, string>>;
-  /**
-   * Per-task-name figures, labelled `task`. @default the pool's own `byName` figures,
-   * when its stats carry them
-   */
-  readonly tasks?: () =>
-    | ReadonlyMap<string, TaskNameFigures>
-    | Readonly<Record<string, TaskNameFigures>>;
 }
 
 /** What the adapter reads: anything with `stats()` (a `Pool` or a `ThreadPool`). */
@@ -62,25 +43,12 @@ export interface StatsSource {
 }
 
 type Labels = Readonly<Record<string, string>>;
-interface Sample {
+export interface Sample {
   readonly value: number;
   readonly labels: Labels;
   readonly metricName?: string;
 }
-type MetricKind = 'counter' | 'gauge' | 'summary';
-
-/** Counters a pool may carry beyond the base set (read if present). */
-type OptionalCounters = Partial<Record<'retried' | 'dropped' | 'rejected', number>> & {
-  readonly totalTime?: Percentiles;
-  readonly byName?: Readonly<Record<string, TaskNameFigures>>;
-};
-
-const outcomes = [
-  ['completed', 'completed'],
-  ['failed', 'failed'],
-  ['cancelled', 'cancelled'],
-  ['timedOut', 'timed_out'],
-] as const;
+type MetricKind = 'counter' | 'gauge' | 'histogram';
 
 /**
  * Registers the pool's metrics in `registry` and returns a function that removes them.
@@ -92,157 +60,126 @@ export function registerPoolMetrics(
   options: PrometheusOptions = {},
 ): () => void {
   const registry = options.registry ?? defaultRegistry;
-  const p = options.prefix ?? 'workpool_';
-  if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(`${p}x`)) {
-    throw new TypeError(
-      `Expected \`prefix\` to be a valid metric name prefix, got ${JSON.stringify(p)}`,
-    );
-  }
+  const p = checkPrefix(options.prefix ?? 'workpool_');
   const base: Labels = { ...options.labels };
   // One stats() per scrape: the registry calls every metric's get() in the same turn.
-  let cached: (PoolStats & OptionalCounters) | undefined;
-  const stats = (): PoolStats & OptionalCounters => {
+  let cached: { stats: PoolStats; parts: Part[] } | undefined;
+  const read = (): { stats: PoolStats; parts: Part[] } => {
     if (cached === undefined) {
-      cached = pool.stats();
+      const stats = pool.stats();
+      cached = { stats, parts: partition(stats, stats.byName) };
       queueMicrotask(() => {
         cached = undefined;
       });
     }
     return cached;
   };
-  const tasks = (): [string, TaskNameFigures][] => {
-    const source = options.tasks?.() ?? stats().byName;
-    if (source === undefined) return [];
-    return source instanceof Map ? [...source] : Object.entries(source);
-  };
-  const one = (value: number): Sample[] => [{ value, labels: base }];
-  const optional = (key: 'retried' | 'dropped' | 'rejected'): Sample[] => {
-    const value = stats()[key];
-    return typeof value === 'number' ? one(value) : [];
-  };
+  const labelled = (part: Part, extra?: Labels): Labels =>
+    part.task === undefined ? { ...base, ...extra } : { ...base, task: part.task, ...extra };
+  const counter = (
+    name: string,
+    help: string,
+    key: 'submitted' | 'started' | 'rejected' | 'retried' | 'killed',
+  ): CollectedMetric =>
+    new CollectedMetric(`${p}${name}`, help, 'counter', () =>
+      read().parts.map((part) => ({ value: part.figures[key], labels: labelled(part) })),
+    );
+  const gauge = (name: string, help: string, value: (s: PoolStats) => number): CollectedMetric =>
+    new CollectedMetric(`${p}${name}`, help, 'gauge', () => [
+      { value: value(read().stats), labels: base },
+    ]);
+  const histogram = (
+    name: string,
+    help: string,
+    key: 'waitTime' | 'runTime' | 'totalTime',
+  ): CollectedMetric =>
+    new CollectedMetric(`${p}${name}`, help, 'histogram', () =>
+      read().parts.flatMap((part) =>
+        histogramSamples(`${p}${name}`, labelled(part), part.figures[key]),
+      ),
+    );
 
   const metrics: CollectedMetric[] = [
-    new CollectedMetric(`${p}tasks_submitted_total`, 'Tasks accepted by the pool.', 'counter', () =>
-      one(stats().submitted),
+    counter(
+      'tasks_submitted_total',
+      'Tasks accepted by the pool (map items one each).',
+      'submitted',
     ),
-    new CollectedMetric(`${p}tasks_started_total`, 'Task attempts started.', 'counter', () =>
-      one(stats().started),
-    ),
-    new CollectedMetric(`${p}tasks_finished_total`, 'Tasks settled, by outcome.', 'counter', () =>
-      outcomes.map(([key, outcome]) => ({ value: stats()[key], labels: { ...base, outcome } })),
-    ),
-    new CollectedMetric(`${p}tasks_retried_total`, 'Failed attempts tried again.', 'counter', () =>
-      optional('retried'),
-    ),
+    counter('tasks_started_total', 'Task attempts started.', 'started'),
     new CollectedMetric(
-      `${p}tasks_dropped_total`,
-      'Queued tasks evicted by the overflow policy.',
-      'counter',
-      () => optional('dropped'),
-    ),
-    new CollectedMetric(
-      `${p}tasks_rejected_total`,
-      'Tasks refused because the queue was full.',
-      'counter',
-      () => optional('rejected'),
-    ),
-    new CollectedMetric(`${p}queued`, 'Tasks waiting in the queue.', 'gauge', () =>
-      one(stats().queued),
-    ),
-    new CollectedMetric(`${p}running`, 'Tasks running now.', 'gauge', () => one(stats().running)),
-    new CollectedMetric(
-      `${p}workers`,
-      'Workers (threads or slots) alive or starting.',
-      'gauge',
-      () => one(stats().workers),
-    ),
-    new CollectedMetric(`${p}workers_max`, 'Most workers the pool may have.', 'gauge', () =>
-      one(stats().concurrency.max),
-    ),
-    new CollectedMetric(`${p}utilization`, 'Running tasks over capacity, 0 to 1.', 'gauge', () =>
-      one(stats().utilization),
-    ),
-    new CollectedMetric(
-      `${p}healthy`,
-      '1 if the pool is healthy (its task module loads), else 0.',
-      'gauge',
-      () => one(stats().healthy ? 1 : 0),
-    ),
-    new CollectedMetric(`${p}wait_seconds`, 'Time from admission to start.', 'summary', () =>
-      summary(`${p}wait_seconds`, base, stats().waitTime),
-    ),
-    new CollectedMetric(
-      `${p}run_seconds`,
-      'Time from start to the end of the work.',
-      'summary',
-      () => summary(`${p}run_seconds`, base, stats().runTime),
-    ),
-    new CollectedMetric(
-      `${p}total_seconds`,
-      'Time from admission to the answer.',
-      'summary',
-      () => {
-        const t = stats().totalTime;
-        return t === undefined ? [] : summary(`${p}total_seconds`, base, t);
-      },
-    ),
-    new CollectedMetric(
-      `${p}task_finished_total`,
-      'Tasks settled per task name, by outcome.',
+      `${p}tasks_finished_total`,
+      'Accepted tasks settled, by outcome (completed, failed, cancelled, timed_out, dropped).',
       'counter',
       () =>
-        tasks().flatMap(([task, f]) => [
-          ...outcomes.map(([key, outcome]) => ({
-            value: f[key],
-            labels: { ...base, task, outcome },
+        read().parts.flatMap((part) =>
+          outcomeLabels.map(([key, outcome]) => ({
+            value: part.figures[key],
+            labels: labelled(part, { outcome }),
           })),
-          ...(f.rejected === undefined
-            ? []
-            : [{ value: f.rejected, labels: { ...base, task, outcome: 'rejected' } }]),
-        ]),
-    ),
-    new CollectedMetric(`${p}task_run_seconds`, 'Run time per task name.', 'summary', () =>
-      tasks().flatMap(([task, f]) =>
-        f.runTime === undefined
-          ? []
-          : summary(`${p}task_run_seconds`, { ...base, task }, f.runTime),
-      ),
-    ),
-    new CollectedMetric(
-      `${p}task_total_seconds`,
-      'Time to answer per task name (wait + run).',
-      'summary',
-      () =>
-        tasks().flatMap(([task, f]) =>
-          f.totalTime === undefined
-            ? []
-            : summary(`${p}task_total_seconds`, { ...base, task }, f.totalTime),
         ),
     ),
+    counter('tasks_rejected_total', 'Tasks refused because the queue was full.', 'rejected'),
+    counter('tasks_retried_total', 'Failed attempts tried again.', 'retried'),
+    counter('tasks_killed_total', 'Attempts whose work was stopped by force.', 'killed'),
+    gauge('queued', 'Tasks waiting in the queue.', (s) => s.queued),
+    gauge('running', 'Tasks running now.', (s) => s.running),
+    gauge('workers', 'Workers (threads or slots) alive or starting.', (s) => s.workers),
+    gauge('workers_max', 'Most workers the pool may have.', (s) => s.concurrency.max),
+    gauge('utilization', 'Running tasks over capacity, 0 to 1.', (s) => s.utilization),
+    gauge('healthy', '1 if the pool is healthy (its task module loads), else 0.', (s) =>
+      s.healthy ? 1 : 0,
+    ),
+    histogram('wait_seconds', 'Time from admission to start.', 'waitTime'),
+    histogram('run_seconds', 'Time from start to the end of the work.', 'runTime'),
+    histogram('total_seconds', 'Time from admission to the answer.', 'totalTime'),
   ];
+  return registerAll(registry, metrics);
+}
+
+/** Registers `metrics`; returns the function that removes them again. */
+export function registerAll(registry: Registry, metrics: readonly CollectedMetric[]): () => void {
   for (const m of metrics) registry.registerMetric(m.asMetric());
   return () => {
     for (const m of metrics) registry.removeSingleMetric(m.name);
   };
 }
 
-function summary(name: string, labels: Labels, t: Percentiles): Sample[] {
-  return [
-    { value: t.p50 / 1000, labels: { ...labels, quantile: '0.5' } },
-    { value: t.p95 / 1000, labels: { ...labels, quantile: '0.95' } },
-    { value: t.p99 / 1000, labels: { ...labels, quantile: '0.99' } },
-    { value: t.max / 1000, labels: { ...labels, quantile: '1' } },
-    { value: (t.mean * t.count) / 1000, labels, metricName: `${name}_sum` },
-    { value: t.count, labels, metricName: `${name}_count` },
-  ];
+/** Throws a TypeError naming `prefix` unless it starts valid metric names. */
+export function checkPrefix(prefix: string): string {
+  if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(`${prefix}x`)) {
+    throw new TypeError(
+      `Expected \`prefix\` to be a valid metric name prefix, got ${JSON.stringify(prefix)}`,
+    );
+  }
+  return prefix;
 }
 
 /**
- * A metric whose samples are computed at scrape time. prom-client's Counter and Summary
- * accumulate observations themselves; the pool already has the totals and quantiles, so
+ * The samples of a Prometheus histogram from a duration distribution in ms: cumulative
+ * `_bucket` counts per `le` (in seconds, the bounds of `durationBuckets`, then `+Inf`),
+ * `_sum` in seconds and `_count`.
+ */
+export function histogramSamples(name: string, labels: Labels, t: Percentiles): Sample[] {
+  const out: Sample[] = [];
+  let cumulative = 0;
+  for (let i = 0; i < durationBuckets.length; i++) {
+    cumulative += t.buckets?.[i] ?? 0;
+    const le = String((durationBuckets[i] as number) / 1000);
+    out.push({ value: cumulative, labels: { ...labels, le }, metricName: `${name}_bucket` });
+  }
+  out.push({ value: t.count, labels: { ...labels, le: '+Inf' }, metricName: `${name}_bucket` });
+  const sum = t.sum ?? t.mean * t.count;
+  out.push({ value: sum / 1000, labels, metricName: `${name}_sum` });
+  out.push({ value: t.count, labels, metricName: `${name}_count` });
+  return out;
+}
+
+/**
+ * A metric whose samples are computed at scrape time. prom-client's Counter and Histogram
+ * accumulate observations themselves; the pool already has the totals and buckets, so
  * this hands the registry the same `get()` shape its own metrics return.
  */
-class CollectedMetric {
+export class CollectedMetric {
   readonly name: string;
   readonly help: string;
   readonly type: MetricKind;

@@ -47,6 +47,11 @@ export interface ExecutorHooks<P> {
    * its signal finishes late).
    */
   finished(job: Job<P>, ok: boolean, value: unknown): void;
+  /**
+   * The executor stopped the job's work by force (its thread was terminated while the job
+   * ran: killed past `killGrace`, or with the pool). Called just before that `finished`.
+   */
+  killed(job: Job<P>): void;
 
   /** Capacity appeared outside a `finished` (a thread came online): dispatch again. */
   capacityChanged(): void;
@@ -90,20 +95,26 @@ export interface Executor<P> {
   details?(): Record<string, unknown>;
 }
 
-/** How a task ended, for counters. */
-export type Outcome = 'completed' | 'failed' | 'cancelled' | 'timedOut';
+/**
+ * How an accepted task ended: exactly one per task (docs/DESIGN-NOTES.md, "Outcomes").
+ * `completed` its value; `failed` its own error (or its thread crashed); `cancelled` by
+ * `cancel()`, its signal, a stopping map or the pool's shutdown; `timedOut` its `timeout` or
+ * `queueTimeout`; `dropped` evicted from a full queue by a drop overflow policy.
+ */
+export type Outcome = 'completed' | 'failed' | 'cancelled' | 'timedOut' | 'dropped';
 
 /** What the scheduler reports to metrics, on the hot path: plain method calls, no events. */
 export interface MetricsSink {
-  submitted(): void;
+  /** A task was accepted. */
+  submitted(name: string | undefined): void;
   started(waitMs: number, name: string | undefined): void;
   /** The caller's promise settled, `totalMs` after admission. */
   settled(outcome: Outcome, name: string | undefined, totalMs: number): void;
   /** The work ended (slot freed) after `runMs`. */
   ran(runMs: number, name: string | undefined): void;
   retried(name: string | undefined): void;
-  /** A queued task evicted by a drop overflow policy. */
-  dropped(): void;
-  /** A task refused because the queue was full. */
-  rejected(): void;
+  /** A task refused at the door because the queue was full (never accepted). */
+  rejected(name: string | undefined): void;
+  /** A task's work was stopped by force (thread terminated, or abandoned at terminate). */
+  killed(name: string | undefined): void;
 }

@@ -3,13 +3,15 @@
  *
  * 0: every line (or image) succeeded. 1: at least one failed, or the output broke.
  * 2: the run could not start: a bad option, a task module that does not load, an unknown
- * handler. 130: interrupted (Ctrl-C), after writing what was done.
+ * handler. 130: interrupted (Ctrl-C), 143: terminated (SIGTERM), each after finishing
+ * what was running, writing what was done and printing the summary.
  */
 export const ExitCode = Object.freeze({
   ok: 0,
   failed: 1,
   usage: 2,
   interrupted: 130,
+  terminated: 143,
 });
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -1,24 +1,44 @@
-import { ExitCode } from './errors.js';
+import { ExitCode, type ExitCodeValue } from './errors.js';
+
+/** The signals a long run handles alike, with the exit code each ends with (128 + its number). */
+const signals = { SIGINT: ExitCode.interrupted, SIGTERM: ExitCode.terminated } as const;
+export type StopSignal = keyof typeof signals;
+
+/** The exit code of a run stopped by `signal`: 130 for SIGINT (Ctrl-C), 143 for SIGTERM. */
+export function exitCodeOf(signal: StopSignal): ExitCodeValue {
+  return signals[signal];
+}
 
 /**
- * Ctrl-C handling for long runs. The first SIGINT calls `graceful` (stop reading, let running
- * tasks finish, write what is done, print the summary; the command then exits 130). A
- * second one exits 130 at once. Returns the function that removes the handler.
+ * Ctrl-C and SIGTERM handling for long runs, the same for both. The first signal calls
+ * `graceful(signal)` (stop reading, let running tasks finish, write what is done, print the
+ * summary; the command then exits 130 or 143). A second one exits at once with that code.
+ * `before` runs first (the progress bar is cleared, so the message does not break it).
+ * Returns the function that removes the handlers.
  */
-export function onInterrupt(graceful: () => void, stderr: NodeJS.WriteStream): () => void {
+export function onInterrupt(
+  graceful: (signal: StopSignal) => void,
+  stderr: NodeJS.WriteStream,
+  before: () => void = () => {},
+): () => void {
   let count = 0;
-  const handler = (): void => {
+  const handler = (signal: StopSignal): void => {
     count++;
     if (count === 1) {
-      stderr.write('\nInterrupted: finishing the running tasks (Ctrl-C again to stop at once)\n');
-      graceful();
+      before();
+      const what = signal === 'SIGINT' ? 'Interrupted' : 'Terminated (SIGTERM)';
+      const again = signal === 'SIGINT' ? 'Ctrl-C' : 'a signal';
+      stderr.write(`\n${what}: finishing the running tasks (${again} again to stop at once)\n`);
+      graceful(signal);
     } else {
       stderr.write('\nInterrupted twice: stopping now\n');
-      process.exit(ExitCode.interrupted);
+      process.exit(exitCodeOf(signal));
     }
   };
-  process.on('SIGINT', handler);
-  return () => process.off('SIGINT', handler);
+  for (const s of Object.keys(signals) as StopSignal[]) process.on(s, handler);
+  return () => {
+    for (const s of Object.keys(signals) as StopSignal[]) process.off(s, handler);
+  };
 }
 
 /** The part of a pool `finishRunning` drives (both Pool and ThreadPool have it). */

@@ -24,7 +24,7 @@ export interface ProgressOptions {
 }
 
 export interface Progress {
-  /** Draws a last time and clears the timer; the summary is written after. */
+  /** Clears the timer (a bar erases itself); the summary is written after. Idempotent. */
   stop(): void;
 }
 
@@ -50,6 +50,8 @@ export function startProgress(source: ProgressSource, o: ProgressOptions): Progr
         ? `{bar} {percentage}% | {done} ${o.unit} done, {failed} failed | {speed} | ETA {eta_formatted}`
         : `{done} ${o.unit} done, {failed} failed | {speed} | {duration_formatted}`,
       hideCursor: true,
+      // Stopped, the bar erases itself: what follows (a message, the summary) starts clean.
+      clearOnComplete: true,
       etaBuffer: 50,
       fps: 10,
       barsize: 30,
@@ -57,10 +59,12 @@ export function startProgress(source: ProgressSource, o: ProgressOptions): Progr
     bar.start(known ? (o.total ?? 0) : 1, 0, payload());
     const timer = setInterval(() => bar.update(known ? position() : 0, payload()), 100);
     timer.unref();
+    let stopped = false;
     return {
       stop() {
+        if (stopped) return;
+        stopped = true;
         clearInterval(timer);
-        bar.update(known ? position() : 0, payload());
         bar.stop();
       },
     };

@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { TaskModuleError } from '../index.js';
 import { UsageError } from './errors.js';
 import { duration, integer } from './parse.js';
 
@@ -9,6 +10,9 @@ interface Flags {
   readonly concurrency?: number;
   readonly maxQueue?: number;
   readonly token?: string;
+  readonly requestTimeout?: number;
+  readonly idleTimeout?: number;
+  readonly maxConnections?: number;
   readonly timeout?: number;
   readonly drainTimeout: number;
   readonly bodyLimit?: number;
@@ -29,7 +33,9 @@ export function register(program: Command): void {
         '  GET /  dashboard    GET /events  SSE    GET /metrics  Prometheus\n' +
         '  GET /stats  JSON    GET /healthz  200 healthy, 503 (e.g. module fails to load)\n' +
         'Overload is refused early with 503 + Retry-After. Binding to a non-loopback host\n' +
-        'requires --token (bearer auth on every route but /healthz). SIGTERM drains and exits 0.',
+        'requires --token (bearer auth on every route but /healthz; the dashboard has a login\n' +
+        'form at /login). A task module that cannot load: nothing listens, exit 2.\n' +
+        'SIGTERM drains and exits 0.',
     )
     .argument('<module>', 'task module: a .js/.mjs file, or .ts with tsx installed')
     .option('-p, --port <n>', 'port to listen on (0: any free port)', integer(0), 3000)
@@ -42,10 +48,22 @@ export function register(program: Command): void {
       integer(0),
     )
     .addOption(
-      new Option('--token <token>', 'bearer token required on every route but /healthz').env(
-        'WORKPOOL_TOKEN',
-      ),
+      new Option(
+        '--token <token>',
+        'token required on every route but /healthz: as a bearer header, or through the login form at /login (dashboard)',
+      ).env('WORKPOOL_TOKEN'),
     )
+    .option(
+      '--request-timeout <duration>',
+      'time a client has to send its whole request; past it 408 (default 10s)',
+      duration,
+    )
+    .option(
+      '--idle-timeout <duration>',
+      'idle keep-alive connections close after (default 5s)',
+      duration,
+    )
+    .option('--max-connections <n>', 'connections open at once (default 1024)', integer(1))
     .option('--timeout <duration>', 'default request deadline, queue + run (default 30s)', duration)
     .option(
       '--drain-timeout <duration>',
@@ -71,6 +89,13 @@ export function register(program: Command): void {
           ...(flags.threads === undefined ? {} : { threads: flags.threads }),
           ...(flags.maxQueue === undefined ? {} : { maxQueue: flags.maxQueue }),
           ...(flags.token === undefined ? {} : { token: flags.token }),
+          ...(flags.requestTimeout === undefined
+            ? {}
+            : { requestTimeout: Math.round(flags.requestTimeout) }),
+          ...(flags.idleTimeout === undefined
+            ? {}
+            : { idleTimeout: Math.round(flags.idleTimeout) }),
+          ...(flags.maxConnections === undefined ? {} : { maxConnections: flags.maxConnections }),
           ...(flags.timeout === undefined ? {} : { timeout: Math.round(flags.timeout) }),
           ...(flags.bodyLimit === undefined ? {} : { bodyLimit: flags.bodyLimit }),
           ...(flags.exposeStack === true ? { exposeStack: true } : {}),
@@ -81,6 +106,8 @@ export function register(program: Command): void {
       } catch (error) {
         if (error instanceof TypeError || error instanceof RangeError)
           throw new UsageError(error.message);
+        // The module does not load: nothing listens, exit 2 with the reason.
+        if (error instanceof TaskModuleError) throw new UsageError(error.message);
         const code = (error as { code?: unknown }).code;
         if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
           throw new UsageError(`cannot listen on ${flags.host}:${flags.port}: ${String(code)}`);

@@ -1,21 +1,49 @@
 import type { MetricsSink, Outcome } from '../types.js';
-import { DurationHistogram, type Percentiles } from './histogram.js';
+import { DurationHistogram, emptyPercentiles, type Percentiles } from './histogram.js';
 
-/** Counters since the pool was made. */
+/**
+ * Counters since the pool was made, in the one vocabulary of outcomes (docs/DESIGN-NOTES.md,
+ * "Outcomes"). Every accepted task is `submitted` once and, once settled, is counted in
+ * exactly one of `completed`, `failed`, `cancelled`, `timedOut`, `dropped`: their sum is
+ * `submitted` minus what is still queued or running. `rejected` tasks were never accepted.
+ * `retried` and `killed` count attempts, beside the outcome of their task.
+ */
 export interface Counters {
+  /** Tasks accepted (items of `map`, one each). */
   readonly submitted: number;
+  /** Attempts that began. */
   readonly started: number;
   readonly completed: number;
   readonly failed: number;
   readonly cancelled: number;
   readonly timedOut: number;
+  /** Accepted tasks evicted from a full queue by a drop overflow policy. */
+  readonly dropped: number;
+  /** Tasks refused at the door because the queue was full (not in `submitted`). */
+  readonly rejected: number;
   /** Attempts that failed and were tried again. */
   readonly retried: number;
-  /** Queued tasks evicted by a drop overflow policy. */
-  readonly dropped: number;
-  /** Tasks refused because the queue was full. */
-  readonly rejected: number;
+  /**
+   * Attempts whose work was stopped by force: their thread was terminated while they ran
+   * (past `killGrace`, or with the pool), or, in-process, they still ran when `terminate()`
+   * (or a close deadline) gave up on them. Their task is also counted by its outcome.
+   */
+  readonly killed: number;
 }
+
+/** The counters' names, in the order every report lists them. */
+export const counterNames = [
+  'submitted',
+  'started',
+  'completed',
+  'failed',
+  'cancelled',
+  'timedOut',
+  'dropped',
+  'rejected',
+  'retried',
+  'killed',
+] as const satisfies readonly (keyof Counters)[];
 
 export interface TimingSnapshot {
   /** Time from admission (or re-queueing) to start. */
@@ -28,19 +56,25 @@ export interface TimingSnapshot {
 
 export interface MetricsSnapshot extends Counters, TimingSnapshot {}
 
-/** Per task name (ThreadPool handler, or the `name` task option). */
-export interface NameSnapshot
-  extends TimingSnapshot,
-    Pick<Counters, 'started' | 'completed' | 'failed' | 'cancelled' | 'timedOut' | 'retried'> {}
+/** Per task name (ThreadPool handler, or the `name` task option): the same figures. */
+export interface NameSnapshot extends MetricsSnapshot {}
 
-const emptyPercentiles: Percentiles = Object.freeze({
-  count: 0,
-  mean: 0,
-  p50: 0,
-  p95: 0,
-  p99: 0,
-  max: 0,
-});
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function zero(): Mutable<Counters> {
+  return {
+    submitted: 0,
+    started: 0,
+    completed: 0,
+    failed: 0,
+    cancelled: 0,
+    timedOut: 0,
+    dropped: 0,
+    rejected: 0,
+    retried: 0,
+    killed: 0,
+  };
+}
 
 class Timings {
   readonly wait = new DurationHistogram();
@@ -55,16 +89,20 @@ class Timings {
   }
 }
 
-class NameMetrics {
-  started = 0;
-  completed = 0;
-  failed = 0;
-  cancelled = 0;
-  timedOut = 0;
-  retried = 0;
+const noTimings: TimingSnapshot = Object.freeze({
+  waitTime: emptyPercentiles,
+  runTime: emptyPercentiles,
+  totalTime: emptyPercentiles,
+});
+
+class Figures {
+  readonly c = zero();
   readonly timings: Timings | undefined;
   constructor(histograms: boolean) {
     this.timings = histograms ? new Timings() : undefined;
+  }
+  snapshot(): MetricsSnapshot {
+    return { ...this.c, ...(this.timings?.snapshot() ?? noTimings) };
   }
 }
 
@@ -73,107 +111,120 @@ class NameMetrics {
  * `histograms: false` keeps only counters (the cheapest hot path).
  */
 export class PoolMetrics implements MetricsSink {
-  #c = {
-    submitted: 0,
-    started: 0,
-    completed: 0,
-    failed: 0,
-    cancelled: 0,
-    timedOut: 0,
-    retried: 0,
-    dropped: 0,
-    rejected: 0,
-  };
-  readonly #timings: Timings | undefined;
-  readonly #names = new Map<string, NameMetrics>();
+  readonly #all: Figures;
+  readonly #names = new Map<string, Figures>();
   readonly #histograms: boolean;
+  /** Sources holding records not yet handed over (`defer`), flushed before any read. */
+  readonly #deferred = new Set<{ flush(): void }>();
 
   constructor(histograms: boolean) {
     this.#histograms = histograms;
-    this.#timings = histograms ? new Timings() : undefined;
+    this.#all = new Figures(histograms);
   }
 
-  #name(name: string): NameMetrics {
+  #name(name: string): Figures {
     let m = this.#names.get(name);
     if (m === undefined) {
-      m = new NameMetrics(this.#histograms);
+      m = new Figures(this.#histograms);
       this.#names.set(name, m);
     }
     return m;
   }
 
-  submitted(): void {
-    this.#c.submitted++;
+  submitted(name: string | undefined): void {
+    this.#all.c.submitted++;
+    if (name !== undefined) this.#name(name).c.submitted++;
   }
 
   started(waitMs: number, name: string | undefined): void {
-    this.#c.started++;
-    this.#timings?.wait.record(waitMs);
+    this.#all.c.started++;
+    this.#all.timings?.wait.record(waitMs);
     if (name !== undefined) {
       const m = this.#name(name);
-      m.started++;
+      m.c.started++;
       m.timings?.wait.record(waitMs);
     }
   }
 
   settled(outcome: Outcome, name: string | undefined, totalMs: number): void {
-    this.#c[outcome]++;
-    this.#timings?.total.record(totalMs);
+    this.#all.c[outcome]++;
+    this.#all.timings?.total.record(totalMs);
     if (name !== undefined) {
       const m = this.#name(name);
-      m[outcome]++;
+      m.c[outcome]++;
       m.timings?.total.record(totalMs);
     }
   }
 
   ran(runMs: number, name: string | undefined): void {
-    this.#timings?.run.record(runMs);
+    this.#all.timings?.run.record(runMs);
     if (name !== undefined) this.#name(name).timings?.run.record(runMs);
   }
 
   retried(name: string | undefined): void {
-    this.#c.retried++;
-    if (name !== undefined) this.#name(name).retried++;
+    this.#all.c.retried++;
+    if (name !== undefined) this.#name(name).c.retried++;
   }
 
-  dropped(): void {
-    this.#c.dropped++;
+  rejected(name: string | undefined): void {
+    this.#all.c.rejected++;
+    if (name !== undefined) this.#name(name).c.rejected++;
   }
 
-  rejected(): void {
-    this.#c.rejected++;
+  killed(name: string | undefined): void {
+    this.#all.c.killed++;
+    if (name !== undefined) this.#name(name).c.killed++;
+  }
+
+  /**
+   * `n` tasks that each started after `waitMs`, ran `runMs` and completed `totalMs` after
+   * admission: what `started`, `ran` and `settled('completed')` n times would record.
+   */
+  completedMany(n: number, waitMs: number, runMs: number, totalMs: number, name?: string): void {
+    for (const f of name === undefined ? [this.#all] : [this.#all, this.#name(name)]) {
+      f.c.started += n;
+      f.c.completed += n;
+      const t = f.timings;
+      if (t !== undefined) {
+        t.wait.recordMany(waitMs, n);
+        t.run.recordMany(runMs, n);
+        t.total.recordMany(totalMs, n);
+      }
+    }
+  }
+
+  /**
+   * `source` holds records it will hand over in a batch (`completedMany`): its `flush` is
+   * called before the next read of these figures, so every read is exact.
+   */
+  defer(source: { flush(): void }): void {
+    this.#deferred.add(source);
+  }
+
+  #flush(): void {
+    if (this.#deferred.size === 0) return;
+    const sources = [...this.#deferred];
+    this.#deferred.clear();
+    for (const s of sources) s.flush();
+  }
+
+  /** The counters alone (no percentiles computed). */
+  counters(): Counters {
+    this.#flush();
+    return { ...this.#all.c };
   }
 
   snapshot(): MetricsSnapshot {
-    return {
-      ...this.#c,
-      ...(this.#timings?.snapshot() ?? {
-        waitTime: emptyPercentiles,
-        runTime: emptyPercentiles,
-        totalTime: emptyPercentiles,
-      }),
-    };
+    this.#flush();
+    return this.#all.snapshot();
   }
 
   /** Per-name figures; empty when no task carries a name. */
   byName(): Record<string, NameSnapshot> {
+    this.#flush();
     // No prototype: a task named `__proto__` or `constructor` is just another key.
     const out: Record<string, NameSnapshot> = Object.create(null);
-    for (const [name, m] of this.#names) {
-      out[name] = {
-        started: m.started,
-        completed: m.completed,
-        failed: m.failed,
-        cancelled: m.cancelled,
-        timedOut: m.timedOut,
-        retried: m.retried,
-        ...(m.timings?.snapshot() ?? {
-          waitTime: emptyPercentiles,
-          runTime: emptyPercentiles,
-          totalTime: emptyPercentiles,
-        }),
-      };
-    }
+    for (const [name, m] of this.#names) out[name] = m.snapshot();
     return out;
   }
 }

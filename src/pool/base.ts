@@ -1,6 +1,11 @@
 import { QueueFullError, TaskCancelledError } from '../errors.js';
 import type { TaskFunction } from '../executors/inline.js';
-import { type MetricsSnapshot, type NameSnapshot, PoolMetrics } from '../metrics/pool-metrics.js';
+import {
+  type Counters,
+  type MetricsSnapshot,
+  type NameSnapshot,
+  PoolMetrics,
+} from '../metrics/pool-metrics.js';
 import type { Emitter } from '../scheduler/events.js';
 import type { Concurrency } from '../scheduler/options.js';
 import {
@@ -11,7 +16,6 @@ import {
 } from '../scheduler/options.js';
 import {
   type CloseOptions,
-  type CloseReport,
   Scheduler,
   type SchedulerEvents,
   type TaskRecord,
@@ -19,9 +23,16 @@ import {
 import type { Executor, Health } from '../types.js';
 import { MapIterator } from './map.js';
 import { type LeaseHost, Leases, type Mapper } from './map-leases.js';
+import { ItemMeter } from './map-meter.js';
 import { Task } from './task.js';
 
 export type PoolEvents = SchedulerEvents;
+
+/**
+ * What `close()` and `terminate()` resolve with: the pool's counters over its life, the
+ * same figures and names as `stats()` (docs/DESIGN-NOTES.md, "Outcomes").
+ */
+export type CloseReport = Counters;
 
 /** What `stats()` returns: gauges now, counters and percentiles since the pool was made. */
 export interface PoolStats extends MetricsSnapshot {
@@ -59,6 +70,8 @@ export class PoolBase<P> implements AsyncDisposable {
   readonly #scheduler: Scheduler<P>;
   readonly #metrics: PoolMetrics;
   readonly #executor: Executor<P>;
+  readonly #clock: NormalizedSchedulerOptions['clock'];
+  readonly #timed: boolean;
 
   /** @param label names a payload for per-name metrics (ThreadPool: the handler name). */
   protected constructor(
@@ -67,6 +80,8 @@ export class PoolBase<P> implements AsyncDisposable {
     label?: (payload: P) => string | undefined,
   ) {
     this.#executor = executor;
+    this.#clock = options.clock;
+    this.#timed = options.metrics;
     this.#metrics = new PoolMetrics(options.metrics);
     this.#scheduler = new Scheduler(executor, options, this.#metrics, label);
   }
@@ -124,12 +139,12 @@ export class PoolBase<P> implements AsyncDisposable {
    * process alive afterwards.
    */
   close(options?: CloseOptions): Promise<CloseReport> {
-    return keepAlive(this.#scheduler.close(options));
+    return keepAlive(this.#scheduler.close(options)).then(() => this.#metrics.counters());
   }
 
   /** Forced shutdown: queued tasks reject `PoolClosedError`, running ones are cancelled (threads killed). */
   terminate(reason?: unknown): Promise<CloseReport> {
-    return keepAlive(this.#scheduler.terminate(reason));
+    return keepAlive(this.#scheduler.terminate(reason)).then(() => this.#metrics.counters());
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -176,7 +191,7 @@ export class PoolBase<P> implements AsyncDisposable {
     const promise = new Promise<R>((r) => {
       resolve = r as (value: unknown) => void;
     });
-    const admitted = s.tryAdmit(payload, options, resolve);
+    const admitted = s.tryAdmit(payload, options, resolve, false, s.waits);
     if (!(admitted instanceof Error)) {
       admitted.promise = promise;
       return promise;
@@ -223,8 +238,10 @@ export class PoolBase<P> implements AsyncDisposable {
    * `mapper` (in-process Pool only) allows the fast path: items run inline on pool slots
    * the map leases (map-leases.ts) instead of one scheduler task each. It is taken only
    * when no per-item option needs a task of its own (`timeout`, `queueTimeout`, `retries`),
-   * the limit is not adaptive (a lease's run time says nothing about an item's), and starts
-   * are not rate limited (each item must count as a start).
+   * the limit is not adaptive (a lease's run time says nothing about an item's), starts
+   * are not rate limited (each item must count as a start), and a full queue makes
+   * producers wait (a lease must never be refused or dropped: its items would then be
+   * counted unlike `ThreadPool.map`'s).
    */
   protected mapPayloads<T, R>(
     source: Iterable<T> | AsyncIterable<T>,
@@ -250,7 +267,8 @@ export class PoolBase<P> implements AsyncDisposable {
       normalized.queueTimeout === Number.POSITIVE_INFINITY &&
       normalized.retries === undefined &&
       limits.limit === undefined &&
-      !scheduler.rateLimited
+      !scheduler.rateLimited &&
+      scheduler.waits
         ? (host: LeaseHost) =>
             // Only Pool passes a mapper, and its payloads are task functions.
             new Leases(
@@ -259,6 +277,7 @@ export class PoolBase<P> implements AsyncDisposable {
               window,
               mapper,
               host,
+              this.#itemMeter(normalized.name),
             )
         : undefined;
     return new MapIterator<T, R, P>(
@@ -270,6 +289,11 @@ export class PoolBase<P> implements AsyncDisposable {
       window,
       leases,
     );
+  }
+
+  #itemMeter(name: string | undefined): ItemMeter {
+    const s = this.#scheduler;
+    return new ItemMeter(this.#metrics, s.events, this.#clock, name, () => s.newId(), this.#timed);
   }
 
   #task<R>(record: TaskRecord<P>, promise: Promise<R>): Task<R> {

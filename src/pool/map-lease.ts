@@ -1,5 +1,6 @@
 import type { TaskContext, TaskFunction } from '../executors/inline.js';
 import type { TaskRecord } from '../scheduler/scheduler.js';
+import type { MeteredItem } from './map-meter.js';
 
 // One slot a pool.map holds (see map-leases.ts), and the context of an item run on it.
 
@@ -47,13 +48,18 @@ export class ItemContext implements TaskContext {
  * map lets it go. Its function returns this object as a thenable, so the executor's
  * `then` hands us the function that ends the task: a release is synchronous.
  */
-export class Lease {
+export class Lease implements MeteredItem {
   state = REQUESTED;
   /** Began and has run no item yet. */
   fresh = false;
   record: TaskRecord<TaskFunction> | undefined;
   /** The item running on this lease (BUSY). */
   context: ItemContext | undefined;
+  /** The running item, as map-meter.ts tracks it. */
+  itemId = 0;
+  itemWait = 0;
+  itemBegan = 0;
+  itemCounted = false;
   #end: ((value: unknown) => void) | undefined;
   #ended = false;
   readonly payload: TaskFunction;

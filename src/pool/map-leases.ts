@@ -3,6 +3,7 @@ import type { TaskContext, TaskFunction } from '../executors/inline.js';
 import type { NormalizedTaskOptions } from '../scheduler/options.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import { BUSY, IDLE, ItemContext, isThenable, Lease, RELEASED, REQUESTED } from './map-lease.js';
+import type { ItemMeter } from './map-meter.js';
 
 /** A `pool.map` mapper as the in-process Pool receives it. */
 export type Mapper = (item: unknown, context: TaskContext) => unknown;
@@ -30,8 +31,10 @@ type Payload = TaskFunction;
  * the event loop (slow consumer, slow source) is released too, so a map never holds a
  * slot the consumer itself might need (`await pool.run(...)` inside the loop).
  *
- * Stats: a lease is one task (submitted, started, settled once). Items on a lease are
- * not counted one by one — that bookkeeping is what the fast path saves.
+ * Stats: items count exactly as `ThreadPool.map`'s per-item tasks do (map-meter.ts):
+ * submitted when pulled, started with their wait when they get a lease, settled once;
+ * when the map stops, the item running and those waiting for a lease are cancelled at
+ * once. The leases themselves are internal tasks (`internal`): not counted.
  */
 export class Leases {
   readonly #scheduler: Scheduler<Payload>;
@@ -46,7 +49,10 @@ export class Leases {
   /** Items pulled, waiting for a lease (slot and item), FIFO. */
   #waitSlots: number[] = [];
   #waitItems: unknown[] = [];
+  /** When each waiting item was pulled. */
+  #waitTimes: number[] = [];
   #waitHead = 0;
+  readonly #meter: ItemMeter;
   #stopped: { readonly reason: Error; readonly ended: boolean } | undefined;
   #checkArmed = false;
   /** The source is exhausted: a lease with no waiting item ends instead of idling. */
@@ -63,9 +69,11 @@ export class Leases {
     max: number,
     mapper: Mapper,
     host: LeaseHost,
+    meter: ItemMeter,
   ) {
     this.#scheduler = scheduler;
-    this.#options = options;
+    this.#meter = meter;
+    this.#options = { ...options, internal: true };
     this.#max = max;
     this.#mapper = mapper;
     this.#withContext = mapper.length >= 2;
@@ -80,15 +88,17 @@ export class Leases {
       this.#host.fail(refusal);
       return;
     }
+    this.#meter.submitted();
     if (this.#waitHead === this.#waitSlots.length) {
       const lease = this.#takeIdle();
       if (lease !== undefined) {
-        this.#exec(lease, slot, item);
+        this.#exec(lease, slot, item, undefined);
         return;
       }
     }
     this.#waitSlots.push(slot);
     this.#waitItems.push(item);
+    this.#waitTimes.push(this.#meter.pulledAt());
     this.#request();
     // Yielding above can hand the freed slot straight back to a lease of ours that was
     // queued first: let it take the waiting items rather than idle beside them.
@@ -109,8 +119,13 @@ export class Leases {
   stop(reason: Error, ended = false): void {
     if (this.#stopped !== undefined) return;
     this.#stopped = { reason, ended };
+    // Items waiting for a lease are cancelled, as queued per-item tasks would be.
+    const now = this.#meter.now();
+    for (let i = this.#waitHead; i < this.#waitSlots.length; i++)
+      this.#meter.cancelWaiting(this.#waitTimes[i] as number, reason, now);
     this.#waitSlots = [];
     this.#waitItems = [];
+    this.#waitTimes = [];
     this.#waitHead = 0;
     for (const lease of [...this.#all]) this.#retire(lease);
   }
@@ -146,11 +161,13 @@ export class Leases {
     return this.#idle.pop();
   }
 
-  #exec(lease: Lease, slot: number, item: unknown): void {
+  /** Runs `item` on `lease` (`pulled`: when, if it had to wait for one). */
+  #exec(lease: Lease, slot: number, item: unknown, pulled: number | undefined): void {
     // BUSY while the mapper runs, even a sync one: a stop inside it (the mapper aborts the
     // map's signal) must not free the slot under it.
     lease.state = BUSY;
     lease.fresh = false;
+    this.#meter.begin(lease, pulled);
     let result: unknown;
     let context: ItemContext | undefined;
     try {
@@ -160,19 +177,23 @@ export class Leases {
         result = this.#mapper(item, context);
       } else result = (this.#mapper as (item: unknown) => unknown)(item);
     } catch (error) {
+      this.#meter.end(lease, false, error, true);
       this.#free(lease);
       this.#host.settle(slot, false, error);
       return;
     }
     if (!isThenable(result)) {
+      this.#meter.end(lease, true, result, true);
       this.#free(lease);
       this.#host.settle(slot, true, result);
       return;
     }
+    this.#meter.async(lease);
     const ctx = context ?? new ItemContext();
     lease.context = ctx;
     const done = (ok: boolean, value: unknown): void => {
       if (lease.context !== ctx) return;
+      this.#meter.end(lease, ok, value, false);
       const s = this.#scheduler;
       if (this.#stopped === undefined && s.running > s.limits.max) {
         // resize() shrank the pool below what runs: this slot goes back. (Checked here, on
@@ -230,13 +251,15 @@ export class Leases {
       const i = this.#waitHead++;
       const slot = this.#waitSlots[i] as number;
       const item = this.#waitItems[i];
+      const pulled = this.#waitTimes[i] as number;
       this.#waitItems[i] = undefined;
       if (this.#waitHead === this.#waitSlots.length) {
         this.#waitSlots = [];
         this.#waitItems = [];
+        this.#waitTimes = [];
         this.#waitHead = 0;
       }
-      this.#exec(lease, slot, item);
+      this.#exec(lease, slot, item, pulled);
       if (this.#stopped !== undefined) return;
     }
     if (this.#drained) {
@@ -259,7 +282,7 @@ export class Leases {
       this.#requested++;
       const sink = (ok: boolean, value: unknown): void => this.#onSettled(lease, ok, value);
       const s = this.#scheduler;
-      const admitted = s.tryAdmit(lease.payload, this.#options, sink, true);
+      const admitted = s.tryAdmit(lease.payload, this.#options, sink, true, true);
       if (!(admitted instanceof Error)) {
         lease.record = admitted;
         if (this.#stopped !== undefined) this.#retire(lease);
@@ -326,7 +349,9 @@ export class Leases {
       if (i >= 0) this.#idle.splice(i, 1);
       lease.end();
     } else if (lease.state === BUSY) {
-      // Its item still runs: the slot stays held until it settles (the limit is real).
+      // Its item still runs: the slot stays held until it settles (the limit is real). Its
+      // outcome is decided now, as a per-item task's would be when cancelled.
+      this.#meter.cancel(lease, reason);
       lease.context?.abort(reason);
       if (lease.record !== undefined) this.#scheduler.cancel(lease.record, reason);
     } else if (lease.state === REQUESTED && lease.record !== undefined && !ended) {

@@ -233,7 +233,8 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
       return;
     }
     const sink = this.#sinks[slot] as (ok: boolean, value: unknown) => void;
-    const admitted = this.#scheduler.tryAdmit(payload, this.#options, sink, true);
+    // A full queue makes the map wait for room (below): not a refusal.
+    const admitted = this.#scheduler.tryAdmit(payload, this.#options, sink, true, true);
     if (!(admitted instanceof Error)) {
       this.#records[slot] = admitted;
       return;

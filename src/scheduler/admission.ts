@@ -1,4 +1,4 @@
-import { PoolClosedError, TaskCancelledError } from '../errors.js';
+import { PoolClosedError, TaskCancelledError, TaskTimeoutError } from '../errors.js';
 import type { TaskQueue } from '../queue/types.js';
 import type { Health } from '../types.js';
 import type { NormalizedSchedulerOptions } from './options.js';
@@ -21,6 +21,16 @@ export function refusal(
   }
   if (!health.healthy) return health.error;
   return undefined;
+}
+
+/**
+ * Pure: the error an accepted task settles with when its signal aborts. A signal aborted
+ * with a `TaskTimeoutError` (a caller's own deadline, such as the server's request
+ * deadline) times the task out, and it counts as `timedOut`; any other reason cancels it.
+ */
+export function signalError(reason: unknown): Error {
+  if (reason instanceof TaskTimeoutError) return reason;
+  return new TaskCancelledError('Task was cancelled by its signal', { cause: reason });
 }
 
 /**

@@ -10,10 +10,13 @@ type Listener<A> = (event: A) => void;
 
 export class Emitter<E extends EventMap> {
   #listeners: { [K in keyof E]?: Listener<E[K]>[] } = {};
+  /** Listeners of every event: `has` answers without a keyed lookup while there are none. */
+  #size = 0;
 
   on<K extends keyof E>(event: K, listener: Listener<E[K]>): this {
     const list = this.#listeners[event];
     this.#listeners[event] = list === undefined ? [listener] : [...list, listener];
+    this.#size++;
     return this;
   }
 
@@ -21,6 +24,7 @@ export class Emitter<E extends EventMap> {
     const list = this.#listeners[event];
     if (list === undefined) return this;
     const next = list.filter((l) => l !== listener);
+    this.#size -= list.length - next.length;
     this.#listeners[event] = next.length === 0 ? undefined : next;
     return this;
   }
@@ -34,7 +38,7 @@ export class Emitter<E extends EventMap> {
   }
 
   has<K extends keyof E>(event: K): boolean {
-    return this.#listeners[event] !== undefined;
+    return this.#size !== 0 && this.#listeners[event] !== undefined;
   }
 
   /**
@@ -92,6 +96,10 @@ export interface SchedulerEvents {
   };
   /** A queued task was evicted by a drop overflow policy. */
   drop: { readonly id: number };
+  /** A task was refused at the door because the queue was full (counted `rejected`). */
+  reject: { readonly name?: string };
+  /** An attempt's work was stopped by force (counted `killed`; its task has its outcome too). */
+  kill: { readonly id: number; readonly name?: string };
   /** Nothing queued and nothing running. */
   idle: undefined;
   /** The queue became empty (work may still run). */

@@ -231,6 +231,11 @@ export interface NormalizedTaskOptions {
   readonly key: string | undefined;
   readonly retries: NormalizedRetry | undefined;
   readonly name: string | undefined;
+  /**
+   * Not a task of the caller's but a pool's own (a `Pool.map` lease, which reports its items
+   * itself): no counters, no timings, no `start`/`end` events. Never set by a normaliser.
+   */
+  readonly internal?: true;
 }
 
 const taskKeys = new Set([

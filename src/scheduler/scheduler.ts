@@ -7,7 +7,7 @@ import {
 } from '../errors.js';
 import type { Executor, ExecutorHooks, Health, MetricsSink, Outcome } from '../types.js';
 import { ActiveSet } from './active.js';
-import { hasRoom, refusal } from './admission.js';
+import { hasRoom, refusal, signalError } from './admission.js';
 import { Backlog } from './backlog.js';
 import { Emitter, type SchedulerEvents } from './events.js';
 import { StartLimits } from './limits.js';
@@ -16,13 +16,14 @@ import {
   type NormalizedTaskOptions,
   normalizeConcurrency,
 } from './options.js';
+import { outcomeOf } from './outcome.js';
 import { Producers } from './producers.js';
 import { annotate, Retries } from './retry.js';
-import { type CloseOptions, type CloseReport, CloseTracker, within } from './shutdown.js';
+import { type CloseOptions, CloseTracker, within } from './shutdown.js';
 import { Sizer } from './sizer.js';
 import { DELAYED, DISPATCHED, DONE, QUEUED, RUNNING, type Sink, TaskRecord } from './task.js';
 
-export type { CloseOptions, CloseReport, SchedulerEvents };
+export type { CloseOptions, SchedulerEvents };
 
 const noop = (): void => {};
 
@@ -67,7 +68,6 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   #dispatchScheduled = false;
   #idleWaiters: (() => void)[] = [];
   #health: Health = { healthy: true };
-  #counts = { completed: 0, failed: 0, cancelled: 0, timedOut: 0, killed: 0 };
   /** For edge-triggered `idle` and `drain` events. */
   #idle = true;
   #queueWasEmpty = true;
@@ -135,6 +135,10 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   get waits(): boolean {
     return this.#o.overflow === 'wait';
   }
+  /** A new task id, for work a pool counts as tasks without a record (`Pool.map` items). */
+  newId(): number {
+    return this.#nextId++;
+  }
   get health(): Health {
     return this.#health;
   }
@@ -145,10 +149,6 @@ export class Scheduler<P> implements ExecutorHooks<P> {
       ? { min, max, limit: this.#limits.cap(this.#sizer) }
       : { min, max };
   }
-  get counts(): CloseReport {
-    return { ...this.#counts };
-  }
-
   // ---- admission -------------------------------------------------------------------------
 
   /** Whether a task offered now would be accepted without waiting. */
@@ -167,11 +167,18 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     options: NormalizedTaskOptions,
     sink: Sink,
     callback = false,
+    willWait = false,
   ): TaskRecord<P> | Error {
     const refused = refusal(this.#closed, options.signal, this.#health);
     if (refused !== undefined) return refused;
     if ((this.#producers.size > 0 || !this.hasRoom()) && !this.#makeRoom(options)) {
-      this.#metrics.rejected();
+      // A caller that now waits for room (`admit`) is not refused: only a final no counts.
+      if (!willWait && options.internal !== true) {
+        const name = options.name ?? this.#label(payload);
+        this.#metrics.rejected(name);
+        if (this.events.has('reject'))
+          this.events.emit('reject', name === undefined ? {} : { name });
+      }
       return new QueueFullError(this.#o.maxQueue);
     }
     return this.#admit(payload, options, sink, callback);
@@ -205,7 +212,6 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     const victim = this.#backlog.victim(this.#o.overflow, options.priority);
     if (victim === undefined) return false;
     this.#backlog.remove(victim);
-    this.#metrics.dropped();
     this.events.emit('drop', { id: victim.id });
     this.#settle(victim, false, new TaskDroppedError());
     return true;
@@ -213,14 +219,10 @@ export class Scheduler<P> implements ExecutorHooks<P> {
 
   #admit(payload: P, options: NormalizedTaskOptions, sink: Sink, callback: boolean): TaskRecord<P> {
     const record = new TaskRecord<P>(this.#nextId++, payload, options, sink, callback);
-    this.#metrics.submitted();
+    if (options.internal !== true) this.#metrics.submitted(options.name ?? this.#label(payload));
     const signal = options.signal;
     if (signal !== undefined) {
-      const onAbort = (): void =>
-        this.cancel(
-          record,
-          new TaskCancelledError('Task was cancelled by its signal', { cause: signal.reason }),
-        );
+      const onAbort = (): void => this.cancel(record, signalError(signal.reason));
       signal.addEventListener('abort', onAbort, { once: true });
       record.more.unlisten = () => signal.removeEventListener('abort', onAbort);
     }
@@ -345,7 +347,8 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     const waitMs = now - record.since;
     this.#active.setTime(record, now);
     const name = record.options.name ?? this.#label(record.payload);
-    this.#metrics.started(waitMs, name);
+    const counted = record.options.internal !== true;
+    if (counted) this.#metrics.started(waitMs, name);
     const timeout = record.options.timeout;
     if (timeout !== Number.POSITIVE_INFINITY && !record.settled) {
       const more = record.more;
@@ -354,7 +357,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
         this.#expire(record, timeout);
       }, timeout);
     }
-    if (this.events.has('start')) {
+    if (counted && this.events.has('start')) {
       const e = { id: record.id, attempt: record.attempt, waitMs };
       this.events.emit('start', name === undefined ? e : { ...e, name });
     }
@@ -400,7 +403,8 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     this.#stamp = now;
     this.#stampFresh = true;
     const runMs = now - beganAt;
-    this.#metrics.ran(runMs, record.options.name ?? this.#label(record.payload));
+    if (record.options.internal !== true)
+      this.#metrics.ran(runMs, record.options.name ?? this.#label(record.payload));
     if (this.#limited) this.#limits.ran(runMs, this.#active.size + 1, this.#sizer);
     const heldRetry = record.extra?.retryDelay;
     if (heldRetry !== undefined) this.#retries.afterStopped(record, heldRetry);
@@ -466,23 +470,19 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     }
     const sink = record.sink;
     record.sink = noop;
-    const outcome: Outcome = ok
-      ? 'completed'
-      : value instanceof TaskTimeoutError
-        ? 'timedOut'
-        : value instanceof TaskCancelledError || value instanceof PoolClosedError
-          ? 'cancelled'
-          : 'failed';
-    this.#counts[outcome]++;
+    const outcome = outcomeOf(ok, value);
     const name = record.options.name ?? this.#label(record.payload);
-    // Inside `finished`, the clock was just read: reuse it (one read fewer per task).
-    const now = this.#stampFresh ? this.#stamp : this.#o.clock.now();
-    this.#metrics.settled(outcome, name, now - (record.extra?.admittedAt ?? record.since));
-    if (this.events.has('end')) {
+    const counted = record.options.internal !== true;
+    if (counted) {
+      // Inside `finished`, the clock was just read: reuse it (one read fewer per task).
+      const now = this.#stampFresh ? this.#stamp : this.#o.clock.now();
+      this.#metrics.settled(outcome, name, now - (record.extra?.admittedAt ?? record.since));
+    }
+    if (counted && this.events.has('end')) {
       const e = ok ? { id: record.id, outcome } : { id: record.id, outcome, error: value };
       this.events.emit('end', name === undefined ? e : { ...e, name });
     }
-    if (outcome !== 'completed' && this.events.has('error')) {
+    if (counted && outcome !== 'completed' && this.events.has('error')) {
       const e = { id: record.id, outcome, error: value };
       this.events.emit('error', name === undefined ? e : { ...e, name });
     }
@@ -570,19 +570,19 @@ export class Scheduler<P> implements ExecutorHooks<P> {
    * `timeout`: drain until then, then cancel what waits and abort what runs, then kill what
    * still runs after `grace`.
    */
-  async close(options: CloseOptions = {}): Promise<CloseReport> {
+  async close(options: CloseOptions = {}): Promise<void> {
     this.#shut(new PoolClosedError('Pool closed before the task was accepted'));
     this.#dispatch();
     const timeout = options.timeout ?? Number.POSITIVE_INFINITY;
     if (timeout === Number.POSITIVE_INFINITY) {
       await this.#close.settled();
       await this.#executor.close(false);
-      return this.counts;
+      return;
     }
     const drained = await within(this.#o.clock, this.#close.settled(), timeout);
     if (drained) {
       await this.#executor.close(false);
-      return this.counts;
+      return;
     }
     this.#abortAll(new TaskCancelledError('Pool close deadline passed'));
     await within(this.#o.clock, this.#allStopped(), options.grace ?? 1000);
@@ -590,7 +590,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   }
 
   /** Force: refuse new work, reject queued tasks, cancel running ones, kill the workers. */
-  async terminate(reason?: unknown): Promise<CloseReport> {
+  async terminate(reason?: unknown): Promise<void> {
     const cause = reason === undefined ? undefined : { cause: reason };
     this.#retries.stop();
     this.#shut(new PoolClosedError('Pool terminated before the task was accepted', cause));
@@ -620,13 +620,25 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     for (const record of this.#active.snapshot()) this.cancel(record, cancelled);
   }
 
-  async #kill(): Promise<CloseReport> {
+  async #kill(): Promise<void> {
     this.#limits.stop();
-    this.#counts.killed += this.#running;
     await this.#executor.close(true);
+    // Threads report what they killed (`killed`); work still running now cannot be stopped
+    // (in-process): it is abandoned, and counted as killed too.
+    for (const record of this.#active.snapshot()) if (record.state === RUNNING) this.killed(record);
     this.#afterDispatch();
     await this.#close.settled();
-    return this.counts;
+  }
+
+  /** The executor stopped this record's work by force. */
+  killed(record: TaskRecord<P>): void {
+    if (record.options.internal === true) return;
+    const name = record.options.name ?? this.#label(record.payload);
+    this.#metrics.killed(name);
+    if (this.events.has('kill')) {
+      const e = { id: record.id };
+      this.events.emit('kill', name === undefined ? e : { ...e, name });
+    }
   }
 
   #allStopped(): Promise<void> {

@@ -1,15 +1,5 @@
 import type { Clock } from './clock.js';
 
-/** What `close()` and `terminate()` resolve with: totals over the pool's life. */
-export interface CloseReport {
-  readonly completed: number;
-  readonly failed: number;
-  readonly cancelled: number;
-  readonly timedOut: number;
-  /** Tasks still running when the workers were stopped by force (threads killed). */
-  readonly killed: number;
-}
-
 export interface CloseOptions {
   /**
    * Time allowed to drain, in ms. Past it, waiting tasks are cancelled and running ones

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import {
   PoolClosedError,
   QueueFullError,
@@ -87,4 +88,37 @@ export function answerFor(error: unknown, reason: unknown, exposeStack: boolean)
     return { status: 503, outcome: 'cancelled', body: errorBody(error), retryAfter: 1 };
   }
   return { status: 500, outcome: 'failed', body: errorBody(error, exposeStack) };
+}
+
+/**
+ * One error shape for every 4xx and 5xx, the server's own and Fastify's alike (a body
+ * too large, a wrong content type, a route that does not exist): `{ error: { name,
+ * message, code } }`. A 5xx from the framework says no more than its status.
+ */
+export function registerErrorShape(app: FastifyInstance): void {
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
+    const status =
+      typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600
+        ? error.statusCode
+        : 500;
+    if (status >= 500) {
+      return reply.code(status).send({
+        error: {
+          name: 'InternalServerError',
+          code: 'ERR_INTERNAL',
+          message: 'Internal server error',
+        },
+      });
+    }
+    return reply.code(status).send(errorBody(error));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      error: {
+        name: 'NotFoundError',
+        code: 'ERR_NOT_FOUND',
+        message: `No route ${request.method} ${request.url.split('?')[0]}`,
+      },
+    }),
+  );
 }

@@ -8,13 +8,14 @@
  * await server.close();
  * ```
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { ThreadPool } from '../index.js';
+import { TaskModuleError, ThreadPool } from '../index.js';
 import { importPeer } from '../peer.js';
-import type { TaskNameFigures } from '../prometheus.js';
-import { ShuttingDownError } from './errors.js';
+import { registerAuth } from './auth.js';
+import { registerJsonBody } from './body.js';
+import { registerErrorShape, ShuttingDownError } from './errors.js';
 import { HandlerNames } from './handlers.js';
 import { registerObserveRoutes } from './observe-routes.js';
 import {
@@ -38,6 +39,7 @@ const { Registry } = await importPeer(
 );
 // After the check above, so a missing prom-client is reported as the server's.
 const { registerPoolMetrics } = await import('../prometheus.js');
+const { registerRequestMetrics } = await import('./request-metrics.js');
 
 export type { ServeOptions } from './options.js';
 export { serveDefaults } from './options.js';
@@ -58,7 +60,11 @@ export interface WorkpoolServer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** Starts a server; resolves once it listens. */
+/**
+ * Starts a server; resolves once it listens. A server that makes its own pool first waits
+ * for a thread to load the task module: if the module cannot load, `serve()` rejects with
+ * a `TaskModuleError` saying why, and nothing listens.
+ */
 export async function serve(options: ServeOptions): Promise<WorkpoolServer> {
   const o = normalizeServeOptions(options);
   const owned = o.pool === undefined;
@@ -71,17 +77,49 @@ export async function serve(options: ServeOptions): Promise<WorkpoolServer> {
       maxThreads: o.threads,
       maxQueue: o.maxQueue,
     });
+  if (owned) await loaded(pool);
   const capacity = owned
     ? o.threads * (o.poolOptions?.concurrentTasksPerThread ?? 1)
     : pool.stats().concurrency.max;
   const tracker = new Tracker(pool, () => o.clock.now());
   const sampler = new Sampler(pool, tracker, o.sampleInterval, o.history);
   const registry = new Registry();
-  const unregister = registerPoolMetrics(pool, { registry, tasks: () => taskFigures(tracker) });
+  const unregisterPool = registerPoolMetrics(pool, { registry });
+  const unregisterRequests = registerRequestMetrics(registry, tracker);
+  const unregister = (): void => {
+    unregisterPool();
+    unregisterRequests();
+  };
   const inflight = new Set<AbortController>();
   const streams = new Set<() => void>();
 
-  const app = Fastify({ bodyLimit: o.bodyLimit, logger: false, return503OnClosing: true });
+  // Every connection is bounded: its request (headers and body) must arrive within
+  // `requestTimeout` (408), an idle keep-alive connection closes after `idleTimeout`, and
+  // past `maxConnections` new connections are closed at once.
+  const serverFactory = (handler: Parameters<typeof createServer>[1]): Server => {
+    const server = createServer(
+      {
+        requestTimeout: o.requestTimeout,
+        headersTimeout: o.requestTimeout,
+        keepAliveTimeout: o.idleTimeout,
+        // How often Node checks those deadlines (its default, 30 s, would let them run late).
+        connectionsCheckingInterval: Math.min(1000, o.requestTimeout),
+      },
+      handler,
+    );
+    server.maxConnections = o.maxConnections;
+    // No inactivity timeout beyond those: an answer may rightly take up to `maxTimeout`.
+    server.timeout = 0;
+    return server;
+  };
+  const app = Fastify({
+    bodyLimit: o.bodyLimit,
+    logger: false,
+    return503OnClosing: true,
+    serverFactory,
+  });
+  registerErrorShape(app);
+  registerJsonBody(app);
   let draining = false;
   // While draining, answers close their connection: an idle keep-alive connection would
   // otherwise hold `server.close()` open until the client drops it.
@@ -89,7 +127,7 @@ export async function serve(options: ServeOptions): Promise<WorkpoolServer> {
     if (draining) reply.header('connection', 'close');
     return payload;
   });
-  if (o.token !== undefined) requireToken(app, o.token);
+  if (o.token !== undefined) registerAuth(app, o.token);
   registerTasksRoute(app, {
     pool,
     tracker,
@@ -158,35 +196,37 @@ async function shutdown(o: NormalizedServeOptions, p: Parts): Promise<void> {
   if (p.owned) await p.pool.close();
 }
 
-function taskFigures(tracker: Tracker): Map<string, TaskNameFigures> {
-  const out = new Map<string, TaskNameFigures>();
-  for (const [name, f] of tracker.tasks()) {
-    const { latency, ...counts } = f;
-    out.set(name, { ...counts, totalTime: latency });
-  }
-  return out;
-}
-
-/** Bearer auth on every route but `/healthz`; GET also accepts `?access_token=` (for the dashboard). */
-function requireToken(app: FastifyInstance, token: string): void {
-  const expected = digest(token);
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.url === '/healthz') return;
-    const header = request.headers.authorization;
-    let given = header?.startsWith('Bearer ') === true ? header.slice(7).trim() : undefined;
-    if (given === undefined && request.method === 'GET') {
-      const q = (request.query as Record<string, unknown> | undefined)?.access_token;
-      if (typeof q === 'string') given = q;
-    }
-    if (given !== undefined && timingSafeEqual(digest(given), expected)) return;
-    return reply
-      .code(401)
-      .header('www-authenticate', 'Bearer realm="workpool"')
-      .send({ error: { name: 'UnauthorizedError', message: 'A valid bearer token is required' } });
+/**
+ * Resolves once a thread of `pool` has loaded its task module; rejects with a
+ * `TaskModuleError` (the load error as its cause) once the pool gives up loading it.
+ */
+function loaded(pool: ThreadPool): Promise<void> {
+  const initial = pool.stats();
+  if (!initial.healthy) return Promise.reject(moduleError(initial.error));
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      pool.threads.off('online', online);
+      pool.off('health', health);
+    };
+    const online = (): void => {
+      done();
+      resolve();
+    };
+    const health = (h: { healthy: boolean; error?: Error }): void => {
+      if (h.healthy) return;
+      done();
+      void pool.terminate();
+      reject(moduleError(h.error?.message, h.error));
+    };
+    pool.threads.on('online', online);
+    pool.on('health', health);
   });
 }
 
-/** Fixed-length digests, so the comparison takes the same time whatever the token's length. */
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
+function moduleError(message: string | undefined, cause?: Error): TaskModuleError {
+  const error = new TaskModuleError(
+    `The task module cannot load: ${message ?? 'unknown error'}`,
+    cause === undefined ? undefined : { cause },
+  );
+  return error;
 }

@@ -20,8 +20,18 @@ export interface ServeOptions {
   readonly port?: number;
   /** Interface to listen on. Any but loopback requires `token`. @default '127.0.0.1' */
   readonly host?: string;
-  /** Bearer token required on every route but `/healthz` (also accepted as `?access_token=` on GET). */
+  /**
+   * Token required on every route but `/healthz` and `/login`: as `Authorization: Bearer
+   * <token>`, or, for the dashboard and the other GET routes, through the login form at
+   * `/login` (an HttpOnly cookie).
+   */
   readonly token?: string;
+  /** Ms a client has to send its whole request (headers and body); past it, 408 and the connection closes. @default 10_000 */
+  readonly requestTimeout?: number;
+  /** Ms an idle keep-alive connection stays open. @default 5_000 */
+  readonly idleTimeout?: number;
+  /** Connections open at once; more are closed as they arrive. @default 1024 */
+  readonly maxConnections?: number;
   /** A request's deadline in ms (queue + run) unless its `x-timeout-ms` header says otherwise. @default 30_000 */
   readonly timeout?: number;
   /** Largest `x-timeout-ms` accepted. @default 300_000 */
@@ -52,6 +62,9 @@ export interface NormalizedServeOptions {
   readonly port: number;
   readonly host: string;
   readonly token: string | undefined;
+  readonly requestTimeout: number;
+  readonly idleTimeout: number;
+  readonly maxConnections: number;
   readonly timeout: number;
   readonly maxTimeout: number;
   readonly bodyLimit: number;
@@ -66,6 +79,9 @@ export const serveDefaults = Object.freeze({
   port: 3000,
   host: '127.0.0.1',
   timeout: 30_000,
+  requestTimeout: 10_000,
+  idleTimeout: 5_000,
+  maxConnections: 1024,
   maxTimeout: 300_000,
   bodyLimit: 1_048_576,
   exposeStack: false,
@@ -121,6 +137,9 @@ export function normalizeServeOptions(options: ServeOptions): NormalizedServeOpt
     port: int('port', options.port, serveDefaults.port, 0, 65_535),
     host,
     token,
+    requestTimeout: int('requestTimeout', options.requestTimeout, serveDefaults.requestTimeout, 1),
+    idleTimeout: int('idleTimeout', options.idleTimeout, serveDefaults.idleTimeout, 1),
+    maxConnections: int('maxConnections', options.maxConnections, serveDefaults.maxConnections, 1),
     timeout,
     maxTimeout: int(
       'maxTimeout',

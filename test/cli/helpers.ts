@@ -121,3 +121,21 @@ export function tempDir(): string {
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
+
+/** Resolves when `predicate` holds; polls, which only paces the wait (nothing is decided by time). */
+export async function until(predicate: () => boolean): Promise<void> {
+  while (!predicate()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+/** What a running child has written so far. */
+export function watchOutput(child: ChildProcess): { stdout(): string; stderr(): string } {
+  let out = '';
+  let err = '';
+  child.stdout?.setEncoding('utf8').on('data', (s: string) => {
+    out += s;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (s: string) => {
+    err += s;
+  });
+  return { stdout: () => out, stderr: () => err };
+}

@@ -95,7 +95,28 @@ describe('workpool run: results', () => {
         [3, false],
       ],
     );
-    assert.ok(results.length < 100, `stopped reading, but wrote ${results.length} results`);
-    assert.match(r.stderr, /--strict/);
+    assert.equal(results.length, 3, 'nothing is written after the malformed line');
+    assert.match(r.stderr, /stopped at malformed line 3: --strict/);
+  });
+
+  it('--strict writes nothing after the first bad line, however many bad lines were read ahead', async () => {
+    const lines = ['{"n":1}', '{bad', '{worse', '{"n":4}', 'nope', '{"n":6}'];
+    for (const ordered of [[], ['--ordered']]) {
+      const r = await runCli(
+        ['run', tasks, 'double', '--strict', '--threads', '1', ...ordered],
+        `${lines.join('\n')}\n`,
+      );
+      assert.equal(r.code, 1, r.stderr);
+      const results = parseResults(r.stdout);
+      assert.ok(
+        results.every((l) => l.line <= 2),
+        JSON.stringify(results),
+      );
+      assert.deepEqual(
+        results.find((l) => l.line === 2)?.error?.name,
+        'SyntaxError',
+        'the bad line itself is written',
+      );
+    }
   });
 });

@@ -47,13 +47,27 @@ test('OpenTelemetry instruments report the pool, per outcome and per task name',
   const ended = m.get('workpool.tasks.ended') ?? [];
   const find = (attrs: Record<string, unknown>) =>
     ended.find((p) => Object.entries(attrs).every(([k, v]) => p.attributes[k] === v))?.value;
-  assert.equal(find({ outcome: 'completed', pool: 'p1' }), 2);
-  assert.equal(find({ outcome: 'completed', task: 'square' }), 2);
+  assert.equal(find({ outcome: 'completed', pool: 'p1', task: 'square' }), 2);
   assert.equal(find({ outcome: 'failed', task: 'cube' }), 1);
+  assert.equal(find({ outcome: 'timed_out', task: 'cube' }), 0);
+  // Every task has a name here: no unnamed series, so the points add up to the total.
+  const completed = ended.filter((p) => p.attributes.outcome === 'completed');
+  assert.equal(
+    completed.reduce((n, p) => n + Number(p.value), 0),
+    pool.stats().completed,
+  );
+  assert.ok(ended.every((p) => p.attributes.task !== undefined));
   assert.equal(m.get('workpool.workers')?.[0]?.value, 2);
-  const durations = m.get('workpool.task.duration') ?? [];
-  assert.ok(
-    durations.some((p) => p.attributes.phase === 'run' && p.attributes.quantile === '0.99'),
+  const buckets = m.get('workpool.task.duration.bucket') ?? [];
+  const inf = buckets.find(
+    (p) =>
+      p.attributes.phase === 'run' && p.attributes.task === 'square' && p.attributes.le === '+Inf',
+  );
+  assert.equal(inf?.value, 2);
+  const count = m.get('workpool.task.duration.count') ?? [];
+  assert.equal(
+    count.find((p) => p.attributes.phase === 'total' && p.attributes.task === 'cube')?.value,
+    1,
   );
   stop();
   await pool.close();

@@ -28,7 +28,18 @@ test('close({ timeout }) drains, then cancels what waits and aborts what runs, t
   await flush();
   clock.advance(50);
   const report = await closing;
-  assert.deepEqual(report, { completed: 2, failed: 0, cancelled: 3, timedOut: 0, killed: 1 });
+  assert.deepEqual(report, {
+    submitted: 5,
+    started: 4,
+    completed: 2,
+    failed: 0,
+    cancelled: 3,
+    timedOut: 0,
+    dropped: 0,
+    rejected: 0,
+    retried: 0,
+    killed: 1,
+  });
   assert.equal(clock.pending, 0);
 });
 
@@ -38,6 +49,17 @@ test('close({ timeout }) that drains in time is a plain close', async () => {
   const p = pool.run(() => 1);
   const report = await pool.close({ timeout: 1000 });
   assert.equal(await p, 1);
-  assert.deepEqual(report, { completed: 1, failed: 0, cancelled: 0, timedOut: 0, killed: 0 });
+  assert.deepEqual(report, {
+    submitted: 1,
+    started: 1,
+    completed: 1,
+    failed: 0,
+    cancelled: 0,
+    timedOut: 0,
+    dropped: 0,
+    rejected: 0,
+    retried: 0,
+    killed: 0,
+  });
   assert.equal(clock.pending, 0);
 });

@@ -26,5 +26,16 @@ test('a process that used a pool and closed it exits on its own', async () => {
   assert.equal(code, 0, stderr);
   const out = JSON.parse(stdout.trim());
   assert.equal(out.settled, 21);
-  assert.deepEqual(out.report, { completed: 20, failed: 0, cancelled: 1, timedOut: 1, killed: 0 });
+  assert.deepEqual(out.report, {
+    submitted: 22,
+    started: 22,
+    completed: 20,
+    failed: 0,
+    cancelled: 1,
+    timedOut: 1,
+    dropped: 0,
+    rejected: 0,
+    retried: 0,
+    killed: 0,
+  });
 });

@@ -29,7 +29,18 @@ test('close() waits for accepted work, reports totals, then refuses new work', a
   assert.throws(() => pool.trySubmit(() => 'late'), PoolClosedError);
   g.open();
   const report = await closing;
-  assert.deepEqual(report, { completed: 2, failed: 1, cancelled: 0, timedOut: 0, killed: 0 });
+  assert.deepEqual(report, {
+    submitted: 3,
+    started: 3,
+    completed: 2,
+    failed: 1,
+    cancelled: 0,
+    timedOut: 0,
+    dropped: 0,
+    rejected: 0,
+    retried: 0,
+    killed: 0,
+  });
   assert.equal(await a, 'a');
   assert.equal((await outcome(b)).ok, false);
   assert.equal(await c, 'c');

@@ -53,7 +53,10 @@ test('the dashboard shows live figures, charts and per-task rows that follow the
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${server.url}/?access_token=dashboard-token`);
+  // Signs in through the login form, as a person would.
+  await page.goto(`${server.url}/`);
+  await page.fill('#token', 'dashboard-token');
+  await Promise.all([page.waitForURL(`${server.url}/`), page.click('button[type=submit]')]);
   await page.waitForFunction(
     () =>
       (globalThis as unknown as Browserish).document.getElementById('health')?.textContent ===

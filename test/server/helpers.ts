@@ -110,3 +110,13 @@ export class Gate {
 export async function until(predicate: () => boolean | Promise<boolean>): Promise<void> {
   while (!(await predicate())) await new Promise((resolve) => setImmediate(resolve));
 }
+
+/** Prometheus text as `name{labels}` → value. */
+export function parseMetrics(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*(?:\{[^}]*\})?) (\S+)$/.exec(line);
+    if (match !== null) out.set(match[1] ?? '', Number(match[2]));
+  }
+  return out;
+}

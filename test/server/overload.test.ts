@@ -110,7 +110,7 @@ test('504 when the task outlives the request deadline; its task is cancelled', a
     const error = (a.body as { error: { code: string; message: string } }).error;
     assert.equal(error.code, 'ERR_TASK_TIMEOUT');
     assert.match(error.message, /deadline of 100 ms/);
-    await until(() => server.pool.stats().cancelled === 1);
+    await until(() => server.pool.stats().timedOut === 1);
   } finally {
     await server.close();
     await own.close();

@@ -11,7 +11,7 @@ import { type ImageTasks, imageTaskModule, parseFilters, processPng } from '../.
 import { ThreadPool } from '../../index.js';
 import { describeError, ExitCode, type ExitCodeValue, UsageError } from '../errors.js';
 import { count, duration, percentiles, rate } from '../format.js';
-import { onInterrupt } from '../interrupt.js';
+import { exitCodeOf, onInterrupt, type StopSignal } from '../interrupt.js';
 import { startProgress } from '../progress.js';
 import { imagePipeline } from './pipeline.js';
 import { ensureSamples } from './samples.js';
@@ -55,8 +55,10 @@ export async function images(o: ImagesOptions): Promise<ExitCodeValue> {
   });
   pool.on('health', wakeAll);
   let interrupted = false;
-  const stopInterrupt = onInterrupt(() => {
+  let stopSignal: StopSignal = 'SIGINT';
+  const stopInterrupt = onInterrupt((signal) => {
     interrupted = true;
+    stopSignal = signal;
     wakeAll();
   }, process.stderr);
   try {
@@ -113,7 +115,7 @@ export async function images(o: ImagesOptions): Promise<ExitCodeValue> {
     await pool.close();
     if (interrupted) {
       log(`workpool images: interrupted after ${count(tally.ok)} of ${count(files.length)} images`);
-      return ExitCode.interrupted;
+      return exitCodeOf(stopSignal);
     }
 
     // ---- one by one, on the main thread --------------------------------------------------
@@ -125,7 +127,7 @@ export async function images(o: ImagesOptions): Promise<ExitCodeValue> {
       const t0 = performance.now();
       for (const file of files.slice(0, n)) {
         processPng({ png: file, ...options });
-        if (interrupted) return ExitCode.interrupted;
+        if (interrupted) return exitCodeOf(stopSignal);
       }
       sequential = ((performance.now() - t0) * files.length) / n;
     }

@@ -13,6 +13,7 @@ interface Flags {
   readonly maxQueue?: number;
   readonly rate?: { readonly limit: number; readonly interval: number };
   readonly strict?: true;
+  readonly resume?: true;
   readonly quiet?: true;
   readonly progressInterval: number;
 }
@@ -32,8 +33,12 @@ Output, one line per input line (blank lines are skipped but keep their number):
   {"line":1,"ok":true,"value":...}
   {"line":2,"ok":false,"error":{"name":"SyntaxError","message":"..."}}
 
+Every result line carries its input line number, so --resume can continue a run from
+its output file, ordered or not: lines with a result are skipped, the rest appended.
+
 Exit codes: 0 every line ok, 1 a line failed, 2 bad option, task module or handler,
-130 interrupted (Ctrl-C finishes the running tasks and writes them; twice stops at once).
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM): either signal finishes the running
+tasks, writes them and prints the summary; a second one stops at once.
 
 Example:
   workpool run ./tasks.js resize --input jobs.jsonl --output results.jsonl --threads 4`,
@@ -67,7 +72,11 @@ Example:
       integer(0),
     )
     .option('--rate <limit/interval>', 'at most this many task starts per interval: 100/s', rate)
-    .option('--strict', 'stop at the first malformed line (exit 1)')
+    .option('--strict', 'stop at the first malformed line, writing nothing after it (exit 1)')
+    .option(
+      '--resume',
+      'continue from --output: skip the lines it has a result for, append the others',
+    )
     .option('-q, --quiet', 'no progress and no summary on stderr')
     .option(
       '--progress-interval <duration>',
@@ -91,6 +100,7 @@ Example:
         retries: flags.retries,
         ordered: flags.ordered === true,
         strict: flags.strict === true,
+        resume: flags.resume === true,
         quiet: flags.quiet === true,
         progressInterval: flags.progressInterval,
       });

@@ -12,11 +12,12 @@ import type { Readable } from 'node:stream';
 import { TaskModuleError } from '../../index.js';
 import { ExitCode, type ExitCodeValue, RunError, UsageError } from '../errors.js';
 import { count, duration, percentiles, rate } from '../format.js';
-import { finishRunning, onInterrupt } from '../interrupt.js';
+import { exitCodeOf, finishRunning, onInterrupt, type StopSignal } from '../interrupt.js';
 import { type Line, type Position, readLines } from '../lines.js';
 import { startProgress } from '../progress.js';
 import { LineWriter } from '../writer.js';
 import { BLANK, type LineResult, notRun, toJson } from './results.js';
+import { type DoneLines, readDone } from './resume.js';
 import { createTarget, type TargetOptions } from './target.js';
 import { Window } from './window.js';
 
@@ -27,6 +28,8 @@ export interface RunOptions extends TargetOptions {
   readonly output: string;
   readonly ordered: boolean;
   readonly strict: boolean;
+  /** Skip the lines the output file already has a result for, and append (resume.ts). */
+  readonly resume: boolean;
   readonly quiet: boolean;
   /** Ms between plain progress lines when stderr is not a terminal. */
   readonly progressInterval: number;
@@ -37,19 +40,24 @@ const defaultReadAhead = 1024;
 
 export async function run(o: RunOptions): Promise<ExitCodeValue> {
   const started = performance.now();
+  if (o.resume && o.output === '-')
+    throw new UsageError('--resume needs --output <file>: it reads what that file already has');
   const input = await openInput(o.input);
+  const done: DoneLines | undefined = o.resume ? await readDone(o.output) : undefined;
   const target = await createTarget(o);
   let output: WriteStream | undefined;
   try {
-    output = o.output === '-' ? undefined : await openOutput(o.output);
+    output = o.output === '-' ? undefined : await openOutput(o.output, o.resume);
   } catch (error) {
     await target.terminate();
     throw error;
   }
   const writer = new LineWriter(output ?? process.stdout, output !== undefined);
-  const tally = { ok: 0, failed: 0, malformed: 0, notRun: 0 };
-  let interrupted = false;
+  const tally = { ok: 0, failed: 0, malformed: 0, notRun: 0, resumed: 0, discarded: 0 };
+  let interrupted: StopSignal | undefined;
   let fatal: Error | undefined;
+  /** `--strict`: the first malformed line; no result after it is written. */
+  let strictAt: number | undefined;
 
   const start = (line: Line): Promise<LineResult | typeof BLANK> => {
     if (line.text.trim() === '') return Promise.resolve(BLANK);
@@ -64,7 +72,8 @@ export async function run(o: RunOptions): Promise<ExitCodeValue> {
       (error: unknown): LineResult => ({ line: line.number, ok: false, error, malformed: false }),
     );
   };
-  const window = new Window(readLines(input.stream, input.position), start, {
+  const lines = readLines(input.stream, input.position);
+  const window = new Window(done === undefined ? lines : skipDone(lines, done, tally), start, {
     size: target.capacity + (o.maxQueue ?? defaultReadAhead),
     ordered: o.ordered,
   });
@@ -83,24 +92,36 @@ export async function run(o: RunOptions): Promise<ExitCodeValue> {
       quiet: o.quiet,
     },
   );
-  const stopInterrupt = onInterrupt(() => {
-    interrupted = true;
-    window.stop();
-    void finishRunning(target);
-  }, process.stderr);
+  const stopInterrupt = onInterrupt(
+    (signal) => {
+      interrupted = signal;
+      window.stop();
+      void finishRunning(target);
+    },
+    process.stderr,
+    // The bar is cleared before the message, so neither leaves fragments of the other.
+    () => progress.stop(),
+  );
 
   try {
     for await (const r of window.results()) {
       if (r === BLANK) continue;
-      if (interrupted && notRun(r)) {
+      if (interrupted !== undefined && notRun(r)) {
         tally.notRun++;
+        continue;
+      }
+      if (strictAt !== undefined && r.line > strictAt) {
+        tally.discarded++; // after the malformed line: not written, so --resume runs it
         continue;
       }
       if (r.ok) tally.ok++;
       else {
         tally.failed++;
         if (r.malformed) tally.malformed++;
-        if (r.malformed && o.strict) window.stop();
+        if (r.malformed && o.strict && strictAt === undefined) {
+          strictAt = r.line;
+          window.stop();
+        }
         if (r.error instanceof TaskModuleError && fatal === undefined) {
           fatal = r.error;
           window.stop();
@@ -126,16 +147,19 @@ export async function run(o: RunOptions): Promise<ExitCodeValue> {
     const done = tally.ok + tally.failed;
     const parts = [`${count(tally.ok)} ok`, `${count(tally.failed)} failed`];
     if (tally.malformed > 0) parts.push(`${count(tally.malformed)} malformed`);
-    if (interrupted) parts.push(`${count(tally.notRun)} not run (interrupted)`);
+    if (interrupted !== undefined) parts.push(`${count(tally.notRun)} not run (interrupted)`);
+    if (tally.discarded > 0)
+      parts.push(`${count(tally.discarded)} not written (after the malformed line)`);
+    if (tally.resumed > 0) parts.push(`${count(tally.resumed)} already done (--resume)`);
     const stopped =
-      o.strict && tally.malformed > 0 ? ' (stopped at a malformed line: --strict)' : '';
+      strictAt === undefined ? '' : ` (stopped at malformed line ${strictAt}: --strict)`;
     process.stderr.write(
       `workpool run: ${count(done)} lines: ${parts.join(', ')}${stopped}\n` +
         `  wall ${duration(wall)}, ${rate(done, wall)}; task time ${percentiles(stats.runTime)}\n`,
     );
   }
   if (fatal !== undefined) process.stderr.write(`workpool run: ${fatal.message}\n`);
-  if (interrupted) return ExitCode.interrupted;
+  if (interrupted !== undefined) return exitCodeOf(interrupted);
   return tally.failed > 0 || fatal !== undefined ? ExitCode.failed : ExitCode.ok;
 }
 
@@ -160,8 +184,20 @@ async function openInput(path: string): Promise<Input> {
   return { stream: createReadStream(path), position: { bytes: 0 }, size };
 }
 
-async function openOutput(path: string): Promise<WriteStream> {
-  const stream = createWriteStream(path);
+/** Lines whose number `done` has are skipped (and counted): an earlier run wrote them. */
+async function* skipDone(
+  lines: AsyncGenerator<Line>,
+  done: DoneLines,
+  tally: { resumed: number },
+): AsyncGenerator<Line> {
+  for await (const line of lines) {
+    if (done.has(line.number)) tally.resumed++;
+    else yield line;
+  }
+}
+
+async function openOutput(path: string, append: boolean): Promise<WriteStream> {
+  const stream = createWriteStream(path, { flags: append ? 'a' : 'w' });
   await new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve());
     stream.once('error', (error) =>

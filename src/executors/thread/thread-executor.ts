@@ -66,6 +66,7 @@ const noHooks: ExecutorHooks<ThreadPayload> = {
   began() {},
   requeued() {},
   finished() {},
+  killed() {},
   capacityChanged() {},
   unhealthy() {},
   healthy() {},
@@ -529,6 +530,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
           this.#hooks.requeued(job);
           continue;
         }
+        if (fate === 'kill' || fate === 'close') this.#hooks.killed(job);
         this.#hooks.finished(
           job,
           false,

@@ -11,8 +11,6 @@ export const dashboardScript = String.raw`
 (function () {
   'use strict';
   var MAX = 300;
-  var token = new URLSearchParams(location.search).get('access_token');
-  var qs = token ? '?access_token=' + encodeURIComponent(token) : '';
   var palette = ['#42a5f5', '#ab47bc', '#26a69a', '#ffa726', '#ec407a', '#9ccc65', '#7e57c2', '#29b6f6'];
   var cols = { t: [], thr: [], err: [], rej: [], p50: [], p95: [], p99: [], queued: [], running: [], threads: [] };
   var names = [];
@@ -34,10 +32,10 @@ export const dashboardScript = String.raw`
   function load(cb) {
     var css = document.createElement('link');
     css.rel = 'stylesheet';
-    css.href = '/assets/uplot.css' + qs;
+    css.href = '/assets/uplot.css';
     document.head.appendChild(css);
     var js = document.createElement('script');
-    js.src = '/assets/uplot.js' + qs;
+    js.src = '/assets/uplot.js';
     js.onload = cb;
     document.head.appendChild(js);
   }
@@ -142,7 +140,7 @@ export const dashboardScript = String.raw`
   }
 
   function connect() {
-    var source = new EventSource('/events' + qs);
+    var source = new EventSource('/events');
     source.addEventListener('history', function (e) {
       Object.keys(cols).forEach(function (k) { cols[k] = []; });
       names = []; perTask = {};
