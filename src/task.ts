@@ -60,7 +60,7 @@ type DefaultHandlers<M> = M extends { readonly default: infer D }
 export type HandlersOf<M> = OwnHandlers<M> & Omit<DefaultHandlers<M>, keyof OwnHandlers<M>>;
 
 /** Names `run` accepts for module type `M`. */
-export type HandlerName<M> = keyof HandlersOf<M> & string;
+export type HandlerName<M> = M extends unknown ? keyof HandlersOf<M> & string : never;
 
 /** What handler `K` of `M` takes as input. */
 export type HandlerInput<M, K extends HandlerName<M>> = HandlersOf<M>[K] extends (

@@ -60,3 +60,48 @@ test('types flow from the task module (checked by tsc)', async () => {
   assert.equal(await pool.run('add', { a: 1, b: 2 }), 3);
   await pool.close();
 });
+
+test('a wrong handler name is a compile error that lists the valid names', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { spawnSync } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), 'workpool-names-'));
+  try {
+    const file = join(dir, 'consumer.ts');
+    writeFileSync(
+      file,
+      `import { ThreadPool } from ${JSON.stringify(join(root, 'src/index.js'))};
+const pool = new ThreadPool<typeof import(${JSON.stringify(join(root, 'test/fixtures/default-export.js'))})>({ module: 'x.js' });
+void pool.run('nope', 1);
+`,
+    );
+    const tsc = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/typescript/bin/tsc'),
+        '--ignoreConfig',
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        '--module',
+        'nodenext',
+        '--target',
+        'es2022',
+        '--types',
+        'node',
+        '--typeRoots',
+        join(root, 'node_modules/@types'),
+        file,
+      ],
+      { encoding: 'utf8' },
+    );
+    const line = tsc.stdout.split('\n').find((l) => l.startsWith(file)) ?? tsc.stdout;
+    assert.match(line, /TS2345/);
+    assert.match(line, /"double" \| "triple"/, line);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
