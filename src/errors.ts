@@ -15,7 +15,9 @@ export type WorkpoolErrorCode =
   | 'ERR_UNKNOWN_HANDLER'
   | 'ERR_DATA_CLONE'
   | 'ERR_TASK_DROPPED'
-  | 'ERR_MISSING_PEER';
+  | 'ERR_MISSING_PEER'
+  | 'ERR_REDIS_UNAVAILABLE'
+  | 'ERR_REDIS_CONFIG';
 
 /** Base class of every error workpool raises itself (a task's own errors pass through as-is). */
 export class WorkpoolError extends Error {

@@ -14,8 +14,13 @@ export {
   type WorkpoolErrorCode,
 } from './errors.js';
 export type { TaskContext, TaskFunction } from './executors/inline.js';
+export {
+  reviveError,
+  type SerializedError,
+  serializeError,
+} from './executors/thread/protocol.js';
 export type { ThreadEvents } from './executors/thread/thread-executor.js';
-export { durationBuckets, type Percentiles } from './metrics/histogram.js';
+export { DurationHistogram, durationBuckets, type Percentiles } from './metrics/histogram.js';
 export type {
   Counters,
   MetricsSnapshot,
@@ -52,16 +57,20 @@ export { Task } from './pool/task.js';
 export type { ThreadPoolOptions } from './pool/thread-options.js';
 export { type RunArgs, ThreadPool, type ThreadTaskOptions } from './pool/thread-pool.js';
 export { type Clock, ManualClock, systemClock } from './scheduler/clock.js';
-export type {
-  Concurrency,
-  Fairness,
-  Overflow,
-  SchedulerOptions,
-  TaskOptions,
+export {
+  type Concurrency,
+  type Fairness,
+  type NormalizedTaskOptions,
+  normalizeTaskOptions,
+  type Overflow,
+  type SchedulerOptions,
+  type TaskOptions,
 } from './scheduler/options.js';
 export type { RateLimit } from './scheduler/rate.js';
-export type { RetryPolicy } from './scheduler/retry.js';
+export { type NormalizedRetry, type RetryPolicy, retryDelay } from './scheduler/retry.js';
 export type { CloseOptions } from './scheduler/scheduler.js';
+/** The option checks every normaliser uses (TypeError/RangeError naming the option), for integrations. */
+export * as checks from './scheduler/validate.js';
 export {
   type AfterClock,
   type AfterOptions,

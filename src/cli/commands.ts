@@ -12,7 +12,8 @@ import type { Command } from 'commander';
 import { register as images } from './images/command.js';
 import { register as run } from './run/command.js';
 import { register as serve } from './serve.js';
+import { register as worker } from './worker.js';
 
 export type Register = (program: Command) => void;
 
-export const commands: readonly Register[] = [run, images, serve];
+export const commands: readonly Register[] = [run, images, serve, worker];

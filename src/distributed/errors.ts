@@ -1,0 +1,28 @@
+/** Errors of the distributed mode; like the local ones, exported classes with `code` and `cause`. */
+import { WorkpoolError } from '../index.js';
+
+/** Redis did not answer within `readyTimeout` (at start), or went away for good. */
+export class RedisUnavailableError extends WorkpoolError {
+  /** Where workpool tried to connect (`host:port`). */
+  readonly address: string;
+  constructor(address: string, waitedMs: number, options?: ErrorOptions) {
+    super(
+      'ERR_REDIS_UNAVAILABLE',
+      `Redis at ${address} did not become ready within ${waitedMs} ms${
+        options?.cause instanceof Error ? ` (${options.cause.message})` : ''
+      }`,
+      options,
+    );
+    this.address = address;
+  }
+}
+
+/** Redis is set up in a way that can lose jobs (eviction, an unhashed prefix on a Cluster). */
+export class RedisConfigError extends WorkpoolError {
+  /** The setting at fault, e.g. `maxmemory-policy`. */
+  readonly setting: string;
+  constructor(setting: string, message: string, options?: ErrorOptions) {
+    super('ERR_REDIS_CONFIG', message, options);
+    this.setting = setting;
+  }
+}

@@ -1,0 +1,66 @@
+/** A DistributedPool's own counters and latency histograms (caller's view). */
+import { type CloseReport, DurationHistogram, type Outcome } from '../index.js';
+import type { WorkerAdvert } from './adverts.js';
+import type { Call, Calls } from './calls.js';
+import type { DistributedStats, JobCounts } from './types.js';
+
+export class PoolMeters {
+  submitted = 0;
+  completed = 0;
+  failed = 0;
+  cancelled = 0;
+  timedOut = 0;
+  retried = 0;
+  cluster: JobCounts | undefined;
+  readonly #wait = new DurationHistogram();
+  readonly #run = new DurationHistogram();
+  readonly #total = new DurationHistogram();
+
+  started(call: Call): void {
+    this.#wait.record(performance.now() - call.submittedAt);
+  }
+
+  ended(outcome: Outcome, call: Call): void {
+    this[outcome]++;
+    const now = performance.now();
+    if (call.startedAt !== undefined) this.#run.record(now - call.startedAt);
+    this.#total.record(now - call.submittedAt);
+  }
+
+  report(): CloseReport {
+    return {
+      completed: this.completed,
+      failed: this.failed,
+      cancelled: this.cancelled,
+      timedOut: this.timedOut,
+      killed: 0,
+    };
+  }
+
+  snapshot(
+    calls: Calls,
+    workers: readonly WorkerAdvert[],
+    connected: boolean,
+    closed: boolean,
+  ): DistributedStats {
+    let running = 0;
+    for (const call of calls.all()) if (call.state === 'running') running++;
+    return {
+      submitted: this.submitted,
+      completed: this.completed,
+      failed: this.failed,
+      cancelled: this.cancelled,
+      timedOut: this.timedOut,
+      retried: this.retried,
+      pending: calls.size,
+      running,
+      waitTime: this.#wait.snapshot(),
+      runTime: this.#run.snapshot(),
+      totalTime: this.#total.snapshot(),
+      workers,
+      ...(this.cluster === undefined ? {} : { cluster: this.cluster }),
+      connected,
+      closed,
+    };
+  }
+}

@@ -1,0 +1,470 @@
+/**
+ * `DistributedPool`: the ThreadPool's surface over a BullMQ queue. Jobs go to Redis; any
+ * `startWorker` host runs them on its own ThreadPool; results come back on the queue's
+ * events stream (one `QueueEvents` per pool), with a reconciliation read of Redis after a
+ * reconnect and for calls that wait long, so each caller settles exactly once even when an
+ * event was missed. Delivery is BullMQ's: at-least-once, a stalled job runs again.
+ */
+import { randomUUID } from 'node:crypto';
+import { type ConnectionOptions, Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import {
+  type CloseReport,
+  type Handler,
+  type HandlerName,
+  type HandlerOutput,
+  PoolClosedError,
+  QueueFullError,
+  TaskCancelledError,
+  UnknownHandlerError,
+  checks as v,
+} from '../index.js';
+import { readAdverts, type WorkerAdvert } from './adverts.js';
+import { type Call, Calls } from './calls.js';
+import { encodeValue } from './codec.js';
+import { checkEviction, clientOptions, connect, quit, within } from './connection.js';
+import { Listeners } from './listeners.js';
+import { PoolMeters } from './meters.js';
+import {
+  type DistributedTaskOptions,
+  type JobData,
+  jobOptions,
+  keepJobs,
+  normalizeDistributedTaskOptions,
+  normalizeRedisQueueOptions,
+  type RedisQueueOptions,
+  redisQueueKeys,
+} from './options.js';
+import { Results } from './results.js';
+import { DistributedTask } from './task.js';
+import type { DistributedPoolEvents, DistributedRunArgs, DistributedStats } from './types.js';
+
+export interface DistributedPoolOptions extends RedisQueueOptions {
+  /**
+   * Most jobs that may wait in the queue (waiting, delayed, prioritized: all pools
+   * together). When full, `submit` and `run` wait (or reject `QueueFullError` with
+   * `overflow: 'reject'`); `trySubmit` returns `undefined`. A soft bound: pools check the
+   * count, then add, so concurrent submitters may pass it by their number.
+   * @default Infinity
+   */
+  readonly maxQueue?: number;
+  /** @default 'wait' */
+  readonly overflow?: 'wait' | 'reject';
+  /** Finished jobs Redis keeps. @default { age: 3600, count: 10_000 } */
+  readonly removeOnComplete?: boolean | { readonly age?: number; readonly count?: number };
+  /** Failed jobs Redis keeps. @default { age: 7 * 24 * 3600, count: 10_000 } */
+  readonly removeOnFail?: boolean | { readonly age?: number; readonly count?: number };
+  /** Ms between checks against Redis of calls still waiting (a missed event is found here). @default 5000 */
+  readonly reconcileInterval?: number;
+  /** Ms between reads of the worker adverts. @default 2000 */
+  readonly advertInterval?: number;
+}
+
+const ownKeys = [
+  'maxQueue',
+  'overflow',
+  'removeOnComplete',
+  'removeOnFail',
+  'reconcileInterval',
+  'advertInterval',
+];
+const knownKeys: ReadonlySet<string> = new Set([...redisQueueKeys, ...ownKeys]);
+
+function normalize(options: DistributedPoolOptions) {
+  const o = v.object('options', options);
+  v.knownKeys('', o, knownKeys);
+  const overflow = o.overflow ?? 'wait';
+  if (overflow !== 'wait' && overflow !== 'reject')
+    throw new TypeError(
+      `Expected \`overflow\` to be 'wait' or 'reject', got ${v.describe(overflow)}`,
+    );
+  return Object.freeze({
+    ...normalizeRedisQueueOptions(o),
+    maxQueue:
+      o.maxQueue === undefined
+        ? Number.POSITIVE_INFINITY
+        : v.integer('maxQueue', o.maxQueue, 0, true),
+    overflow,
+    removeOnComplete: keepJobs('removeOnComplete', o.removeOnComplete, {
+      age: 3600,
+      count: 10_000,
+    }),
+    removeOnFail: keepJobs('removeOnFail', o.removeOnFail, { age: 7 * 24 * 3600, count: 10_000 }),
+    reconcileInterval:
+      o.reconcileInterval === undefined
+        ? 5000
+        : v.number('reconcileInterval', o.reconcileInterval, 1),
+    advertInterval:
+      o.advertInterval === undefined ? 2000 : v.number('advertInterval', o.advertInterval, 1),
+  });
+}
+
+type Normalized = ReturnType<typeof normalize>;
+
+interface Parts {
+  readonly client: Redis;
+  readonly queue: Queue;
+  readonly events: QueueEvents;
+}
+
+const noop = (): void => {};
+
+/**
+ * Runs handlers of a task module on worker hosts through Redis.
+ *
+ * ```ts
+ * const pool = new DistributedPool<typeof import('./tasks.js')>({ connection: 'redis://localhost:6379', queue: 'images' });
+ * const out = await pool.run('resize', bytes, { timeout: 5000, retries: 2 });
+ * await pool.close();
+ * ```
+ */
+export class DistributedPool<M = Record<string, Handler>> implements AsyncDisposable {
+  readonly #o: Normalized;
+  readonly #calls = new Calls();
+  readonly #listeners = new Listeners<DistributedPoolEvents>();
+  readonly #meters = new PoolMeters();
+  readonly #ready: Promise<Parts>;
+  #parts: Parts | undefined;
+  #results: Results | undefined;
+  #adverts: readonly WorkerAdvert[] = [];
+  #closing: Promise<CloseReport> | undefined;
+  #stopped = false;
+  #roomWaiters: (() => void)[] = [];
+  #queued = 0;
+
+  constructor(options: DistributedPoolOptions) {
+    this.#o = normalize(options);
+    this.#ready = this.#start();
+    this.#ready.catch(noop);
+  }
+
+  /** Resolves once Redis is connected and checked; rejects `RedisUnavailableError` or `RedisConfigError`. */
+  async ready(): Promise<void> {
+    await this.#ready;
+  }
+
+  get closed(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  on<K extends keyof DistributedPoolEvents>(
+    event: K,
+    listener: (e: DistributedPoolEvents[K]) => void,
+  ): this {
+    this.#listeners.on(event, listener);
+    return this;
+  }
+
+  off<K extends keyof DistributedPoolEvents>(
+    event: K,
+    listener: (e: DistributedPoolEvents[K]) => void,
+  ): this {
+    this.#listeners.off(event, listener);
+    return this;
+  }
+
+  /** Runs handler `name` with `input` on some worker host; resolves with its result. */
+  async run<K extends HandlerName<M>>(
+    name: K,
+    ...args: DistributedRunArgs<M, K>
+  ): Promise<HandlerOutput<M, K>> {
+    const task = await this.submit(name, ...args);
+    return task.result;
+  }
+
+  /** Resolves with a task once its job is in Redis (waiting while `maxQueue` is reached). */
+  async submit<K extends HandlerName<M>>(
+    name: K,
+    ...args: DistributedRunArgs<M, K>
+  ): Promise<DistributedTask<HandlerOutput<M, K>>> {
+    const [input, options] = args;
+    if (!this.#knows(name)) await this.#refreshAdverts();
+    this.#checkHandler(name);
+    const { call, task } = this.#prepare<HandlerOutput<M, K>>(name, input, options);
+    try {
+      const parts = await this.#ready;
+      if (this.#o.maxQueue !== Number.POSITIVE_INFINITY) await this.#room(parts);
+      await this.#add(parts, call);
+    } catch (error) {
+      this.#calls.settle(call, false, error);
+      throw error;
+    }
+    return task;
+  }
+
+  /**
+   * A task if there is room now (as last counted), else `undefined`; never waits. Its job
+   * is written in the background: a failure to write rejects `task.result`. Throws
+   * `PoolClosedError` once closed, `UnknownHandlerError` for a handler no worker advertises.
+   */
+  trySubmit<K extends HandlerName<M>>(
+    name: K,
+    ...args: DistributedRunArgs<M, K>
+  ): DistributedTask<HandlerOutput<M, K>> | undefined {
+    const [input, options] = args;
+    if (this.#queued >= this.#o.maxQueue) return undefined;
+    this.#checkHandler(name);
+    const { call, task } = this.#prepare<HandlerOutput<M, K>>(name, input, options);
+    this.#ready
+      .then(
+        (parts) => this.#add(parts, call),
+        (error: unknown) => this.#calls.settle(call, false, error),
+      )
+      .catch((error: unknown) => this.#calls.settle(call, false, error));
+    return task;
+  }
+
+  /** Local figures now; `clusterStats()` reads Redis for the whole cluster's. */
+  stats(): DistributedStats {
+    return this.#meters.snapshot(
+      this.#calls,
+      this.#adverts,
+      this.#parts !== undefined,
+      this.closed,
+    );
+  }
+
+  /** `stats()` after reading the queue's job counts and the worker adverts from Redis. */
+  async clusterStats(): Promise<DistributedStats> {
+    const parts = await this.#ready;
+    const [counts] = await Promise.all([parts.queue.getJobCounts(), this.#refreshAdverts()]);
+    this.#meters.cluster = counts;
+    this.#queued = (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0);
+    return this.stats();
+  }
+
+  /**
+   * Graceful: refuses new work, waits up to `timeout` ms for every accepted call to
+   * settle, then rejects the rest with `PoolClosedError` (their jobs stay in Redis and
+   * still run) and disconnects, within the same deadline even if Redis is gone.
+   */
+  close(options: { readonly timeout?: number } = {}): Promise<CloseReport> {
+    const timeout =
+      options.timeout === undefined
+        ? Number.POSITIVE_INFINITY
+        : v.number('timeout', options.timeout, 0, true);
+    this.#closing ??= this.#close(timeout);
+    return this.#closing;
+  }
+
+  /** Forced: cancels every call's job (removed if queued, aborted where it runs) and disconnects. */
+  terminate(reason?: unknown): Promise<CloseReport> {
+    if (this.#closing !== undefined) return this.#closing;
+    for (const call of this.#calls.all()) this.#cancel(call, reason);
+    this.#closing = this.#close(2000);
+    return this.#closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  #prepare<R>(
+    name: string,
+    input: unknown,
+    options: DistributedTaskOptions | undefined,
+  ): { call: Call; task: DistributedTask<R> } {
+    if (this.#closing !== undefined) throw new PoolClosedError();
+    v.string('name', name);
+    const o = normalizeDistributedTaskOptions(options);
+    if (o.signal?.aborted)
+      throw new TaskCancelledError('Task was cancelled', { cause: o.signal.reason });
+    const encoded = encodeValue(input, 'input');
+    const id = o.id ?? randomUUID();
+    let resolve: (value: unknown) => void = noop;
+    const result = new Promise<R>((r) => {
+      resolve = r as (value: unknown) => void;
+    });
+    result.catch(noop); // a result nobody awaits never raises an unhandled rejection
+    const call: Call = {
+      jobId: id,
+      id,
+      name,
+      input: encoded,
+      options: o,
+      attempt: 1,
+      state: 'adding',
+      submittedAt: performance.now(),
+      startedAt: undefined,
+      resolve,
+      cleanup: undefined,
+    };
+    this.#calls.add(call);
+    this.#meters.submitted++;
+    const signal = o.signal;
+    if (signal !== undefined) {
+      const onAbort = (): void => this.#cancel(call, signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      call.cleanup = () => signal.removeEventListener('abort', onAbort);
+    }
+    return {
+      call,
+      task: new DistributedTask<R>(id, result, (reason) => this.#cancel(call, reason)),
+    };
+  }
+
+  /** Writes the call's current job to Redis; the call is `queued` once BullMQ has it. */
+  async #add(parts: Parts, call: Call, delay = 0): Promise<void> {
+    const o = call.options;
+    const data: JobData = {
+      i: call.input,
+      ...(o.timeout === Number.POSITIVE_INFINITY ? {} : { t: o.timeout }),
+      ...(o.queueTimeout === Number.POSITIVE_INFINITY
+        ? {}
+        : { q: Date.now() + o.delay + delay + o.queueTimeout, qt: o.queueTimeout }),
+      ...(o.key === undefined ? {} : { k: o.key }),
+    };
+    if (call.state === 'settled') return; // cancelled while it waited for room
+    const opts = jobOptions(o, call.jobId, this.#o);
+    if (delay > 0) opts.delay = (opts.delay ?? 0) + delay;
+    await parts.queue.add(call.name, data, opts);
+    if (call.state === 'adding') call.state = 'queued';
+    this.#queued++;
+    this.#results?.watch(call);
+    // A reused id may name a job that had already finished: no event will come for it.
+    if (o.id !== undefined) await this.#results?.check([call.jobId]);
+  }
+
+  async #start(): Promise<Parts> {
+    const o = this.#o;
+    const client = await connect(o, `workpool:pool:${o.queue}`);
+    try {
+      await checkEviction(client);
+      const connection = clientOptions(o.redis) as ConnectionOptions;
+      // Read the events stream from its end as of now, so no event between now and
+      // QueueEvents' first read is missed ('$' would start at that first read).
+      const last = await client.xrevrange(`${o.prefix}:${o.queue}:events`, '+', '-', 'COUNT', 1);
+      const queue = new Queue(o.queue, { connection, prefix: o.prefix });
+      const events = new QueueEvents(o.queue, {
+        connection,
+        prefix: o.prefix,
+        lastEventId: last[0]?.[0] ?? '0-0',
+      });
+      queue.on('error', noop);
+      events.on('error', noop);
+      const parts = { client, queue, events };
+      const ok = await within(
+        Promise.all([queue.waitUntilReady(), events.waitUntilReady()]),
+        o.readyTimeout,
+      );
+      if (!ok || this.#stopped) {
+        await this.#disconnect(parts, 1000);
+        throw this.#stopped ? new PoolClosedError() : new Error('BullMQ did not become ready');
+      }
+      const host = {
+        roomMade: () => this.#roomMade(),
+        readd: (call: Call, delay: number) => {
+          call.attempt++;
+          this.#calls.move(call, `${call.id}-r${call.attempt}`);
+          call.state = 'adding';
+          return this.#add(parts, call, delay).catch((error: unknown) => {
+            this.#calls.settle(call, false, error);
+          });
+        },
+      };
+      this.#results = new Results(host, parts, o, this.#calls, this.#meters, this.#listeners);
+      this.#parts = parts;
+      await this.#refreshAdverts();
+      return parts;
+    } catch (error) {
+      if (this.#parts === undefined) await quit(client, 1000);
+      throw error;
+    }
+  }
+
+  async #refreshAdverts(): Promise<void> {
+    const parts = this.#parts;
+    if (parts === undefined) return;
+    try {
+      this.#adverts = await readAdverts(parts.client, this.#results?.keys ?? never());
+    } catch {}
+  }
+
+  #knows(name: string): boolean {
+    if (this.#adverts.length === 0) return true;
+    return this.#adverts.some((a) => a.handlers.includes(name));
+  }
+
+  /** Unknown handler names are refused once some worker has advertised its handlers. */
+  #checkHandler(name: string): void {
+    if (this.#knows(name)) return;
+    const available = [...new Set(this.#adverts.flatMap((a) => a.handlers))].sort();
+    throw new UnknownHandlerError(name, available);
+  }
+
+  /** Waits while `maxQueue` jobs wait (all pools together), or rejects with `overflow: 'reject'`. */
+  async #room(parts: Parts): Promise<void> {
+    for (;;) {
+      this.#queued = await parts.queue.count();
+      if (this.#queued < this.#o.maxQueue) return;
+      if (this.#o.overflow === 'reject') throw new QueueFullError(this.#o.maxQueue);
+      if (this.#closing !== undefined) throw new PoolClosedError();
+      // A job leaving the queue anywhere shows on the events stream; a second's poll
+      // bounds the wait when another pool's events are not ours to see.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1000);
+        this.#roomWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** A job left the queue (started, removed): `maxQueue` waiters look again. */
+  #roomMade(): void {
+    if (this.#queued > 0) this.#queued--;
+    const waiters = this.#roomWaiters;
+    this.#roomWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  #cancel(call: Call, reason: unknown): void {
+    const error = new TaskCancelledError(
+      'Task was cancelled',
+      reason === undefined ? undefined : { cause: reason },
+    );
+    if (!this.#calls.settle(call, false, error)) return;
+    this.#meters.ended('cancelled', call);
+    this.#listeners.emit('end', { id: call.id, name: call.name, outcome: 'cancelled', error });
+    // Other callers of the same (idempotent) job still want it.
+    if (this.#calls.of(call.jobId).length > 0) return;
+    this.#results?.stop(call.jobId).catch(noop);
+  }
+
+  async #close(timeout: number): Promise<CloseReport> {
+    const started = performance.now();
+    const drained = await within(this.#calls.idle(), timeout);
+    if (!drained) {
+      const error = new PoolClosedError(
+        'Pool closed before the job finished; the job stays in Redis and still runs',
+      );
+      for (const call of this.#calls.all()) this.#calls.settle(call, false, error);
+    }
+    this.#stopped = true;
+    for (const w of this.#roomWaiters) w();
+    const left =
+      timeout === Number.POSITIVE_INFINITY ? 5000 : timeout - (performance.now() - started);
+    const parts = this.#parts;
+    if (parts !== undefined) await this.#disconnect(parts, left);
+    return this.#meters.report();
+  }
+
+  /** Closes BullMQ's connections and ours within `ms`, dropping the sockets past it. */
+  async #disconnect(parts: Parts, ms: number): Promise<void> {
+    this.#results?.dispose();
+    const start = performance.now();
+    const closed = await within(Promise.all([parts.events.close(), parts.queue.close()]), ms);
+    if (!closed) {
+      parts.events.disconnect().catch(noop);
+      parts.queue.disconnect().catch(noop);
+    }
+    await quit(parts.client, Math.max(0, ms - (performance.now() - start)));
+  }
+}
+
+function never(): never {
+  throw new Error('unreachable: results exist once connected');
+}

@@ -1,0 +1,131 @@
+/**
+ * The BullMQ processor of a worker host: each job goes to the host's ThreadPool, so the
+ * event loop stays free to renew BullMQ's locks however CPU-bound the handlers are
+ * (BullMQ #3183, #3078: an inline CPU-bound processor starves lock renewal and its jobs run
+ * twice). The job's run timeout is the ThreadPool's: the handler's signal aborts, and its
+ * thread is killed after `killGrace`.
+ *
+ * What a failure means to BullMQ: a timeout, a cancel, an unknown handler or an output
+ * that cannot be serialized is final (`UnrecoverableError`, no retry, as locally); any other
+ * error, a thread crash included, is retried if the job has attempts left.
+ */
+import { type Job, UnrecoverableError, WaitingError } from 'bullmq';
+import {
+  DataCloneError,
+  TaskCancelledError,
+  TaskTimeoutError,
+  type ThreadPool,
+  UnknownHandlerError,
+} from '../index.js';
+import { decodeValue, encodeError, encodeValue } from './codec.js';
+import type { JobData } from './options.js';
+
+/** A job this host runs now. */
+interface Running {
+  readonly controller: AbortController;
+}
+
+/** Ms a cancel message is remembered for a job this host has not started (yet). */
+const REMEMBER_CANCEL = 60_000;
+
+export class Processor {
+  readonly #threads: ThreadPool;
+  readonly #running = new Map<string, Running>();
+  /** Cancel messages for jobs not running here: the job may be on its way to this host. */
+  readonly #cancelled = new Map<string, number>();
+  /** Set by `handBack`: jobs stopped from now on go back to the queue, not to failed. */
+  #handingBack = false;
+  #waiters: (() => void)[] = [];
+  completed = 0;
+  failed = 0;
+  lastStart = 0;
+
+  constructor(threads: ThreadPool) {
+    this.#threads = threads;
+  }
+
+  get running(): number {
+    return this.#running.size;
+  }
+
+  /** The BullMQ processor function. */
+  readonly process = async (job: Job, token?: string): Promise<string> => {
+    const id = job.id ?? '';
+    const data = job.data as JobData;
+    this.lastStart = Date.now();
+    if (data.q !== undefined && Date.now() > data.q) {
+      throw this.#final(new TaskTimeoutError(data.qt ?? 0, 'queue'));
+    }
+    if (this.#cancelled.delete(id)) throw this.#final(new TaskCancelledError());
+    const controller = new AbortController();
+    this.#running.set(id, { controller });
+    try {
+      const input = decodeValue(data.i);
+      const value = await this.#threads.run(
+        job.name,
+        input,
+        data.t === undefined
+          ? { signal: controller.signal }
+          : { signal: controller.signal, timeout: data.t },
+      );
+      const out = encodeValue(value, 'output');
+      this.completed++;
+      return out;
+    } catch (error) {
+      if (this.#handingBack && token !== undefined) {
+        // Drain deadline passed: the job goes back to the queue at once, for another host
+        // (not a failed attempt: BullMQ's attempt count is unchanged).
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      this.failed++;
+      if (
+        error instanceof TaskTimeoutError ||
+        error instanceof TaskCancelledError ||
+        error instanceof UnknownHandlerError ||
+        error instanceof DataCloneError
+      ) {
+        throw this.#final(error);
+      }
+      throw new Error(encodeError(error));
+    } finally {
+      this.#running.delete(id);
+      if (this.#running.size === 0) {
+        const waiters = this.#waiters;
+        this.#waiters = [];
+        for (const w of waiters) w();
+      }
+    }
+  };
+
+  /** A cancel message: aborts the job if it runs here, else remembers it for a while. */
+  cancel(jobId: string): void {
+    const running = this.#running.get(jobId);
+    if (running !== undefined) {
+      running.controller.abort(new TaskCancelledError('Task was cancelled by its caller'));
+      return;
+    }
+    const now = Date.now();
+    for (const [id, at] of this.#cancelled)
+      if (now - at > REMEMBER_CANCEL) this.#cancelled.delete(id);
+    this.#cancelled.set(jobId, now);
+  }
+
+  /** Resolves when nothing runs here. */
+  idle(): Promise<void> {
+    if (this.#running.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Stops every running job and puts it back in the queue for another host. */
+  handBack(): void {
+    this.#handingBack = true;
+    for (const running of this.#running.values()) {
+      running.controller.abort(new TaskCancelledError('The worker host is shutting down'));
+    }
+  }
+
+  #final(error: unknown): UnrecoverableError {
+    return new UnrecoverableError(encodeError(error));
+  }
+}

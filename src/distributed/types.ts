@@ -1,0 +1,57 @@
+import type { HandlerInput, HandlerName, Outcome, Percentiles } from '../index.js';
+import type { WorkerAdvert } from './adverts.js';
+import type { DistributedTaskOptions } from './options.js';
+
+/** `run`'s arguments after the name: the input is optional when the handler accepts `undefined`. */
+export type DistributedRunArgs<M, K extends HandlerName<M>> =
+  undefined extends HandlerInput<M, K>
+    ? [input?: HandlerInput<M, K>, options?: DistributedTaskOptions]
+    : [input: HandlerInput<M, K>, options?: DistributedTaskOptions];
+
+export interface DistributedPoolEvents {
+  /** A worker took the job (BullMQ `active`). */
+  start: { readonly id: string; readonly name: string; readonly waitMs: number };
+  /** The caller's answer was decided. */
+  end: {
+    readonly id: string;
+    readonly name: string;
+    readonly outcome: Outcome;
+    readonly error?: unknown;
+  };
+  /** The pool retries a failed job itself (policies BullMQ cannot run: `retryIf`, a backoff function). */
+  retry: {
+    readonly id: string;
+    readonly attempt: number;
+    readonly delayMs: number;
+    readonly error: unknown;
+  };
+  /** The pool's own Redis connection dropped (`healthy: false`) or came back. */
+  health: { readonly healthy: boolean; readonly error?: Error };
+}
+
+/** BullMQ's job counts for the whole queue (all pools and workers). */
+export type JobCounts = Readonly<Record<string, number>>;
+
+export interface DistributedStats {
+  /** Calls this pool made, and how they ended. */
+  readonly submitted: number;
+  readonly completed: number;
+  readonly failed: number;
+  readonly cancelled: number;
+  readonly timedOut: number;
+  /** Caller-side retries (BullMQ's own retries show in `cluster`). */
+  readonly retried: number;
+  /** Calls of this pool waiting for an answer, and of those, the ones a worker runs now. */
+  readonly pending: number;
+  readonly running: number;
+  /** As seen here: submit to start, start to end, submit to end. */
+  readonly waitTime: Percentiles;
+  readonly runTime: Percentiles;
+  readonly totalTime: Percentiles;
+  /** Worker hosts as last read (their adverts). */
+  readonly workers: readonly WorkerAdvert[];
+  /** The queue's job counts as last read by `clusterStats()`. */
+  readonly cluster?: JobCounts;
+  readonly connected: boolean;
+  readonly closed: boolean;
+}

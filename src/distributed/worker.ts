@@ -1,0 +1,175 @@
+/**
+ * `startWorker`: a worker host. A BullMQ `Worker` takes jobs from the queue and hands each
+ * to a local ThreadPool (see processor.ts); the host advertises its handlers and health in
+ * Redis (a key its heartbeat renews), listens for cancel messages, and on `close` stops
+ * taking jobs, drains within a deadline, and hands what still runs back to the queue at
+ * once, so other hosts take it without waiting for BullMQ's stalled-job check.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { type ConnectionOptions, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { TaskModuleError, ThreadPool, UnknownHandlerError, checks as v } from '../index.js';
+import { advertise, type WorkerAdvert, withdraw } from './adverts.js';
+import { checkEviction, clientOptions, connect, quit, within } from './connection.js';
+import { type Keys, keys } from './keys.js';
+import { Processor } from './processor.js';
+import { normalizeWorkerOptions, type WorkerOptions } from './worker-options.js';
+
+export type { WorkerOptions };
+
+/** A running worker host. */
+export interface DistributedWorker extends AsyncDisposable {
+  readonly id: string;
+  /** Handler names its task module exports. */
+  readonly handlers: readonly string[];
+  /** Its advert as last written. */
+  advert(): WorkerAdvert;
+  /**
+   * Stops taking jobs, lets running ones finish for up to `timeout` ms, then hands the rest
+   * back to the queue (moved to wait, for another host), and disconnects. Returns within
+   * `timeout` + 2 s even when Redis is gone. @default timeout 30_000
+   */
+  close(options?: { readonly timeout?: number }): Promise<void>;
+}
+
+const noop = (): void => {};
+
+/** Starts a worker host; rejects `RedisUnavailableError`, `RedisConfigError` or `TaskModuleError`. */
+export async function startWorker(options: WorkerOptions): Promise<DistributedWorker> {
+  const o = normalizeWorkerOptions(options);
+  const k = keys(o.prefix, o.queue);
+  const client = await connect(o, `workpool:worker:${o.queue}`);
+  let threads: ThreadPool | undefined;
+  let subscriber: Redis | undefined;
+  try {
+    await checkEviction(client);
+    threads = new ThreadPool({
+      module: o.module,
+      minThreads: o.threads,
+      maxThreads: o.threads,
+      killGrace: o.killGrace,
+    });
+    const handlers = await handlersOf(threads);
+    subscriber = client.duplicate({ connectionName: `workpool:cancel:${o.queue}` });
+    subscriber.on('error', noop);
+    await subscriber.subscribe(k.cancel);
+    return new Host(o, k, client, subscriber, threads, handlers);
+  } catch (error) {
+    await threads?.terminate();
+    if (subscriber !== undefined) await quit(subscriber, 1000);
+    await quit(client, 1000);
+    throw error;
+  }
+}
+
+/** The handler names of a task module, as its ThreadPool reports them for an unknown name. */
+async function handlersOf(threads: ThreadPool): Promise<string[]> {
+  try {
+    await threads.run('\u0000workpool:list-handlers');
+  } catch (error) {
+    if (error instanceof UnknownHandlerError) return [...error.available];
+    if (error instanceof TaskModuleError) throw error;
+    throw new TaskModuleError('The task module did not list its handlers', { cause: error });
+  }
+  return [];
+}
+
+class Host implements DistributedWorker {
+  readonly id = randomUUID();
+  readonly handlers: readonly string[];
+  readonly #o: ReturnType<typeof normalizeWorkerOptions>;
+  readonly #keys: Keys;
+  readonly #client: Redis;
+  readonly #subscriber: Redis;
+  readonly #threads: ThreadPool;
+  readonly #processor: Processor;
+  readonly #worker: Worker;
+  readonly #heartbeat: NodeJS.Timeout;
+  readonly #startedAt = Date.now();
+  #draining = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(
+    o: ReturnType<typeof normalizeWorkerOptions>,
+    k: Keys,
+    client: Redis,
+    subscriber: Redis,
+    threads: ThreadPool,
+    handlers: readonly string[],
+  ) {
+    this.#o = o;
+    this.#keys = k;
+    this.#client = client;
+    this.#subscriber = subscriber;
+    this.#threads = threads;
+    this.handlers = handlers;
+    this.#processor = new Processor(threads);
+    subscriber.on('message', (channel: string, jobId: string) => {
+      if (channel === k.cancel) this.#processor.cancel(jobId);
+    });
+    this.#worker = new Worker(o.queue, this.#processor.process, {
+      connection: clientOptions(o.redis) as ConnectionOptions,
+      prefix: o.prefix,
+      concurrency: o.concurrency,
+      lockDuration: o.lockDuration,
+      stalledInterval: o.stalledInterval,
+      maxStalledCount: o.maxStalledCount,
+    });
+    this.#worker.on('error', noop);
+    this.#heartbeat = setInterval(() => this.#advertise().catch(noop), o.heartbeat);
+    this.#advertise().catch(noop);
+  }
+
+  advert(): WorkerAdvert {
+    const stats = this.#threads.stats();
+    return {
+      id: this.id,
+      hostname: hostname(),
+      pid: process.pid,
+      handlers: this.handlers,
+      threads: this.#o.threads,
+      concurrency: this.#o.concurrency,
+      running: this.#processor.running,
+      completed: this.#processor.completed,
+      failed: this.#processor.failed,
+      healthy: stats.healthy && !this.#draining,
+      ...(stats.error === undefined ? {} : { error: stats.error }),
+      draining: this.#draining,
+      startedAt: this.#startedAt,
+      heartbeatAt: Date.now(),
+    };
+  }
+
+  close(options: { readonly timeout?: number } = {}): Promise<void> {
+    const timeout =
+      options.timeout === undefined ? 30_000 : v.number('timeout', options.timeout, 0);
+    this.#closing ??= this.#close(timeout);
+    return this.#closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #advertise(): Promise<void> {
+    await advertise(this.#client, this.#keys, this.advert(), this.#o.heartbeat * 3);
+  }
+
+  async #close(timeout: number): Promise<void> {
+    this.#draining = true;
+    clearInterval(this.#heartbeat);
+    const worker = this.#worker;
+    // Stop taking jobs (without waiting for those that run), and tell pools at once.
+    await within(worker.pause(true), 1000);
+    await within(withdraw(this.#client, this.#keys, this.id), 1000);
+    if (!(await within(this.#processor.idle(), timeout))) {
+      this.#processor.handBack();
+      await within(this.#processor.idle(), 1000);
+    }
+    if (!(await within(worker.close(), 1000))) worker.disconnect().catch(noop);
+    await this.#threads.terminate();
+    await quit(this.#subscriber, 500);
+    await quit(this.#client, 500);
+  }
+}
