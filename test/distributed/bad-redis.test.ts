@@ -1,0 +1,111 @@
+/**
+ * Bad Redis days: unreachable at start (a typed error after `readyTimeout`, for pools and
+ * workers), a server that may evict keys (refused), and Redis gone while a pool waits on a
+ * job (`close()` still returns by its deadline; the caller gets PoolClosedError).
+ */
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import {
+  DistributedPool,
+  RedisConfigError,
+  RedisUnavailableError,
+  startWorker,
+} from '../../src/distributed/index.js';
+import { PoolClosedError } from '../../src/index.js';
+import { queueName, tasksModule } from './helpers.js';
+import { startRedis, type TestRedis } from './redis.js';
+
+type Tasks = typeof import('./fixtures/tasks.js');
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+describe('Redis unreachable at start', () => {
+  it('a pool rejects RedisUnavailableError after readyTimeout, and so do its calls', async () => {
+    const port = await closedPort();
+    const pool = new DistributedPool<Tasks>({
+      connection: { host: '127.0.0.1', port },
+      queue: 'q',
+      readyTimeout: 300,
+    });
+    const error = await pool.ready().then(
+      () => assert.fail('should not connect'),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof RedisUnavailableError);
+    assert.equal(error.code, 'ERR_REDIS_UNAVAILABLE');
+    assert.equal(error.address, `127.0.0.1:${port}`);
+    await assert.rejects(pool.run('echo', 1), RedisUnavailableError);
+    await pool.close({ timeout: 1000 });
+  });
+
+  it('startWorker rejects RedisUnavailableError', async () => {
+    const port = await closedPort();
+    await assert.rejects(
+      startWorker({
+        module: tasksModule,
+        connection: `redis://127.0.0.1:${port}`,
+        queue: 'q',
+        readyTimeout: 300,
+        threads: 1,
+      }),
+      RedisUnavailableError,
+    );
+  });
+});
+
+describe('unsafe Redis settings and Redis lost', () => {
+  let redis: TestRedis;
+  before(async () => {
+    redis = await startRedis();
+  });
+  after(async () => {
+    await redis?.stop();
+  });
+
+  it('refuses a Redis whose maxmemory-policy may evict jobs', async () => {
+    const admin = new Redis(redis.connection);
+    try {
+      await admin.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      const pool = new DistributedPool<Tasks>({ connection: redis.connection, queue: 'q' });
+      const error = await pool.ready().then(
+        () => assert.fail('should refuse'),
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof RedisConfigError);
+      assert.equal(error.setting, 'maxmemory-policy');
+      await pool.close({ timeout: 1000 });
+      await assert.rejects(
+        startWorker({ module: tasksModule, connection: redis.url, queue: 'q', threads: 1 }),
+        RedisConfigError,
+      );
+    } finally {
+      await admin.config('SET', 'maxmemory-policy', 'noeviction');
+      admin.disconnect();
+    }
+  });
+
+  it('close() returns by its deadline when Redis is gone; the waiting caller gets PoolClosedError', async () => {
+    const pool = new DistributedPool<Tasks>({ connection: redis.connection, queue: queueName('gone') });
+    const task = await pool.submit('echo', 1); // no worker: it waits in Redis
+    await redis.kill();
+    const started = performance.now();
+    await pool.close({ timeout: 300 });
+    const took = performance.now() - started;
+    await assert.rejects(task.result, PoolClosedError);
+    // A generous bound: it must not wait for Redis (ioredis would retry forever).
+    assert.ok(took < 5000, `close took ${took} ms`);
+    await redis.restart();
+  });
+});
