@@ -166,10 +166,10 @@ export class Results {
     this.#host.roomMade();
     const now = performance.now();
     for (const call of calls) {
-      if (call.state === 'running') continue;
+      // Again when its host died and another took it: each start is reported.
+      if (call.state !== 'running') this.#meters.started(call);
       call.state = 'running';
       call.startedAt = now;
-      this.#meters.started(call);
       this.#listeners.emit('start', {
         id: call.id,
         name: call.name,
