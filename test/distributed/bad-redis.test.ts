@@ -4,8 +4,8 @@
  * job (`close()` still returns by its deadline; the caller gets PoolClosedError).
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import {
@@ -97,7 +97,10 @@ describe('unsafe Redis settings and Redis lost', () => {
   });
 
   it('close() returns by its deadline when Redis is gone; the waiting caller gets PoolClosedError', async () => {
-    const pool = new DistributedPool<Tasks>({ connection: redis.connection, queue: queueName('gone') });
+    const pool = new DistributedPool<Tasks>({
+      connection: redis.connection,
+      queue: queueName('gone'),
+    });
     const task = await pool.submit('echo', 1); // no worker: it waits in Redis
     await redis.kill();
     const started = performance.now();
