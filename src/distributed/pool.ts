@@ -6,8 +6,6 @@
  * event was missed. Delivery is BullMQ's: at-least-once, a stalled job runs again.
  */
 import { randomUUID } from 'node:crypto';
-import { type ConnectionOptions, Queue, QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
 import {
   type CloseReport,
   type Handler,
@@ -22,90 +20,27 @@ import {
 import { readAdverts, type WorkerAdvert } from './adverts.js';
 import { type Call, Calls } from './calls.js';
 import { encodeValue } from './codec.js';
-import { checkEviction, clientOptions, connect, quit, within } from './connection.js';
+import { within } from './connection.js';
 import { Listeners } from './listeners.js';
 import { PoolMeters } from './meters.js';
 import {
   type DistributedTaskOptions,
   type JobData,
   jobOptions,
-  keepJobs,
   normalizeDistributedTaskOptions,
-  normalizeRedisQueueOptions,
-  type RedisQueueOptions,
-  redisQueueKeys,
 } from './options.js';
+import { closeParts, openParts, type Parts } from './parts.js';
+import {
+  type DistributedPoolOptions,
+  type NormalizedPoolOptions,
+  normalizePoolOptions,
+} from './pool-options.js';
 import { Results } from './results.js';
 import { DistributedTask } from './task.js';
+
+export type { DistributedPoolOptions };
+
 import type { DistributedPoolEvents, DistributedRunArgs, DistributedStats } from './types.js';
-
-export interface DistributedPoolOptions extends RedisQueueOptions {
-  /**
-   * Most jobs that may wait in the queue (waiting, delayed, prioritized: all pools
-   * together). When full, `submit` and `run` wait (or reject `QueueFullError` with
-   * `overflow: 'reject'`); `trySubmit` returns `undefined`. A soft bound: pools check the
-   * count, then add, so concurrent submitters may pass it by their number.
-   * @default Infinity
-   */
-  readonly maxQueue?: number;
-  /** @default 'wait' */
-  readonly overflow?: 'wait' | 'reject';
-  /** Finished jobs Redis keeps. @default { age: 3600, count: 10_000 } */
-  readonly removeOnComplete?: boolean | { readonly age?: number; readonly count?: number };
-  /** Failed jobs Redis keeps. @default { age: 7 * 24 * 3600, count: 10_000 } */
-  readonly removeOnFail?: boolean | { readonly age?: number; readonly count?: number };
-  /** Ms between checks against Redis of calls still waiting (a missed event is found here). @default 5000 */
-  readonly reconcileInterval?: number;
-  /** Ms between reads of the worker adverts. @default 2000 */
-  readonly advertInterval?: number;
-}
-
-const ownKeys = [
-  'maxQueue',
-  'overflow',
-  'removeOnComplete',
-  'removeOnFail',
-  'reconcileInterval',
-  'advertInterval',
-];
-const knownKeys: ReadonlySet<string> = new Set([...redisQueueKeys, ...ownKeys]);
-
-function normalize(options: DistributedPoolOptions) {
-  const o = v.object('options', options);
-  v.knownKeys('', o, knownKeys);
-  const overflow = o.overflow ?? 'wait';
-  if (overflow !== 'wait' && overflow !== 'reject')
-    throw new TypeError(
-      `Expected \`overflow\` to be 'wait' or 'reject', got ${v.describe(overflow)}`,
-    );
-  return Object.freeze({
-    ...normalizeRedisQueueOptions(o),
-    maxQueue:
-      o.maxQueue === undefined
-        ? Number.POSITIVE_INFINITY
-        : v.integer('maxQueue', o.maxQueue, 0, true),
-    overflow,
-    removeOnComplete: keepJobs('removeOnComplete', o.removeOnComplete, {
-      age: 3600,
-      count: 10_000,
-    }),
-    removeOnFail: keepJobs('removeOnFail', o.removeOnFail, { age: 7 * 24 * 3600, count: 10_000 }),
-    reconcileInterval:
-      o.reconcileInterval === undefined
-        ? 5000
-        : v.number('reconcileInterval', o.reconcileInterval, 1),
-    advertInterval:
-      o.advertInterval === undefined ? 2000 : v.number('advertInterval', o.advertInterval, 1),
-  });
-}
-
-type Normalized = ReturnType<typeof normalize>;
-
-interface Parts {
-  readonly client: Redis;
-  readonly queue: Queue;
-  readonly events: QueueEvents;
-}
 
 const noop = (): void => {};
 
@@ -119,7 +54,7 @@ const noop = (): void => {};
  * ```
  */
 export class DistributedPool<M = Record<string, Handler>> implements AsyncDisposable {
-  readonly #o: Normalized;
+  readonly #o: NormalizedPoolOptions;
   readonly #calls = new Calls();
   readonly #listeners = new Listeners<DistributedPoolEvents>();
   readonly #meters = new PoolMeters();
@@ -127,13 +62,14 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
   #parts: Parts | undefined;
   #results: Results | undefined;
   #adverts: readonly WorkerAdvert[] = [];
+  #advertsAt = Number.NEGATIVE_INFINITY;
   #closing: Promise<CloseReport> | undefined;
   #stopped = false;
   #roomWaiters: (() => void)[] = [];
   #queued = 0;
 
   constructor(options: DistributedPoolOptions) {
-    this.#o = normalize(options);
+    this.#o = normalizePoolOptions(options);
     this.#ready = this.#start();
     this.#ready.catch(noop);
   }
@@ -178,11 +114,13 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
     ...args: DistributedRunArgs<M, K>
   ): Promise<DistributedTask<HandlerOutput<M, K>>> {
     const [input, options] = args;
-    if (!this.#knows(name)) await this.#refreshAdverts();
-    this.#checkHandler(name);
     const { call, task } = this.#prepare<HandlerOutput<M, K>>(name, input, options);
     try {
       const parts = await this.#ready;
+      // Adverts as of at most `advertInterval` ago; an unknown name is looked up afresh.
+      if (!this.#knows(name) || performance.now() - this.#advertsAt > this.#o.advertInterval)
+        await this.#refreshAdverts();
+      this.#checkHandler(name);
       if (this.#o.maxQueue !== Number.POSITIVE_INFINITY) await this.#room(parts);
       await this.#add(parts, call);
     } catch (error) {
@@ -328,50 +266,22 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
   }
 
   async #start(): Promise<Parts> {
-    const o = this.#o;
-    const client = await connect(o, `workpool:pool:${o.queue}`);
-    try {
-      await checkEviction(client);
-      const connection = clientOptions(o.redis) as ConnectionOptions;
-      // Read the events stream from its end as of now, so no event between now and
-      // QueueEvents' first read is missed ('$' would start at that first read).
-      const last = await client.xrevrange(`${o.prefix}:${o.queue}:events`, '+', '-', 'COUNT', 1);
-      const queue = new Queue(o.queue, { connection, prefix: o.prefix });
-      const events = new QueueEvents(o.queue, {
-        connection,
-        prefix: o.prefix,
-        lastEventId: last[0]?.[0] ?? '0-0',
-      });
-      queue.on('error', noop);
-      events.on('error', noop);
-      const parts = { client, queue, events };
-      const ok = await within(
-        Promise.all([queue.waitUntilReady(), events.waitUntilReady()]),
-        o.readyTimeout,
-      );
-      if (!ok || this.#stopped) {
-        await this.#disconnect(parts, 1000);
-        throw this.#stopped ? new PoolClosedError() : new Error('BullMQ did not become ready');
-      }
-      const host = {
-        roomMade: () => this.#roomMade(),
-        readd: (call: Call, delay: number) => {
-          call.attempt++;
-          this.#calls.move(call, `${call.id}-r${call.attempt}`);
-          call.state = 'adding';
-          return this.#add(parts, call, delay).catch((error: unknown) => {
-            this.#calls.settle(call, false, error);
-          });
-        },
-      };
-      this.#results = new Results(host, parts, o, this.#calls, this.#meters, this.#listeners);
-      this.#parts = parts;
-      await this.#refreshAdverts();
-      return parts;
-    } catch (error) {
-      if (this.#parts === undefined) await quit(client, 1000);
-      throw error;
-    }
+    const parts = await openParts(this.#o, () => this.#stopped);
+    const host = {
+      roomMade: () => this.#roomMade(),
+      readd: (call: Call, delay: number) => {
+        call.attempt++;
+        this.#calls.move(call, `${call.id}-r${call.attempt}`);
+        call.state = 'adding';
+        return this.#add(parts, call, delay).catch((error: unknown) => {
+          this.#calls.settle(call, false, error);
+        });
+      },
+    };
+    this.#results = new Results(host, parts, this.#o, this.#calls, this.#meters, this.#listeners);
+    this.#parts = parts;
+    await this.#refreshAdverts();
+    return parts;
   }
 
   async #refreshAdverts(): Promise<void> {
@@ -379,6 +289,7 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
     if (parts === undefined) return;
     try {
       this.#adverts = await readAdverts(parts.client, this.#results?.keys ?? never());
+      this.#advertsAt = performance.now();
     } catch {}
   }
 
@@ -448,20 +359,9 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
     const left =
       timeout === Number.POSITIVE_INFINITY ? 5000 : timeout - (performance.now() - started);
     const parts = this.#parts;
-    if (parts !== undefined) await this.#disconnect(parts, left);
-    return this.#meters.report();
-  }
-
-  /** Closes BullMQ's connections and ours within `ms`, dropping the sockets past it. */
-  async #disconnect(parts: Parts, ms: number): Promise<void> {
     this.#results?.dispose();
-    const start = performance.now();
-    const closed = await within(Promise.all([parts.events.close(), parts.queue.close()]), ms);
-    if (!closed) {
-      parts.events.disconnect().catch(noop);
-      parts.queue.disconnect().catch(noop);
-    }
-    await quit(parts.client, Math.max(0, ms - (performance.now() - start)));
+    if (parts !== undefined) await closeParts(parts, left);
+    return this.#meters.report();
   }
 }
 

@@ -39,13 +39,20 @@ describe('task options through a worker host', () => {
 
   it('retries a failing job (BullMQ attempts and backoff) until it succeeds', async () => {
     const d = mkdtempSync(join(dir, 'flaky-'));
-    const out = await pool.run('flaky', { dir: d, failures: 2 }, { retries: { attempts: 2, delay: 5 } });
+    const out = await pool.run(
+      'flaky',
+      { dir: d, failures: 2 },
+      { retries: { attempts: 2, delay: 5 } },
+    );
     assert.equal(out, 'ok after 3');
   });
 
   it('fails with the last error once the attempts are spent', async () => {
     const d = mkdtempSync(join(dir, 'flaky-'));
-    await assert.rejects(pool.run('flaky', { dir: d, failures: 5 }, { retries: 1 }), /attempt 2 fails/);
+    await assert.rejects(
+      pool.run('flaky', { dir: d, failures: 5 }, { retries: 1 }),
+      /attempt 2 fails/,
+    );
   });
 
   it('retryIf is asked by the caller, which writes each retry as a new job', async () => {
@@ -145,7 +152,7 @@ describe('task options through a worker host', () => {
       }
       const w = await startWorkerProcess(redis.url, q, ['--threads', '1', '--concurrency', '1']);
       try {
-        await Promise.all(tasks.map((t) => t.result.then((v) => order.push(v))));
+        await Promise.all(tasks.map((t) => t.result.then((v) => order.push(v as number))));
       } finally {
         await w.terminate();
       }
