@@ -11,6 +11,7 @@ interface Flags {
   readonly killGrace?: number;
   readonly lockDuration?: number;
   readonly stalledInterval?: number;
+  readonly maxStalled?: number;
   readonly drainTimeout: number;
 }
 
@@ -51,6 +52,11 @@ export function register(program: Command): void {
       duration,
     )
     .option(
+      '--max-stalled <n>',
+      'times a job may lose its host before it fails (default 1)',
+      integer(0),
+    )
+    .option(
       '--drain-timeout <duration>',
       'on SIGTERM, time allowed to finish running jobs',
       duration,
@@ -72,6 +78,7 @@ export function register(program: Command): void {
           ...(flags.killGrace === undefined ? {} : { killGrace: Math.round(flags.killGrace) }),
           ...ms('lockDuration', flags.lockDuration),
           ...ms('stalledInterval', flags.stalledInterval),
+          ...(flags.maxStalled === undefined ? {} : { maxStalledCount: flags.maxStalled }),
         });
       } catch (error) {
         if (error instanceof TypeError || error instanceof RangeError)
