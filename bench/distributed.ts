@@ -1,0 +1,219 @@
+/**
+ * `node --import tsx bench/distributed.ts [--noop N] [--cpu N] [--workers 1,2,4]`
+ *
+ * The distributed mode against a plain BullMQ Worker on one real redis-server (started
+ * here, as the tests start it: appendonly, appendfsync always), in one run: no-op jobs and
+ * ~10 ms CPU jobs through DistributedPool + `workpool worker` processes, BullMQ's Worker
+ * with an inline processor, and BullMQ's sandboxed processor on worker threads
+ * (`useWorkerThreads`), at 1, 2 and 4 worker processes. Each contender's jobs are submitted
+ * all at once from this process (one `add` per job, no `addBulk`), and timed from the
+ * first submit to the last result. Prints a Markdown table.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { DistributedPool } from '../src/distributed/index.js';
+import { DurationHistogram } from '../src/index.js';
+import { startRedis } from '../test/distributed/redis.js';
+
+type Kind = 'noop' | 'cpu';
+type Contender = 'workpool' | 'bull-inline' | 'bull-sandbox';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: string): string => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? (args[i + 1] ?? fallback) : fallback;
+};
+const sizes: Record<Kind, number> = {
+  noop: Number(arg('noop', '3000')),
+  cpu: Number(arg('cpu', '300')),
+};
+const workerCounts = arg('workers', '1,2,4').split(',').map(Number);
+const root = fileURLToPath(new URL('../', import.meta.url));
+const here = fileURLToPath(new URL('./distributed/', import.meta.url));
+
+/** Jobs one worker process takes at once, per kind (a CPU job holds a core). */
+const concurrency: Record<Kind, number> = { noop: 8, cpu: 1 };
+
+interface Row {
+  kind: Kind;
+  workers: number;
+  contender: Contender;
+  jobsPerSec: number;
+  startP50: number;
+  startP99: number;
+  endP50: number;
+  endP99: number;
+  commandsPerJob: number;
+}
+
+const redis = await startRedis();
+const admin = new Redis(redis.connection);
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+async function startProcess(command: string[], ready: RegExp): Promise<ChildProcess> {
+  const child = spawn(process.execPath, command, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (ready.test(out)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`${command.join(' ')} exited ${code}`)));
+  });
+  return child;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
+  children.delete(child);
+}
+
+function workerCommand(contender: Contender, kind: Kind, queue: string): string[] {
+  if (contender === 'workpool') {
+    return [
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      'worker',
+      `${here}tasks.mjs`,
+      '--redis',
+      redis.url,
+      '--queue',
+      queue,
+      '--threads',
+      '1',
+      '--concurrency',
+      String(kind === 'cpu' ? 2 : concurrency.noop),
+    ];
+  }
+  const mode = contender === 'bull-inline' ? 'inline' : 'sandbox';
+  return [`${here}bull-worker.mjs`, mode, redis.url, queue, String(concurrency[kind])];
+}
+
+async function commands(): Promise<number> {
+  const info = await admin.info('stats');
+  return Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? 0);
+}
+
+async function measure(kind: Kind, workers: number, contender: Contender): Promise<Row> {
+  const queue = `bench-${contender}-${kind}-${workers}-${Date.now()}`;
+  const procs: ChildProcess[] = [];
+  for (let i = 0; i < workers; i++) {
+    procs.push(
+      await startProcess(workerCommand(contender, kind, queue), /worker .* on queue|ready/),
+    );
+  }
+  const n = sizes[kind];
+  const start = new DurationHistogram();
+  const end = new DurationHistogram();
+  let elapsed: number;
+  let used: number;
+  if (contender === 'workpool') {
+    const pool = new DistributedPool({ connection: redis.connection, queue });
+    await pool.ready();
+    await Promise.all(Array.from({ length: 20 }, () => pool.run(kind))); // warm-up
+    const submitted = new Map<string, number>();
+    pool.on('start', (e) => {
+      const at = submitted.get(e.id);
+      if (at !== undefined) start.record(performance.now() - at);
+    });
+    const before = await commands();
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: n }, async () => {
+        const at = performance.now();
+        const task = await pool.submit(kind);
+        submitted.set(task.id, at);
+        await task.result;
+        end.record(performance.now() - at);
+      }),
+    );
+    elapsed = performance.now() - t0;
+    used = (await commands()) - before;
+    await pool.close({ timeout: 5000 });
+  } else {
+    const q = new Queue(queue, { connection: redis.connection });
+    const events = new QueueEvents(queue, { connection: redis.connection });
+    await Promise.all([q.waitUntilReady(), events.waitUntilReady()]);
+    const submitted = new Map<string, number>();
+    const waiting = new Map<string, () => void>();
+    events.on('active', ({ jobId }) => {
+      const at = submitted.get(jobId);
+      if (at !== undefined) start.record(performance.now() - at);
+    });
+    events.on('completed', ({ jobId }) => waiting.get(jobId)?.());
+    const run = async (): Promise<void> => {
+      const at = performance.now();
+      const id = crypto.randomUUID();
+      submitted.set(id, at);
+      const done = new Promise<void>((resolve) => waiting.set(id, resolve));
+      await q.add(kind, {}, { jobId: id, removeOnComplete: { count: 10_000 } });
+      await done;
+      end.record(performance.now() - at);
+    };
+    await Promise.all(Array.from({ length: 20 }, run)); // warm-up
+    start.reset();
+    end.reset();
+    const before = await commands();
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: n }, run));
+    elapsed = performance.now() - t0;
+    used = (await commands()) - before;
+    await events.close();
+    await q.close();
+  }
+  for (const p of procs) await stop(p);
+  const s = start.snapshot();
+  const e = end.snapshot();
+  return {
+    kind,
+    workers,
+    contender,
+    jobsPerSec: (n / elapsed) * 1000,
+    startP50: s.p50,
+    startP99: s.p99,
+    endP50: e.p50,
+    endP99: e.p99,
+    commandsPerJob: used / n,
+  };
+}
+
+const rows: Row[] = [];
+for (const kind of ['noop', 'cpu'] as const) {
+  for (const workers of workerCounts) {
+    for (const contender of ['workpool', 'bull-inline', 'bull-sandbox'] as const) {
+      const row = await measure(kind, workers, contender);
+      rows.push(row);
+      console.error(
+        `${kind} ${workers}w ${contender}: ${row.jobsPerSec.toFixed(0)} jobs/s, end p50 ${row.endP50.toFixed(1)} ms`,
+      );
+    }
+  }
+}
+
+const f = (x: number, d = 1): string => x.toFixed(d);
+console.log(
+  '| jobs | workers | contender | jobs/s | vs inline | vs sandbox | submit→start p50 / p99 ms | submit→result p50 / p99 ms | Redis cmds/job |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  const same = (c: Contender) =>
+    rows.find((x) => x.kind === r.kind && x.workers === r.workers && x.contender === c);
+  const inline = same('bull-inline')?.jobsPerSec ?? Number.NaN;
+  const sandbox = same('bull-sandbox')?.jobsPerSec ?? Number.NaN;
+  console.log(
+    `| ${r.kind} ×${sizes[r.kind]} | ${r.workers} | ${r.contender} | ${f(r.jobsPerSec, 0)} | ${f(r.jobsPerSec / inline, 2)} | ${f(r.jobsPerSec / sandbox, 2)} | ${f(r.startP50)} / ${f(r.startP99)} | ${f(r.endP50)} / ${f(r.endP99)} | ${f(r.commandsPerJob)} |`,
+  );
+}
+admin.disconnect();
+await redis.stop();
+process.exit(0);
