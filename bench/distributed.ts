@@ -2,7 +2,7 @@
  * `node --import tsx bench/distributed.ts [--noop N] [--cpu N] [--workers 1,2,4]`
  *
  * The distributed mode against a plain BullMQ Worker on one real redis-server (started
- * here, as the tests start it: appendonly, appendfsync always), in one run: no-op jobs and
+ * here as the tests start it, but with Redis's default `appendfsync everysec`), in one run: no-op jobs and
  * ~10 ms CPU jobs through DistributedPool + `workpool worker` processes, BullMQ's Worker
  * with an inline processor, and BullMQ's sandboxed processor on worker threads
  * (`useWorkerThreads`), at 1, 2 and 4 worker processes. Each contender's jobs are submitted
@@ -49,7 +49,8 @@ interface Row {
   commandsPerJob: number;
 }
 
-const redis = await startRedis();
+// Redis's default fsync policy: with `always`, every run is bound by this disk's fsync.
+const redis = await startRedis({ appendfsync: 'everysec' });
 const admin = new Redis(redis.connection);
 const children = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -70,16 +71,26 @@ async function startProcess(command: string[], ready: RegExp): Promise<ChildProc
   return child;
 }
 
+/** SIGTERM (both kinds of worker exit cleanly on it), SIGKILL after 10 s. */
 async function stop(child: ChildProcess): Promise<void> {
   const exited = once(child, 'exit');
-  child.kill('SIGKILL');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await exited;
+  clearTimeout(timer);
   children.delete(child);
 }
+
+/** `BENCH_PROF=dir` writes a CPU profile of every worker process there. */
+const prof =
+  process.env.BENCH_PROF === undefined
+    ? []
+    : ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF];
 
 function workerCommand(contender: Contender, kind: Kind, queue: string): string[] {
   if (contender === 'workpool') {
     return [
+      ...prof,
       '--import',
       'tsx',
       'src/cli/main.ts',
@@ -96,7 +107,7 @@ function workerCommand(contender: Contender, kind: Kind, queue: string): string[
     ];
   }
   const mode = contender === 'bull-inline' ? 'inline' : 'sandbox';
-  return [`${here}bull-worker.mjs`, mode, redis.url, queue, String(concurrency[kind])];
+  return [...prof, `${here}bull-worker.mjs`, mode, redis.url, queue, String(concurrency[kind])];
 }
 
 async function commands(): Promise<number> {

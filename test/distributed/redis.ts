@@ -106,7 +106,12 @@ process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
 
-async function launch(binary: string, port: number, dir: string): Promise<ChildProcess> {
+async function launch(
+  binary: string,
+  port: number,
+  dir: string,
+  fsync: 'always' | 'everysec',
+): Promise<ChildProcess> {
   const child = spawn(
     binary,
     [
@@ -119,7 +124,7 @@ async function launch(binary: string, port: number, dir: string): Promise<ChildP
       '--appendonly',
       'yes',
       '--appendfsync',
-      'always',
+      fsync,
       '--save',
       '',
       '--maxmemory-policy',
@@ -173,7 +178,14 @@ function pings(port: number): Promise<boolean> {
 }
 
 /** A Redis server for this test file (see the module comment for where it comes from). */
-export async function startRedis(): Promise<TestRedis> {
+/**
+ * @param options.appendfsync `'always'` (the default here: a kill -9 loses nothing
+ * acknowledged) or Redis's own default `'everysec'` (benchmarks).
+ */
+export async function startRedis(
+  options: { readonly appendfsync?: 'always' | 'everysec' } = {},
+): Promise<TestRedis> {
+  const fsync = options.appendfsync ?? 'always';
   const external = process.env.WORKPOOL_TEST_REDIS_URL;
   if (external !== undefined && external !== '') {
     const u = new URL(external);
@@ -202,7 +214,7 @@ export async function startRedis(): Promise<TestRedis> {
   for (let tries = 0; child === undefined; tries++) {
     port = await freePort();
     try {
-      child = await launch(binary, port, dir);
+      child = await launch(binary, port, dir, fsync);
     } catch (error) {
       if (tries >= 3) throw error; // the port may have been taken between probe and start
     }
@@ -225,7 +237,7 @@ export async function startRedis(): Promise<TestRedis> {
     kill,
     restart: async () => {
       await kill();
-      current = await launch(binary, port, dir);
+      current = await launch(binary, port, dir, fsync);
     },
     stop: async () => {
       await kill();
