@@ -23,6 +23,8 @@ export interface Call {
   readonly name: string;
   /** The encoded input, kept for caller-side retries. */
   readonly input: string;
+  /** The input is an array of items, each run on its own (`map`'s batches). */
+  readonly batch: boolean;
   readonly options: NormalizedDistributedTaskOptions;
   /** 1 for the first job, 2 for the first caller-side retry, ... */
   attempt: number;

@@ -4,6 +4,7 @@
  */
 export type { WorkerAdvert } from './adverts.js';
 export { RedisConfigError, RedisUnavailableError } from './errors.js';
+export type { DistributedMapOptions } from './map.js';
 export type {
   Connection,
   DistributedTaskOptions,

@@ -188,6 +188,8 @@ export interface JobData {
   readonly q?: number;
   /** The `queueTimeout` itself, in ms (for the error). */
   readonly qt?: number;
+  /** 1: `i` is an array of inputs, each run on its own; the result is the array of results. */
+  readonly b?: 1;
   /** Fair-share key. */
   readonly k?: string;
 }

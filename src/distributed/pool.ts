@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import {
   type CloseReport,
   type Handler,
+  type HandlerInput,
   type HandlerName,
   type HandlerOutput,
   PoolClosedError,
@@ -22,6 +23,7 @@ import { type Call, Calls } from './calls.js';
 import { encodeValue } from './codec.js';
 import { within } from './connection.js';
 import { Listeners } from './listeners.js';
+import { type DistributedMapOptions, mapJobs } from './map.js';
 import { PoolMeters } from './meters.js';
 import {
   type DistributedTaskOptions,
@@ -114,7 +116,36 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
     ...args: DistributedRunArgs<M, K>
   ): Promise<DistributedTask<HandlerOutput<M, K>>> {
     const [input, options] = args;
-    const { call, task } = this.#prepare<HandlerOutput<M, K>>(name, input, options);
+    return this.#submit<HandlerOutput<M, K>>(name, input, options, false);
+  }
+
+  /**
+   * Runs handler `name` over `source`, lazily: `batch` items travel in one job (a worker
+   * runs them on its threads at once and returns their results together), which spreads
+   * a job's Redis round trips over several items; at most `window` jobs are in flight.
+   * Results come in input order (`ordered`, the default) or as jobs finish. The first
+   * error stops the map and cancels its jobs in flight, as does breaking out of the loop.
+   */
+  map<K extends HandlerName<M>>(
+    name: K,
+    source: Iterable<HandlerInput<M, K>> | AsyncIterable<HandlerInput<M, K>>,
+    options?: DistributedMapOptions,
+  ): AsyncIterableIterator<HandlerOutput<M, K>> {
+    v.string('name', name);
+    return mapJobs(
+      source,
+      (batch, taskOptions) => this.#submit<HandlerOutput<M, K>[]>(name, batch, taskOptions, true),
+      options,
+    );
+  }
+
+  async #submit<R>(
+    name: string,
+    input: unknown,
+    options: DistributedTaskOptions | undefined,
+    batch: boolean,
+  ): Promise<DistributedTask<R>> {
+    const { call, task } = this.#prepare<R>(name, input, options, batch);
     try {
       const parts = await this.#ready;
       // Adverts as of at most `advertInterval` ago; an unknown name is looked up afresh.
@@ -142,7 +173,7 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
     const [input, options] = args;
     if (this.#queued >= this.#o.maxQueue) return undefined;
     this.#checkHandler(name);
-    const { call, task } = this.#prepare<HandlerOutput<M, K>>(name, input, options);
+    const { call, task } = this.#prepare<HandlerOutput<M, K>>(name, input, options, false);
     this.#ready
       .then(
         (parts) => this.#add(parts, call),
@@ -203,6 +234,7 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
     name: string,
     input: unknown,
     options: DistributedTaskOptions | undefined,
+    batch: boolean,
   ): { call: Call; task: DistributedTask<R> } {
     if (this.#closing !== undefined) throw new PoolClosedError();
     v.string('name', name);
@@ -221,6 +253,7 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
       id,
       name,
       input: encoded,
+      batch,
       options: o,
       attempt: 1,
       state: 'adding',
@@ -248,6 +281,7 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
     const o = call.options;
     const data: JobData = {
       i: call.input,
+      ...(call.batch ? { b: 1 as const } : {}),
       ...(o.timeout === Number.POSITIVE_INFINITY ? {} : { t: o.timeout }),
       ...(o.queueTimeout === Number.POSITIVE_INFINITY
         ? {}

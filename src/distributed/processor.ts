@@ -61,17 +61,22 @@ export class Processor {
     this.#running.set(id, { controller });
     try {
       const input = decodeValue(data.i);
-      const value = await this.#threads.run(
-        job.name,
-        input,
+      const options =
         data.t === undefined
           ? { signal: controller.signal }
-          : { signal: controller.signal, timeout: data.t },
-      );
+          : { signal: controller.signal, timeout: data.t };
+      // A batch (`map`): every item on its own thread task; the first failure stops the rest.
+      const value =
+        data.b === 1
+          ? await Promise.all(
+              (input as unknown[]).map((item) => this.#threads.run(job.name, item, options)),
+            )
+          : await this.#threads.run(job.name, input, options);
       const out = encodeValue(value, 'output');
       this.completed++;
       return out;
     } catch (error) {
+      controller.abort(error);
       if (this.#handingBack && token !== undefined) {
         // Drain deadline passed: the job goes back to the queue at once, for another host
         // (not a failed attempt: BullMQ's attempt count is unchanged).
