@@ -58,3 +58,20 @@ export async function finishRunning(pool: Stoppable): Promise<void> {
   while (pool.stats().running > 0) await new Promise((resolve) => setTimeout(resolve, 20));
   await pool.terminate();
 }
+
+/**
+ * Resolves with the first SIGTERM or SIGINT, for commands that run until stopped (`serve`,
+ * `worker`). Its handlers are removed then, so a second signal gets Node's default: exit
+ * at once.
+ */
+export function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (s: NodeJS.Signals): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve(s);
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}

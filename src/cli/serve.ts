@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { TaskModuleError } from '../index.js';
 import { UsageError } from './errors.js';
+import { stopSignal } from './interrupt.js';
 import { duration, integer } from './parse.js';
 
 interface Flags {
@@ -118,15 +119,7 @@ export function register(program: Command): void {
         `workpool: serving ${module} on ${server.url} (dashboard: ${server.url}/)\n`,
       );
       // The first SIGTERM/SIGINT drains; a second one gets Node's default (exit at once).
-      const signal = await new Promise<NodeJS.Signals>((resolve) => {
-        const stop = (s: NodeJS.Signals): void => {
-          process.off('SIGTERM', stop);
-          process.off('SIGINT', stop);
-          resolve(s);
-        };
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
-      });
+      const signal = await stopSignal();
       process.stderr.write(`workpool: ${signal}: draining (up to ${flags.drainTimeout} ms)\n`);
       await server.close();
       process.stderr.write('workpool: stopped\n');

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from './errors.js';
+import { stopSignal } from './interrupt.js';
 import { duration, integer } from './parse.js';
 
 interface Flags {
@@ -88,15 +89,7 @@ export function register(program: Command): void {
       process.stdout.write(
         `workpool: worker ${worker.id} on queue ${flags.queue} (handlers: ${worker.handlers.join(', ')})\n`,
       );
-      const signal = await new Promise<NodeJS.Signals>((resolve) => {
-        const stop = (s: NodeJS.Signals): void => {
-          process.off('SIGTERM', stop);
-          process.off('SIGINT', stop);
-          resolve(s);
-        };
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
-      });
+      const signal = await stopSignal();
       process.stderr.write(`workpool: ${signal}: draining (up to ${flags.drainTimeout} ms)\n`);
       await worker.close({ timeout: Math.round(flags.drainTimeout) });
       process.stderr.write('workpool: stopped\n');

@@ -12,7 +12,7 @@ export type {
   RedisQueueOptions,
 } from './options.js';
 export { DistributedPool, type DistributedPoolOptions } from './pool.js';
-export { DistributedTask } from './task.js';
+export type { DistributedTask } from './task.js';
 export type {
   DistributedPoolEvents,
   DistributedRunArgs,

@@ -14,6 +14,7 @@ import {
   type HandlerOutput,
   PoolClosedError,
   QueueFullError,
+  Task,
   TaskCancelledError,
   UnknownHandlerError,
   checks as v,
@@ -38,7 +39,7 @@ import {
   normalizePoolOptions,
 } from './pool-options.js';
 import { Results } from './results.js';
-import { DistributedTask } from './task.js';
+import type { DistributedTask } from './task.js';
 
 export type { DistributedPoolOptions };
 
@@ -272,7 +273,7 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
     }
     return {
       call,
-      task: new DistributedTask<R>(id, result, (reason) => this.#cancel(call, reason)),
+      task: new Task<R, string>(id, result, (reason) => this.#cancel(call, reason)),
     };
   }
 

@@ -1,23 +1,9 @@
-/** A job accepted by a DistributedPool: its id (the BullMQ job id), its result, a way to cancel it. */
-export class DistributedTask<R> {
-  /** The BullMQ job id (the `id` option, or a random UUID). */
-  readonly id: string;
-  /** Settles exactly once. Never causes an unhandled rejection, even if nobody awaits it. */
-  readonly result: Promise<R>;
-  readonly #cancel: (reason?: unknown) => void;
+import type { Task } from '../index.js';
 
-  constructor(id: string, result: Promise<R>, cancel: (reason?: unknown) => void) {
-    this.id = id;
-    this.result = result;
-    this.#cancel = cancel;
-  }
-
-  /**
-   * Cancels the job wherever it is: queued or delayed, it is removed from Redis; running,
-   * the worker host running it aborts its signal and kills its thread after `killGrace`.
-   * `result` rejects with `TaskCancelledError` (cause: `reason`) at once. No effect once settled.
-   */
-  cancel(reason?: unknown): void {
-    this.#cancel(reason);
-  }
-}
+/**
+ * A job accepted by a DistributedPool: the local `Task`, its `id` the BullMQ job id (the
+ * `id` option, or a random UUID). `cancel()` removes a queued or delayed job from Redis, or
+ * aborts a running one on the host that runs it (its thread is killed after `killGrace`);
+ * `result` rejects with `TaskCancelledError` at once either way.
+ */
+export type DistributedTask<R> = Task<R, string>;

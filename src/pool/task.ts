@@ -1,11 +1,14 @@
-/** A task accepted by a pool: its id, its eventual result, and a way to cancel it. */
-export class Task<R> {
-  readonly id: number;
+/**
+ * A task accepted by a pool: its id, its eventual result, and a way to cancel it. `Id` is
+ * a number for the local pools, the BullMQ job id (a string) for `DistributedPool`.
+ */
+export class Task<R, Id extends number | string = number> {
+  readonly id: Id;
   /** Settles exactly once. Never causes an unhandled rejection, even if nobody awaits it. */
   readonly result: Promise<R>;
   readonly #cancel: (reason?: unknown) => void;
 
-  constructor(id: number, result: Promise<R>, cancel: (reason?: unknown) => void) {
+  constructor(id: Id, result: Promise<R>, cancel: (reason?: unknown) => void) {
     this.id = id;
     this.result = result;
     this.#cancel = cancel;

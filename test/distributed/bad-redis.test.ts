@@ -4,8 +4,6 @@
  * job (`close()` still returns by its deadline; the caller gets PoolClosedError).
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import {
@@ -16,24 +14,13 @@ import {
 } from '../../src/distributed/index.js';
 import { PoolClosedError } from '../../src/index.js';
 import { queueName, tasksModule } from './helpers.js';
-import { startRedis, type TestRedis } from './redis.js';
+import { freePort, startRedis, type TestRedis } from './redis.js';
 
 type Tasks = typeof import('./fixtures/tasks.js');
 
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
 describe('Redis unreachable at start', () => {
   it('a pool rejects RedisUnavailableError after readyTimeout, and so do its calls', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const pool = new DistributedPool<Tasks>({
       connection: { host: '127.0.0.1', port },
       queue: 'q',
@@ -51,7 +38,7 @@ describe('Redis unreachable at start', () => {
   });
 
   it('startWorker rejects RedisUnavailableError', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     await assert.rejects(
       startWorker({
         module: tasksModule,

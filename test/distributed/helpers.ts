@@ -5,7 +5,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { DistributedPool, type DistributedPoolOptions } from '../../src/distributed/index.js';
+import { startRedis, type TestRedis } from './redis.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const tasksModule = fileURLToPath(new URL('./fixtures/tasks.ts', import.meta.url));
@@ -97,4 +100,53 @@ let queues = 0;
 /** A queue name of its own for each test. */
 export function queueName(label: string): string {
   return `t-${label}-${process.pid}-${++queues}`;
+}
+
+export type Tasks = typeof import('./fixtures/tasks.js');
+
+/** What `useCluster` starts; its fields are set once the suite's `before` has run. */
+export interface Cluster {
+  readonly queue: string;
+  redis: TestRedis;
+  pool: DistributedPool<Tasks>;
+  workers: WorkerProcess[];
+}
+
+/**
+ * Registers the suite's `before`/`after`: a Redis of its own, `workers` worker processes
+ * (`flags` for each) and a pool on a queue of its own; `after` closes and stops them all.
+ */
+export function useCluster(
+  label: string,
+  options: {
+    readonly workers?: number;
+    readonly flags?: readonly string[];
+    readonly pool?: Partial<DistributedPoolOptions>;
+  } = {},
+): Cluster {
+  const cluster = { queue: queueName(label), workers: [] } as unknown as Cluster;
+  before(async () => {
+    cluster.redis = await startRedis();
+    for (let i = 0; i < (options.workers ?? 1); i++) {
+      cluster.workers.push(
+        await startWorkerProcess(
+          cluster.redis.url,
+          cluster.queue,
+          options.flags ?? ['--threads', '1'],
+        ),
+      );
+    }
+    cluster.pool = new DistributedPool<Tasks>({
+      connection: cluster.redis.connection,
+      queue: cluster.queue,
+      ...options.pool,
+    });
+    await cluster.pool.ready();
+  });
+  after(async () => {
+    await cluster.pool?.close({ timeout: 5000 });
+    for (const worker of cluster.workers) await worker.kill();
+    await cluster.redis?.stop();
+  });
+  return cluster;
 }

@@ -4,46 +4,27 @@
  * flight.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { DistributedPool } from '../../src/distributed/index.js';
-import { queueName, startWorkerProcess, type WorkerProcess } from './helpers.js';
-import { startRedis, type TestRedis } from './redis.js';
-
-type Tasks = typeof import('./fixtures/tasks.js');
+import { describe, it } from 'node:test';
+import { useCluster } from './helpers.js';
 
 describe('DistributedPool.map', () => {
-  let redis: TestRedis;
-  let worker: WorkerProcess;
-  let pool: DistributedPool<Tasks>;
-  const queue = queueName('map');
-
-  before(async () => {
-    redis = await startRedis();
-    worker = await startWorkerProcess(redis.url, queue, ['--threads', '2']);
-    pool = new DistributedPool<Tasks>({ connection: redis.connection, queue });
-    await pool.ready();
-  });
-  after(async () => {
-    await pool?.close({ timeout: 5000 });
-    await worker?.terminate();
-    await redis?.stop();
-  });
+  const c = useCluster('map', { flags: ['--threads', '2'] });
 
   it('maps in input order, several items per job', async () => {
     const inputs = Array.from({ length: 50 }, (_, i) => ({ a: i, b: i }));
-    const before = pool.stats().submitted;
+    const before = c.pool.stats().submitted;
     const out: number[] = [];
-    for await (const n of pool.map('add', inputs, { batch: 8, window: 3 })) out.push(n);
+    for await (const n of c.pool.map('add', inputs, { batch: 8, window: 3 })) out.push(n);
     assert.deepEqual(
       out,
       inputs.map((x) => x.a * 2),
     );
-    assert.equal(pool.stats().submitted - before, 7); // ceil(50 / 8) jobs
+    assert.equal(c.pool.stats().submitted - before, 7); // ceil(50 / 8) jobs
   });
 
   it('unordered: every result once', async () => {
     const out: number[] = [];
-    for await (const n of pool.map(
+    for await (const n of c.pool.map(
       'add',
       [1, 2, 3, 4, 5].map((a) => ({ a, b: 0 })),
       { ordered: false, batch: 2 },
@@ -63,17 +44,17 @@ describe('DistributedPool.map', () => {
         yield { a: i, b: 0 };
       }
     }
-    const it = pool.map('add', source(), { batch: 3, window: 2 });
+    const it = c.pool.map('add', source(), { batch: 3, window: 2 });
     const first = await it.next();
     assert.equal(first.value, 0);
     assert.ok(pulled <= 6, `pulled ${pulled}`);
     await it.return?.(undefined);
-    assert.equal(pool.stats().pending, 0); // what was in flight was cancelled
+    assert.equal(c.pool.stats().pending, 0); // what was in flight was cancelled
   });
 
   it('the first error stops the map', async () => {
     const run = async (): Promise<void> => {
-      for await (const _ of pool.map('fail', [undefined, undefined], { batch: 1 })) {
+      for await (const _ of c.pool.map('fail', [undefined, undefined], { batch: 1 })) {
       }
     };
     await assert.rejects(run, (e: Error) => e.name === 'QuotaError');

@@ -11,35 +11,19 @@ import { after, before, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
 import { DistributedPool } from '../../src/distributed/index.js';
 import { QueueFullError, TaskCancelledError, TaskTimeoutError } from '../../src/index.js';
-import { queueName, startWorkerProcess, until, type WorkerProcess } from './helpers.js';
-import { startRedis, type TestRedis } from './redis.js';
-
-type Tasks = typeof import('./fixtures/tasks.js');
+import { queueName, startWorkerProcess, type Tasks, until, useCluster } from './helpers.js';
 
 describe('task options through a worker host', () => {
-  let redis: TestRedis;
-  let worker: WorkerProcess;
-  let pool: DistributedPool<Tasks>;
+  const c = useCluster('options');
   let dir: string;
-  const queue = queueName('options');
-
-  before(async () => {
-    redis = await startRedis();
+  before(() => {
     dir = mkdtempSync(join(tmpdir(), 'workpool-options-'));
-    worker = await startWorkerProcess(redis.url, queue, ['--threads', '1']);
-    pool = new DistributedPool<Tasks>({ connection: redis.connection, queue });
-    await pool.ready();
   });
-  after(async () => {
-    await pool?.close({ timeout: 5000 });
-    await worker?.terminate();
-    await redis?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('retries a failing job (BullMQ attempts and backoff) until it succeeds', async () => {
     const d = mkdtempSync(join(dir, 'flaky-'));
-    const out = await pool.run(
+    const out = await c.pool.run(
       'flaky',
       { dir: d, failures: 2 },
       { retries: { attempts: 2, delay: 5 } },
@@ -50,7 +34,7 @@ describe('task options through a worker host', () => {
   it('fails with the last error once the attempts are spent', async () => {
     const d = mkdtempSync(join(dir, 'flaky-'));
     await assert.rejects(
-      pool.run('flaky', { dir: d, failures: 5 }, { retries: 1 }),
+      c.pool.run('flaky', { dir: d, failures: 5 }, { retries: 1 }),
       /attempt 2 fails/,
     );
   });
@@ -59,8 +43,8 @@ describe('task options through a worker host', () => {
     const d = mkdtempSync(join(dir, 'flaky-'));
     const asked: number[] = [];
     const retries: number[] = [];
-    pool.on('retry', (e) => retries.push(e.attempt));
-    const out = await pool.run(
+    c.pool.on('retry', (e) => retries.push(e.attempt));
+    const out = await c.pool.run(
       'flaky',
       { dir: d, failures: 2 },
       {
@@ -81,19 +65,19 @@ describe('task options through a worker host', () => {
 
   it('an idempotency id: the same id runs once and every caller gets its result', async () => {
     const id = `order-${process.pid}`;
-    const first = await pool.submit('add', { a: 1, b: 2 }, { id });
-    const second = await pool.submit('add', { a: 100, b: 200 }, { id }); // same job: input ignored
+    const first = await c.pool.submit('add', { a: 1, b: 2 }, { id });
+    const second = await c.pool.submit('add', { a: 100, b: 200 }, { id }); // same job: input ignored
     assert.equal(first.id, id);
     assert.equal(await first.result, 3);
     assert.equal(await second.result, 3);
     // Finished already: a late caller with the id gets the stored result.
-    assert.equal(await pool.run('add', { a: 0, b: 0 }, { id }), 3);
+    assert.equal(await c.pool.run('add', { a: 0, b: 0 }, { id }), 3);
   });
 
   it('cancelling a queued job removes it from Redis', async () => {
-    const bull = new Queue(queue, { connection: redis.connection });
+    const bull = new Queue(c.queue, { connection: c.redis.connection });
     try {
-      const task = await pool.submit('echo', 'later', { delay: 60_000 });
+      const task = await c.pool.submit('echo', 'later', { delay: 60_000 });
       assert.equal(await (await bull.getJob(task.id))?.getState(), 'delayed');
       task.cancel();
       await assert.rejects(task.result, TaskCancelledError);
@@ -105,8 +89,8 @@ describe('task options through a worker host', () => {
 
   it('queueTimeout: a job nobody started in time is removed and rejects (phase queue)', async () => {
     const q = queueName('idle'); // no worker takes it
-    const p = new DistributedPool<Tasks>({ connection: redis.connection, queue: q });
-    const bull = new Queue(q, { connection: redis.connection });
+    const p = new DistributedPool<Tasks>({ connection: c.redis.connection, queue: q });
+    const bull = new Queue(q, { connection: c.redis.connection });
     try {
       const task = await p.submit('echo', 1, { queueTimeout: 50 });
       const error = await task.result.then(
@@ -125,7 +109,7 @@ describe('task options through a worker host', () => {
 
   it('maxQueue: with overflow reject, a full queue refuses with QueueFullError; trySubmit says undefined', async () => {
     const small = new DistributedPool<Tasks>({
-      connection: redis.connection,
+      connection: c.redis.connection,
       queue: queueName('full'), // no worker: jobs stay
       maxQueue: 2,
       overflow: 'reject',
@@ -143,14 +127,14 @@ describe('task options through a worker host', () => {
 
   it('priority: higher first, across hosts', async () => {
     const q = queueName('prio');
-    const p = new DistributedPool<Tasks>({ connection: redis.connection, queue: q });
+    const p = new DistributedPool<Tasks>({ connection: c.redis.connection, queue: q });
     const order: number[] = [];
     try {
       const tasks = [];
       for (const priority of [0, 5, -3, 9, 1]) {
         tasks.push(await p.submit('echo', priority, { priority }));
       }
-      const w = await startWorkerProcess(redis.url, q, ['--threads', '1', '--concurrency', '1']);
+      const w = await startWorkerProcess(c.redis.url, q, ['--threads', '1', '--concurrency', '1']);
       try {
         await Promise.all(tasks.map((t) => t.result.then((v) => order.push(v as number))));
       } finally {

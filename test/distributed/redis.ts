@@ -90,7 +90,8 @@ function redisServerBinary(): string {
   throw new Error(INSTALL_HINT);
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port free now (nothing listens on it once this resolves). */
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
