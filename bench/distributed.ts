@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/distributed.ts [--noop N] [--cpu N] [--workers 1,2,4]`
+ * `node --import tsx bench/distributed.ts [--noop N] [--cpu N] [--workers 1,2,4] [--contenders workpool,bull-inline,bull-sandbox]`
  *
  * The distributed mode against a plain BullMQ Worker on one real redis-server (started
  * here as the tests start it, but with Redis's default `appendfsync everysec`), in one run: no-op jobs and
@@ -31,6 +31,7 @@ const sizes: Record<Kind, number> = {
   cpu: Number(arg('cpu', '300')),
 };
 const workerCounts = arg('workers', '1,2,4').split(',').map(Number);
+const contenders = arg('contenders', 'workpool,bull-inline,bull-sandbox').split(',') as Contender[];
 const root = fileURLToPath(new URL('../', import.meta.url));
 const here = fileURLToPath(new URL('./distributed/', import.meta.url));
 
@@ -201,7 +202,7 @@ async function measure(kind: Kind, workers: number, contender: Contender): Promi
 const rows: Row[] = [];
 for (const kind of ['noop', 'cpu'] as const) {
   for (const workers of workerCounts) {
-    for (const contender of ['workpool', 'bull-inline', 'bull-sandbox'] as const) {
+    for (const contender of contenders) {
       const row = await measure(kind, workers, contender);
       rows.push(row);
       console.error(

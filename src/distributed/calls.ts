@@ -31,6 +31,8 @@ export interface Call {
   state: CallState;
   readonly submittedAt: number;
   startedAt: number | undefined;
+  /** When a reconciliation last read its job (`performance.now()`; first: when submitted). */
+  checkedAt: number;
   /** Resolves the caller's promise (a failure is passed as a rejected promise). */
   readonly resolve: (value: unknown) => void;
   /** Removes the signal listener and the queue timer. */

@@ -244,6 +244,7 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
       throw new TaskCancelledError('Task was cancelled', { cause: o.signal.reason });
     const encoded = encodeValue(input, 'input');
     const id = o.id ?? randomUUID();
+    const now = performance.now();
     let resolve: (value: unknown) => void = noop;
     const result = new Promise<R>((r) => {
       resolve = r as (value: unknown) => void;
@@ -258,8 +259,9 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
       options: o,
       attempt: 1,
       state: 'adding',
-      submittedAt: performance.now(),
+      submittedAt: now,
       startedAt: undefined,
+      checkedAt: now,
       resolve,
       cleanup: undefined,
     };

@@ -39,6 +39,9 @@ interface Parts {
 
 const noop = (): void => {};
 
+/** Most calls one reconciliation sweep reads. */
+const SWEEP = 256;
+
 export class Results {
   readonly keys: Keys;
   readonly #host: ResultsHost;
@@ -71,7 +74,7 @@ export class Results {
     client.on('close', () => this.#health(false));
     client.on('ready', () => this.#health(true));
     this.#sweep = setInterval(() => {
-      this.check(this.#settledIds()).catch(noop);
+      this.check(this.#due(o.reconcileInterval)).catch(noop);
     }, o.reconcileInterval);
     this.#sweep.unref();
   }
@@ -143,6 +146,23 @@ export class Results {
 
   dispose(): void {
     clearInterval(this.#sweep);
+  }
+
+  /**
+   * The jobs a sweep reads: at most SWEEP of the calls not read for `interval` ms, longest
+   * unread first. Bounded, so a backlog of thousands of waiting calls costs Redis a few
+   * hundred reads per sweep, not thousands (a missed event is rare: the stream is read
+   * continuously, and a reconnect reads every call at once).
+   */
+  #due(interval: number): string[] {
+    const now = performance.now();
+    const due = this.#calls
+      .all()
+      .filter((call) => call.state !== 'adding' && now - call.checkedAt >= interval)
+      .sort((a, b) => a.checkedAt - b.checkedAt)
+      .slice(0, SWEEP);
+    for (const call of due) call.checkedAt = now;
+    return [...new Set(due.map((call) => call.jobId))];
   }
 
   /** Calls in Redis (not being added), by job id. */
