@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type ConnectionOptions, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { TaskModuleError, ThreadPool, UnknownHandlerError, checks as v } from '../index.js';
+import { ThreadPool, checks as v } from '../index.js';
 import { advertise, type WorkerAdvert, withdraw } from './adverts.js';
 import { checkEviction, clientOptions, connect, quit, within } from './connection.js';
 import { type Keys, keys } from './keys.js';
@@ -50,7 +50,7 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
       maxThreads: o.threads,
       killGrace: o.killGrace,
     });
-    const handlers = await handlersOf(threads);
+    const handlers = [...(await threads.handlers())]; // rejects TaskModuleError
     subscriber = client.duplicate({ connectionName: `workpool:cancel:${o.queue}` });
     subscriber.on('error', noop);
     await subscriber.subscribe(k.cancel);
@@ -61,18 +61,6 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
     await quit(client, 1000);
     throw error;
   }
-}
-
-/** The handler names of a task module, as its ThreadPool reports them for an unknown name. */
-async function handlersOf(threads: ThreadPool): Promise<string[]> {
-  try {
-    await threads.run('\u0000workpool:list-handlers');
-  } catch (error) {
-    if (error instanceof UnknownHandlerError) return [...error.available];
-    if (error instanceof TaskModuleError) throw error;
-    throw new TaskModuleError('The task module did not list its handlers', { cause: error });
-  }
-  return [];
 }
 
 class Host implements DistributedWorker {
