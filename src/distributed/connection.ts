@@ -5,9 +5,10 @@
  * fails with `RedisUnavailableError`; one that drops later reconnects by itself (ioredis),
  * and commands wait for it.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { RedisConfigError, RedisUnavailableError } from './errors.js';
 import type { NormalizedRedisQueueOptions } from './options.js';
+import { ioredis } from './peers.js';
 
 /** ioredis options workpool and BullMQ use: commands wait through outages, reconnects back off to 2 s. */
 export function clientOptions(redis: RedisOptions): RedisOptions {
@@ -21,7 +22,11 @@ export function clientOptions(redis: RedisOptions): RedisOptions {
 
 /** A connected client, or `RedisUnavailableError` after `readyTimeout` ms (and nothing left open). */
 export async function connect(o: NormalizedRedisQueueOptions, name: string): Promise<Redis> {
-  const client = new Redis({ ...clientOptions(o.redis), lazyConnect: true, connectionName: name });
+  const client = new ioredis.Redis({
+    ...clientOptions(o.redis),
+    lazyConnect: true,
+    connectionName: name,
+  });
   let lastError: Error | undefined;
   const onError = (error: Error): void => {
     lastError = error;

@@ -3,12 +3,13 @@
  * cancel messages), a BullMQ `Queue` to add jobs, and a `QueueEvents` reading the queue's
  * events stream. Opened together within `readyTimeout`, closed together within a deadline.
  */
-import { type ConnectionOptions, Queue, QueueEvents } from 'bullmq';
+import type { ConnectionOptions, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PoolClosedError } from '../index.js';
 import { checkEviction, clientOptions, connect, quit, within } from './connection.js';
 import { RedisUnavailableError } from './errors.js';
 import type { NormalizedRedisQueueOptions } from './options.js';
+import { bullmq } from './peers.js';
 
 export interface Parts {
   readonly client: Redis;
@@ -33,8 +34,8 @@ export async function openParts(
     // Read the events stream from its end as of now, so no event between now and
     // QueueEvents' first read is missed ('$' would start at that first read).
     const last = await client.xrevrange(`${o.prefix}:${o.queue}:events`, '+', '-', 'COUNT', 1);
-    const queue = new Queue(o.queue, { connection, prefix: o.prefix });
-    const events = new QueueEvents(o.queue, {
+    const queue = new bullmq.Queue(o.queue, { connection, prefix: o.prefix });
+    const events = new bullmq.QueueEvents(o.queue, {
       connection,
       prefix: o.prefix,
       lastEventId: last[0]?.[0] ?? '0-0',

@@ -9,7 +9,7 @@
  * that cannot be serialized is final (`UnrecoverableError`, no retry, as locally); any other
  * error, a thread crash included, is retried if the job has attempts left.
  */
-import { type Job, UnrecoverableError, WaitingError } from 'bullmq';
+import type { Job, UnrecoverableError } from 'bullmq';
 import {
   DataCloneError,
   TaskCancelledError,
@@ -19,6 +19,7 @@ import {
 } from '../index.js';
 import { decodeValue, encodeError, encodeValue } from './codec.js';
 import type { JobData } from './options.js';
+import { bullmq } from './peers.js';
 
 /** A job this host runs now. */
 interface Running {
@@ -81,7 +82,7 @@ export class Processor {
         // Drain deadline passed: the job goes back to the queue at once, for another host
         // (not a failed attempt: BullMQ's attempt count is unchanged).
         await job.moveToWait(token);
-        throw new WaitingError();
+        throw new bullmq.WaitingError();
       }
       this.failed++;
       if (
@@ -131,6 +132,6 @@ export class Processor {
   }
 
   #final(error: unknown): UnrecoverableError {
-    return new UnrecoverableError(encodeError(error));
+    return new bullmq.UnrecoverableError(encodeError(error));
   }
 }

@@ -7,12 +7,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { type ConnectionOptions, Worker } from 'bullmq';
+import type { ConnectionOptions, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ThreadPool, checks as v } from '../index.js';
 import { advertise, type WorkerAdvert, withdraw } from './adverts.js';
 import { checkEviction, clientOptions, connect, quit, within } from './connection.js';
 import { type Keys, keys } from './keys.js';
+import { bullmq } from './peers.js';
 import { Processor } from './processor.js';
 import { normalizeWorkerOptions, type WorkerOptions } from './worker-options.js';
 
@@ -96,7 +97,7 @@ class Host implements DistributedWorker {
     subscriber.on('message', (channel: string, jobId: string) => {
       if (channel === k.cancel) this.#processor.cancel(jobId);
     });
-    this.#worker = new Worker(o.queue, this.#processor.process, {
+    this.#worker = new bullmq.Worker(o.queue, this.#processor.process, {
       connection: clientOptions(o.redis) as ConnectionOptions,
       prefix: o.prefix,
       concurrency: o.concurrency,
