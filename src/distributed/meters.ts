@@ -6,17 +6,21 @@ import type { DistributedStats, JobCounts } from './types.js';
 
 export class PoolMeters {
   submitted = 0;
+  started = 0;
   completed = 0;
   failed = 0;
   cancelled = 0;
   timedOut = 0;
+  dropped = 0;
+  rejected = 0;
   retried = 0;
   cluster: JobCounts | undefined;
   readonly #wait = new DurationHistogram();
   readonly #run = new DurationHistogram();
   readonly #total = new DurationHistogram();
 
-  started(call: Call): void {
+  began(call: Call): void {
+    this.started++;
     this.#wait.record(performance.now() - call.submittedAt);
   }
 
@@ -29,10 +33,15 @@ export class PoolMeters {
 
   report(): CloseReport {
     return {
+      submitted: this.submitted,
+      started: this.started,
       completed: this.completed,
       failed: this.failed,
       cancelled: this.cancelled,
       timedOut: this.timedOut,
+      dropped: this.dropped,
+      rejected: this.rejected,
+      retried: this.retried,
       killed: 0,
     };
   }

@@ -347,7 +347,10 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
     for (;;) {
       this.#queued = await parts.queue.count();
       if (this.#queued < this.#o.maxQueue) return;
-      if (this.#o.overflow === 'reject') throw new QueueFullError(this.#o.maxQueue);
+      if (this.#o.overflow === 'reject') {
+        this.#meters.rejected++;
+        throw new QueueFullError(this.#o.maxQueue);
+      }
       if (this.#closing !== undefined) throw new PoolClosedError();
       // A job leaving the queue anywhere shows on the events stream; a second's poll
       // bounds the wait when another pool's events are not ours to see.

@@ -187,7 +187,7 @@ export class Results {
     const now = performance.now();
     for (const call of calls) {
       // Again when its host died and another took it: each start is reported.
-      if (call.state !== 'running') this.#meters.started(call);
+      if (call.state !== 'running') this.#meters.began(call);
       call.state = 'running';
       call.startedAt = now;
       this.#listeners.emit('start', {
