@@ -3,6 +3,7 @@
  * the wait for a schedule step to come to rest, and the checks at the end of a schedule
  * (every task settled exactly once as expected; stats() and the close report agree).
  */
+import type { CloseReport, PoolStats } from '../../src/index.js';
 import { describe, Model, type ModelTask, matches, outcomeOf, show } from './model.js';
 import type { Command, Schedule, Spec } from './schedule.js';
 
@@ -15,25 +16,19 @@ export interface Observed {
 }
 
 /** The counters a schedule checks in `stats()` and the close report. */
-export interface StatsLike {
-  readonly submitted: number;
-  readonly started: number;
-  readonly completed: number;
-  readonly failed: number;
-  readonly cancelled: number;
-  readonly timedOut: number;
-  readonly retried: number;
-  readonly dropped: number;
-  readonly rejected: number;
-}
-
-export interface ReportLike {
-  readonly completed: number;
-  readonly failed: number;
-  readonly cancelled: number;
-  readonly timedOut: number;
-  readonly killed: number;
-}
+export type StatsLike = Pick<
+  PoolStats,
+  | 'submitted'
+  | 'started'
+  | 'completed'
+  | 'failed'
+  | 'cancelled'
+  | 'timedOut'
+  | 'retried'
+  | 'dropped'
+  | 'rejected'
+>;
+export type ReportLike = CloseReport;
 
 export class Harness {
   readonly model: Model;

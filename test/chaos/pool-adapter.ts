@@ -6,40 +6,9 @@
 import { ManualClock, Pool, type Task } from '../../src/index.js';
 import { flush, type Gate, gate } from '../helpers.js';
 import type { Adapter } from './driver.js';
+import { behave, whenDone } from './fixtures/behave.mjs';
 import type { Model, ModelTask } from './model.js';
-import type { Behavior, Schedule, Spec } from './schedule.js';
-
-function behave(behavior: Behavior, index: number, attempt: number, signal: AbortSignal): unknown {
-  const tag = `${index}.${attempt}`;
-  switch (behavior) {
-    case 'value':
-      return `${index}:${attempt}`;
-    case 'error':
-      throw Object.assign(new Error(`e${tag}`), { detail: tag });
-    case 'string':
-      throw `s${tag}`;
-    case 'undefined':
-      throw undefined;
-    case 'object':
-      throw { tag: `o${tag}` };
-    case 'thenable':
-      return {
-        // biome-ignore lint/suspicious/noThenProperty: a hostile thenable is the point
-        then() {
-          throw new Error(`t${tag}`);
-        },
-      };
-    case 'never':
-      return new Promise(() => {});
-    case 'abortable':
-      return new Promise((_, reject) => {
-        if (signal.aborted) reject(new Error('aborted'));
-        else signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
-      });
-    default:
-      throw new Error(`no ${behavior} in-process`);
-  }
-}
+import { type Schedule, type Spec, taskOptions } from './schedule.js';
 
 interface Live {
   readonly task: Task<unknown>;
@@ -86,13 +55,7 @@ export function poolAdapter(schedule: Schedule): Adapter {
         inside--;
         throw error;
       }
-      if (result instanceof Promise)
-        result.then(
-          () => inside--,
-          () => inside--,
-        );
-      else inside--;
-      return result;
+      return whenDone(result, () => inside--);
     };
 
   return {
@@ -104,14 +67,7 @@ export function poolAdapter(schedule: Schedule): Adapter {
       for (let a = 1; a <= spec.retries + 1; a++) gates.set(a, gate<void>());
       gatesOf.set(index, gates);
       const controller = spec.viaSignal ? new AbortController() : undefined;
-      const task = pool.trySubmit(fnFor(index, spec), {
-        priority: spec.priority,
-        ...(spec.timeout === undefined ? {} : { timeout: spec.timeout }),
-        ...(spec.retries === 0
-          ? {}
-          : { retries: { attempts: spec.retries, backoff: 'fixed' as const, delay: spec.delay } }),
-        ...(controller === undefined ? {} : { signal: controller.signal }),
-      });
+      const task = pool.trySubmit(fnFor(index, spec), taskOptions(spec, controller));
       if (task === undefined) return undefined;
       byIndex.set(index, { task, controller, gates });
       return { id: task.id, result: task.result };

@@ -108,6 +108,26 @@ export function runs(fallback: number): number {
   return n;
 }
 
+/** The task options of `spec` (retries with a fixed backoff; the signal of `controller`). */
+export function taskOptions(
+  spec: Spec,
+  controller: AbortController | undefined,
+): {
+  priority: number;
+  timeout?: number;
+  retries?: { attempts: number; backoff: 'fixed'; delay: number };
+  signal?: AbortSignal;
+} {
+  return {
+    priority: spec.priority,
+    ...(spec.timeout === undefined ? {} : { timeout: spec.timeout }),
+    ...(spec.retries === 0
+      ? {}
+      : { retries: { attempts: spec.retries, backoff: 'fixed' as const, delay: spec.delay } }),
+    ...(controller === undefined ? {} : { signal: controller.signal }),
+  };
+}
+
 /**
  * fast-check parameters from the environment: `CHAOS_RUNS` (runs), `CHAOS_SEED` (replay a
  * seed), `CHAOS_PATH` (with the seed: replay one counterexample, as fast-check prints it).
@@ -124,9 +144,9 @@ export function parameters(fallbackRuns: number): {
   return {
     numRuns: runs(fallbackRuns),
     includeErrorInReport: true,
-    // In `npm test`, stop before the runner's 120 s timeout: a failure found by then is
+    // In `npm test`, stop well before the runner's 120 s timeout: a failure found by then is
     // still reported (shrunk as far as it got). The long mode runs to the end.
-    ...(longMode() ? {} : { interruptAfterTimeLimit: 100_000 }),
+    ...(longMode() ? {} : { interruptAfterTimeLimit: 60_000 }),
     ...(seed === undefined || seed === '' ? {} : { seed: Number(seed) }),
     ...(path === undefined || path === '' ? {} : { path }),
   };

@@ -10,7 +10,7 @@ import type * as Workpool from '../../src/index.js';
 import { cliPath } from '../cli/helpers.js';
 import type { Adapter } from './driver.js';
 import type { Model, ModelTask } from './model.js';
-import { immediate, type Schedule } from './schedule.js';
+import { immediate, type Schedule, taskOptions } from './schedule.js';
 import { ChaosMemory, checksum, watchThreads } from './thread-memory.js';
 
 export type Lib = typeof Workpool;
@@ -71,12 +71,7 @@ export function threadAdapter(lib: Lib, schedule: Schedule): Adapter {
       }
       const controller = spec.viaSignal ? new AbortController() : undefined;
       const task = pool.trySubmit('task', input, {
-        priority: spec.priority,
-        ...(spec.timeout === undefined ? {} : { timeout: spec.timeout }),
-        ...(spec.retries === 0
-          ? {}
-          : { retries: { attempts: spec.retries, backoff: 'fixed' as const, delay: spec.delay } }),
-        ...(controller === undefined ? {} : { signal: controller.signal }),
+        ...taskOptions(spec, controller),
         ...(transfer === undefined ? {} : { transfer }),
       });
       seen[index] = [0, 0, 0, 0];
