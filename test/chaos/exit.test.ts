@@ -4,23 +4,23 @@
  * keeps it alive (DESIGN.md invariant 3).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { spawnNode } from '../support/children.js';
 
 const script = fileURLToPath(new URL('./fixtures/exit-child.ts', import.meta.url));
 
 for (const seed of [1, 2]) {
   test(`after random chaos schedules (seed ${seed}), the process exits on its own`, async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, String(seed)], {
+    const child = spawnNode(['--import', 'tsx', script, String(seed)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => {
+    child.stdout?.on('data', (d) => {
       stdout += d;
     });
-    child.stderr.on('data', (d) => {
+    child.stderr?.on('data', (d) => {
       stderr += d;
     });
     // A guard only: a child that does not exit fails the test instead of hanging the suite.

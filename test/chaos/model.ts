@@ -216,8 +216,10 @@ export class Model {
    * allowed for a task whose transferred input was lost. Returns whether it was allowed.
    */
   acceptLoss(task: ModelTask, code: unknown): boolean {
-    if (!task.atRisk || task.phase !== 'waiting' || typeof code !== 'string') return false;
-    if (!code.startsWith('ERR_')) return false;
+    if (!task.atRisk || typeof code !== 'string' || !code.startsWith('ERR_')) return false;
+    if (task.phase !== 'waiting' && task.phase !== 'backoff') return false;
+    // Failed instead of retried (the input is gone): the retry the model counted did not happen.
+    if (task.phase === 'backoff') this.counters.retried--;
     this.#settle(task, { kind: 'code', codes: [code] });
     return true;
   }
