@@ -74,6 +74,7 @@ export class Model {
   limit: number;
   /** Threads: ms from a stop to the kill; undefined for in-process pools (they cannot kill). */
   readonly #killGrace: number | undefined;
+  #terminated = false;
 
   constructor(limit: number, killGrace: number | undefined) {
     this.limit = limit;
@@ -118,6 +119,10 @@ export class Model {
 
   /** The pool began `attempt` of `task` (observed). */
   begin(task: ModelTask, attempt: number): void {
+    // terminate() cancels a task sent ahead while its thread may already be taking it up
+    // (the task before it just ended, aborted by the same terminate): a race the thread
+    // cannot see coming, and the thread is killed at once either way.
+    if (this.#terminated) return;
     // A zero-delay backoff that ended inside the same clock step (a ManualClock fires the
     // timers a step's own timers set, when due within it).
     if (task.phase === 'backoff' && task.until <= this.now) task.phase = 'waiting';
@@ -276,6 +281,7 @@ export class Model {
    * running (the report's `killed`).
    */
   terminate(): number {
+    this.#terminated = true;
     const killed = this.holders;
     for (const t of this.tasks) {
       if (t.phase === 'settled') continue;
