@@ -21,8 +21,11 @@ export interface Adapter {
   readonly clock: Clockish;
   /** Threads: the kill grace; in-process pools cannot kill. */
   readonly killGrace: number | undefined;
-  /** Offers a task (trySubmit); undefined if refused. */
-  submit(spec: Spec, index: number): { id: number; result: Promise<unknown> } | undefined;
+  /** Offers a task (trySubmit); undefined if refused, 'invalid' if its options are refused. */
+  submit(
+    spec: Spec,
+    index: number,
+  ): { id: number; result: Promise<unknown> } | undefined | 'invalid';
   cancel(task: ModelTask): void;
   /** Opens the gate of `attempt` of `task`. */
   open(task: ModelTask, attempt: number): void;
@@ -109,7 +112,7 @@ export async function drive(schedule: Schedule, a: Adapter): Promise<void> {
         h.submitting.priority = spec.priority;
         const accepted = a.submit(spec, model.tasks.length);
         if (accepted === undefined) model.refuse();
-        else h.accept(spec, accepted.id, accepted.result);
+        else if (accepted !== 'invalid') h.accept(spec, accepted.id, accepted.result);
         break;
       }
       case 'release': {
@@ -146,7 +149,6 @@ export async function drive(schedule: Schedule, a: Adapter): Promise<void> {
 
   for (const command of schedule.commands) await apply(command);
 
-  let killed = 0;
   let report: ReportLike;
   if (schedule.ending === 'close') {
     h.note('close');
@@ -185,14 +187,14 @@ export async function drive(schedule: Schedule, a: Adapter): Promise<void> {
     }
   } else {
     h.note('terminate');
-    killed = model.terminate();
+    model.terminate();
     terminated = true;
     report = await a.terminate();
   }
   terminated = true;
   await rest();
   for (let i = 0; i < 3; i++) await a.wait();
-  h.finish(a.stats(), report, killed);
+  h.finish(a.stats(), report);
   if (clock.pending !== 0) model.violations.push(`${clock.pending} timers left after shutdown`);
   a.after(model);
   h.assertClean(schedule);

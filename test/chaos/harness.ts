@@ -3,7 +3,7 @@
  * the wait for a schedule step to come to rest, and the checks at the end of a schedule
  * (every task settled exactly once as expected; stats() and the close report agree).
  */
-import type { CloseReport, PoolStats } from '../../src/index.js';
+import type { CloseReport } from '../../src/index.js';
 import { describe, Model, type ModelTask, matches, outcomeOf, show } from './model.js';
 import type { Command, Schedule, Spec } from './schedule.js';
 
@@ -15,19 +15,8 @@ export interface Observed {
   checked: boolean;
 }
 
-/** The counters a schedule checks in `stats()` and the close report. */
-export type StatsLike = Pick<
-  PoolStats,
-  | 'submitted'
-  | 'started'
-  | 'completed'
-  | 'failed'
-  | 'cancelled'
-  | 'timedOut'
-  | 'retried'
-  | 'dropped'
-  | 'rejected'
->;
+/** The counters a schedule checks, in `stats()` and in the close report (the same ones). */
+export type StatsLike = CloseReport;
 export type ReportLike = CloseReport;
 
 export class Harness {
@@ -143,16 +132,28 @@ export class Harness {
     this.trace.push(typeof command === 'string' ? command : JSON.stringify(command));
   }
 
-  /** The counters every settled task adds up to, from what was observed (and matched). */
-  outcomes(): ReportLike {
-    const counts = { completed: 0, failed: 0, cancelled: 0, timedOut: 0, killed: 0 };
+  /** What the counters must be: the outcomes observed (each matched), and the model's. */
+  expected(): CloseReport {
+    const counts = { completed: 0, failed: 0, cancelled: 0, timedOut: 0, dropped: 0 };
     for (const o of this.observed.values())
       if (o.settlements > 0) counts[outcomeOf(o.ok, o.value)]++;
-    return counts;
+    const c = this.model.counters;
+    if (counts.dropped !== c.dropped)
+      this.model.violations.push(
+        `${counts.dropped} tasks dropped, the model saw ${c.dropped} drops`,
+      );
+    return {
+      ...counts,
+      submitted: c.submitted,
+      started: this.startEvents,
+      rejected: c.rejected,
+      retried: c.retried,
+      killed: c.killed,
+    };
   }
 
-  /** The end-of-schedule checks. `killed`: tasks the model had running at terminate. */
-  finish(stats: StatsLike, report: ReportLike, killed: number): void {
+  /** The end-of-schedule checks: settlements, and the counters in stats() and the report. */
+  finish(stats: CloseReport, report: CloseReport): void {
     const v = this.model.violations;
     this.pendingSettlements();
     for (const [task, o] of this.observed) {
@@ -161,27 +162,12 @@ export class Harness {
       const ends = this.#ends.get(task.id) ?? 0;
       if (ends !== 1) v.push(`task ${task.index} had ${ends} end events`);
     }
-    const want = this.outcomes();
-    const c = this.model.counters;
-    const expectStats: Partial<StatsLike> = {
-      submitted: c.submitted,
-      completed: want.completed,
-      failed: want.failed,
-      cancelled: want.cancelled,
-      timedOut: want.timedOut,
-      retried: c.retried,
-      dropped: c.dropped,
-      rejected: c.rejected,
-      started: this.startEvents,
-    };
-    for (const [key, value] of Object.entries(expectStats)) {
-      const got = stats[key as keyof StatsLike];
-      if (got !== value) v.push(`stats().${key} is ${got}, the model says ${value}`);
-    }
-    const expectReport = { ...want, killed };
-    for (const [key, value] of Object.entries(expectReport)) {
-      const got = report[key as keyof ReportLike];
-      if (got !== value) v.push(`close report ${key} is ${got}, the model says ${value}`);
+    const want = this.expected();
+    for (const [key, value] of Object.entries(want)) {
+      const k = key as keyof CloseReport;
+      if (stats[k] !== value) v.push(`stats().${key} is ${stats[k]}, the model says ${value}`);
+      if (report[k] !== value)
+        v.push(`close report ${key} is ${report[k]}, the model says ${value}`);
     }
   }
 

@@ -48,6 +48,8 @@ export interface Counters {
   retried: number;
   dropped: number;
   started: number;
+  /** Running work stopped by force: threads killed past killGrace or with the pool. */
+  killed: number;
 }
 
 const crashes: ReadonlySet<Behavior> = new Set(['exit', 'oom']);
@@ -67,7 +69,14 @@ function failure(task: ModelTask, behavior: Behavior): Expected {
 
 export class Model {
   readonly tasks: ModelTask[] = [];
-  readonly counters: Counters = { submitted: 0, rejected: 0, retried: 0, dropped: 0, started: 0 };
+  readonly counters: Counters = {
+    submitted: 0,
+    rejected: 0,
+    retried: 0,
+    dropped: 0,
+    started: 0,
+    killed: 0,
+  };
   readonly violations: string[] = [];
   now = 0;
   paused = false;
@@ -255,6 +264,7 @@ export class Model {
           t.killAt = undefined;
           t.holder = false;
           t.mustDie = true;
+          this.counters.killed++;
           this.threadDied();
         }
       }
@@ -283,6 +293,7 @@ export class Model {
   terminate(): number {
     this.#terminated = true;
     const killed = this.holders;
+    this.counters.killed += killed;
     for (const t of this.tasks) {
       if (t.phase === 'settled') continue;
       const waiting = t.phase === 'waiting';
@@ -305,6 +316,7 @@ export class Model {
   closed(): void {
     if (this.#killGrace === undefined || this.tasks.some((t) => t.phase !== 'settled')) return;
     for (const t of this.tasks) {
+      if (t.holder) this.counters.killed++;
       t.holder = false;
       t.killAt = undefined;
     }
@@ -400,10 +412,11 @@ export function matches(e: Expected, ok: boolean, value: unknown): boolean {
 export function outcomeOf(
   ok: boolean,
   value: unknown,
-): 'completed' | 'failed' | 'cancelled' | 'timedOut' {
+): 'completed' | 'failed' | 'cancelled' | 'timedOut' | 'dropped' {
   if (ok) return 'completed';
   const code = (value as { code?: unknown } | undefined)?.code;
   if (code === 'ERR_TASK_TIMEOUT') return 'timedOut';
+  if (code === 'ERR_TASK_DROPPED') return 'dropped';
   if (code === 'ERR_TASK_CANCELLED' || code === 'ERR_POOL_CLOSED') return 'cancelled';
   return 'failed';
 }

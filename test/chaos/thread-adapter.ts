@@ -51,6 +51,7 @@ export function threadAdapter(lib: Lib, schedule: Schedule): Adapter {
   const seen: number[][] = [];
   let corrupt = 0;
   let over = 0;
+  const violations: string[] = [];
 
   return {
     clock,
@@ -70,11 +71,22 @@ export function threadAdapter(lib: Lib, schedule: Schedule): Adapter {
         transfer = [bytes.buffer];
       }
       const controller = spec.viaSignal ? new AbortController() : undefined;
+      seen[index] = [0, 0, 0, 0];
+      if (transfer !== undefined && spec.retries > 0) {
+        // A retry would resend input that moved away: refused at the door (issue 11).
+        try {
+          pool.trySubmit('task', input, { ...taskOptions(spec, controller), transfer });
+          violations.push(`task ${index}: transfer with retries was accepted`);
+        } catch (error) {
+          if (!(error instanceof TypeError))
+            violations.push(`task ${index}: transfer with retries threw ${String(error)}`);
+        }
+        return 'invalid';
+      }
       const task = pool.trySubmit('task', input, {
         ...taskOptions(spec, controller),
         ...(transfer === undefined ? {} : { transfer }),
       });
-      seen[index] = [0, 0, 0, 0];
       if (task === undefined) return undefined;
       live.set(index, controller === undefined ? { task } : { task, controller });
       return { id: task.id, result: task.result };
@@ -92,6 +104,7 @@ export function threadAdapter(lib: Lib, schedule: Schedule): Adapter {
       pool.resize(n);
     },
     ingest(model: Model) {
+      model.violations.push(...violations.splice(0));
       if (memory.corrupt > corrupt) {
         corrupt = memory.corrupt;
         model.violations.push(`a handler saw corrupted (detached) input (${corrupt} so far)`);
