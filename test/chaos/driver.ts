@@ -167,6 +167,7 @@ export async function drive(schedule: Schedule, a: Adapter): Promise<void> {
     model.resume(); // close() lets a paused pool finish its work
     let closed: ReportLike | undefined;
     closing = true;
+    model.closing = true;
     const shut = a.close().then((r) => {
       closed = r;
     });

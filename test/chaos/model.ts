@@ -84,6 +84,13 @@ export class Model {
   /** Threads: ms from a stop to the kill; undefined for in-process pools (they cannot kill). */
   readonly #killGrace: number | undefined;
   #terminated = false;
+  /** Set by the driver once close() is called. */
+  closing = false;
+  /**
+   * Threads: stopped tasks that end on their own (their signal aborted) while close() runs:
+   * close() may stop their thread first, once everything is settled, and count it killed.
+   */
+  racingKills = 0;
 
   constructor(limit: number, killGrace: number | undefined) {
     this.limit = limit;
@@ -334,8 +341,10 @@ export class Model {
   #stop(task: ModelTask): void {
     task.stopped = true;
     if (!task.holder) return;
-    if (task.pastGate && step(task).behavior === 'abortable') this.#end(task);
-    else if (this.#killGrace !== undefined && task.killAt === undefined)
+    if (task.pastGate && step(task).behavior === 'abortable') {
+      if (this.closing && this.#killGrace !== undefined) this.racingKills++;
+      this.#end(task);
+    } else if (this.#killGrace !== undefined && task.killAt === undefined)
       task.killAt = this.now + this.#killGrace;
   }
 
