@@ -4,7 +4,8 @@
  * (every task settled exactly once as expected; stats() and the close report agree).
  */
 import type { CloseReport } from '../../src/index.js';
-import { describe, Model, type ModelTask, matches, outcomeOf, show } from './model.js';
+import { Model, type ModelTask } from './model.js';
+import { describe, matches, outcomeOf, show } from './outcomes.js';
 import type { Command, Schedule, Spec } from './schedule.js';
 
 export interface Observed {
