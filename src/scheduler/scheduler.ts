@@ -5,7 +5,7 @@ import {
   TaskDroppedError,
   TaskTimeoutError,
 } from '../errors.js';
-import type { Executor, ExecutorHooks, Health, MetricsSink, Outcome } from '../types.js';
+import type { Executor, ExecutorHooks, Health, MetricsSink } from '../types.js';
 import { ActiveSet } from './active.js';
 import { hasRoom, refusal, signalError } from './admission.js';
 import { Backlog } from './backlog.js';
