@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ManualClock, ThreadPool, WorkerCrashedError } from '../../src/index.js';
 import { outcome } from '../helpers.js';
-import { fixture, SharedGate, threadDetails } from './helpers.js';
+import { allOnline, fixture, SharedGate, threadDetails } from './helpers.js';
 
 type Fates = typeof import('../fixtures/fates.js');
 
@@ -134,5 +134,33 @@ test('a result goes back the moment it is produced, so tasks sent together are t
   const run = pool.stats().byName.wait?.runTime;
   assert.equal(Math.round(run?.p50 ?? 0), 30);
   assert.equal(Math.round(run?.max ?? 0), 30);
+  await pool.close();
+});
+
+test('a resize down starts nothing new while the retiring thread still runs (the limit holds)', async () => {
+  const pool = new ThreadPool<typeof import('../fixtures/gate.js')>({
+    module: fixture('gate.ts'),
+    maxThreads: 2,
+  });
+  const counter = new SharedArrayBuffer(32);
+  const c = new Int32Array(counter);
+  const gates = [new SharedGate(), new SharedGate()] as const;
+  const open = [new SharedGate(), new SharedGate()] as const;
+  for (const g of open) g.open();
+  await allOnline(pool, 2); // so placement is in thread order: the first task on the first
+  // Two running, one sent ahead to each thread; the resize retires the first (ties).
+  const running = gates.map((g) => pool.run('counted', { gate: g.sab, counter }));
+  await Promise.all(gates.map((g) => g.started()));
+  const ahead = open.map((g) => pool.run('counted', { gate: g.sab, counter }));
+  pool.resize(1); // one thread retires after its task; the limit is now 1
+  Atomics.store(c, 3, 0); // peak from here on
+  for (const i of [1, 0]) {
+    // The kept thread ends its task first, while the retiring one's still runs.
+    gates[i]?.open();
+    await running[i];
+    assert.ok((c[3] ?? 0) <= 1, `${c[3]} ran at once with a limit of 1`);
+  }
+  await Promise.all(ahead);
+  assert.ok((c[3] ?? 0) <= 1, `${c[3]} ran at once with a limit of 1`);
   await pool.close();
 });

@@ -130,10 +130,20 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     return this.#target;
   }
 
+  /**
+   * Jobs it accepts now. While a retiring thread still runs (a resize down), the threads
+   * kept may hold only what fits the new limit with no prefetch: everything placed counts
+   * against `target * perWorker`, so nothing begins over the limit the pool now has.
+   */
   get free(): number {
     let free = 0;
-    for (const t of this.#threads) if (t.online && t.fate === undefined) free += this.#room(t);
-    const cap = this.#target * this.#depth - this.#inflight;
+    let retiring = false;
+    for (const t of this.#threads) {
+      if (t.online && t.fate === undefined) free += this.#room(t);
+      else if (t.fate === 'retire' && t.jobs.size > 0) retiring = true;
+    }
+    const depth = retiring ? this.perWorker : this.#depth;
+    const cap = this.#target * depth - this.#inflight;
     return Math.max(0, Math.min(free, cap));
   }
 
@@ -148,12 +158,17 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     const candidates = this.#threads
       .filter((t) => t.fate === undefined)
       .sort((a, b) => Number(a.online) - Number(b.online) || a.jobs.size - b.jobs.size);
+    let busy = false;
     for (const t of candidates) {
       if (excess-- <= 0) break;
       t.fate = 'retire';
       if (t.jobs.size > 0) this.#recall(t);
       if (t.jobs.size === 0) void t.worker.terminate();
+      else busy = true;
     }
+    // A retiring thread still runs: what was sent ahead to the kept ones would begin over
+    // the new limit when their running task ends. Take it back (see `free`).
+    if (busy) this.recall();
   }
 
   start(job: Job<ThreadPayload>): void {
