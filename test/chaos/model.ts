@@ -298,7 +298,15 @@ export class Model {
   terminate(): number {
     this.#terminated = true;
     const killed = this.holders;
-    this.counters.killed += killed;
+    // A thread task that ends on its signal may end before its thread is terminated (then
+    // it is not killed) or not: a race the model allows, as for close (see racingKills).
+    const racing =
+      this.#killGrace === undefined
+        ? 0
+        : this.tasks.filter((t) => t.holder && t.pastGate && step(t).behavior === 'abortable')
+            .length;
+    this.counters.killed += killed - racing;
+    this.racingKills += racing;
     for (const t of this.tasks) {
       if (t.phase === 'settled') continue;
       const waiting = t.phase === 'waiting';
