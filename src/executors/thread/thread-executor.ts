@@ -208,9 +208,18 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     else this.#send(best, job);
   }
 
-  /** Whether a job sent to `t` now begins on arrival: nothing waits there and a slot is free. */
+  /** Whether a job sent to `t` now begins on arrival: nothing waits or is parked there, a slot is free. */
   #beginsOnArrival(t: Thread): boolean {
-    return t.queued === 0 && t.jobs.size < this.perWorker;
+    return t.parked.length === 0 && this.#slotFree(t, 0);
+  }
+
+  /**
+   * The one rule for "begins on arrival": nothing waits inside the thread (only parked jobs
+   * may be queued) and fewer than `perWorker` run. `placed` is 1 when the job asked about
+   * is in `t.jobs` already but neither waiting nor parked (it would count as running).
+   */
+  #slotFree(t: Thread, placed: 0 | 1): boolean {
+    return t.queued === t.parked.length && t.jobs.size - t.queued - placed < this.perWorker;
   }
 
   /**
@@ -219,9 +228,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
    * matched to the thread's CONSUMED count (`Thread.consume`, `Thread.promote`).
    */
   #send(t: Thread, job: Job<ThreadPayload>): void {
-    // In `t.jobs` already, not waiting or parked: it begins on arrival if nothing waits in
-    // the thread and a slot is free.
-    const now = t.queued === t.parked.length && t.jobs.size - t.queued <= this.perWorker;
+    const now = this.#slotFree(t, 1); // in `t.jobs` already, not waiting or parked
     t.open();
     if (now) t.accounted++;
     else t.waiting.push(job);
@@ -247,13 +254,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     if (t.fate !== undefined) return;
     while (t.parked.length > 0) {
       const job = t.parked[0] as Job<ThreadPayload>;
-      // Begins on arrival: nothing waits in the thread (only the parked are queued) and a
-      // slot is free.
-      if (
-        job.payload.transfer !== undefined &&
-        !(t.queued === t.parked.length && t.jobs.size - t.queued < this.perWorker)
-      )
-        return;
+      if (job.payload.transfer !== undefined && !this.#slotFree(t, 0)) return; // counted as parked
       t.parked.shift();
       this.#send(t, job);
     }
@@ -291,7 +292,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
 
   stop(job: Job<ThreadPayload>): void {
     const t = this.#threads.find((thread) => thread.jobs.has(job.id));
-    if (t?.unpark(job)) {
+    if (t?.withdraw(job)) {
       // Never sent: it simply leaves.
       this.#release(t, job);
       this.#hooks.requeued(job);

@@ -169,7 +169,7 @@ export class Thread {
   }
 
   /** Takes a parked job back (it was never sent); false if it is not parked. */
-  unpark(job: Job<ThreadPayload>): boolean {
+  withdraw(job: Job<ThreadPayload>): boolean {
     const i = this.parked.indexOf(job);
     if (i < 0) return false;
     this.parked.splice(i, 1);
