@@ -196,6 +196,10 @@ test('Pool: every outcome, and every report agrees item by item', async () => {
 
 test('ThreadPool: every outcome, and every report agrees item by item', async (t) => {
   type M = typeof import('../fixtures/outcomes.js');
+  // Time is a ManualClock: a timeout fires only once its task is known to run in the thread,
+  // and killGrace passes only where the test says so (on a real clock, a thread slower than
+  // 10 ms skipped the timed-out task or was killed for it, changing what there is to count).
+  const clock = new ManualClock();
   const pool = new ThreadPool<M>({
     module: fixture('outcomes.ts'),
     maxThreads: 1,
@@ -203,19 +207,17 @@ test('ThreadPool: every outcome, and every report agrees item by item', async (t
     overflow: 'drop-lowest',
     prefetch: 0,
     killGrace: 10,
+    clock,
   });
   const { agree } = watch(pool);
-  // Once in five full runs under heavy load, this test's process ran out of work while it
-  // awaited the pool ("Promise resolution is still pending but the event loop has already
-  // resolved"): a thread or timer unreferenced too early, not found yet (session 3 note).
-  // This test is about the reports agreeing, so it holds the process itself meanwhile.
-  const keepAlive = setInterval(() => {}, 1000);
-  t.after(() => clearInterval(keepAlive));
   const results: { ok: boolean; error?: unknown }[] = [];
   results.push(await outcome(pool.run('ok', 1)));
   results.push(await outcome(pool.run('fail', undefined)));
   const never = new SharedGate();
-  results.push(await outcome(pool.run('hold', never.sab, { timeout: 10 })));
+  const timed = pool.run('hold', never.sab, { timeout: 10 });
+  await never.started();
+  clock.advance(10); // the run timeout: the handler ends on its signal, within killGrace
+  results.push(await outcome(timed));
   const toCancel = new SharedGate();
   const task = await pool.submit('hold', toCancel.sab);
   await toCancel.started();
@@ -233,7 +235,12 @@ test('ThreadPool: every outcome, and every report agrees item by item', async (t
   results.push(await outcome(a), await outcome(c));
 
   const killed = nextThreadEvent(pool, 'exit', (e) => e.reason === 'kill');
-  results.push(await outcome(pool.run('spin', undefined, { timeout: 10 })));
+  const spinning = new SharedGate();
+  const spin = pool.run('spin', spinning.sab, { timeout: 10 });
+  await spinning.started();
+  clock.advance(10); // the run timeout: the loop ignores its signal...
+  results.push(await outcome(spin));
+  clock.advance(10); // ...so killGrace later its thread is killed
   await killed;
   const report = await pool.close();
   const expected = tally(results, 1);
