@@ -60,18 +60,24 @@ test('prefetch: a run timeout counts from the real start, not from when the task
 });
 
 test('prefetch: killing a thread gives its prefetched tasks back; they complete elsewhere exactly once', async () => {
+  const clock = new ManualClock();
   const pool = new ThreadPool<Hang>({
     module: fixture('hang.ts'),
     maxThreads: 1,
     prefetch: 3,
     killGrace: 10,
+    clock,
   });
   const killed = nextThreadEvent(pool, 'exit', (e) => e.reason === 'kill');
   const ends: number[] = [];
   pool.on('end', (e) => ends.push(e.id));
-  const spinning = pool.run('spin', undefined, { timeout: 20 });
+  const gate = new SharedGate();
+  const spinning = pool.run('spin', gate.sab, { timeout: 20 });
   const behind = [pool.run('ok'), pool.run('ok'), pool.run('ok')];
+  await gate.started(); // moved only once the loop runs (see kill.test.ts)
+  clock.advance(20);
   await assert.rejects(spinning, TaskTimeoutError);
+  clock.advance(10);
   await killed;
   assert.deepEqual(await Promise.all(behind), ['ok', 'ok', 'ok']);
   assert.equal(new Set(ends).size, ends.length, 'each settled once');
