@@ -15,7 +15,8 @@ import { normalizeStreamOptions, type StreamOptions } from './stream-options.js'
 import type { Task } from './task.js';
 
 /** What a generator function streams: the values of the (async) iterable it returns. */
-export type YieldOf<G> = G extends AsyncIterable<infer T> ? T : G extends Iterable<infer T> ? T : never;
+export type YieldOf<G> =
+  G extends AsyncIterable<infer T> ? T : G extends Iterable<infer T> ? T : never;
 /** A generator's return value (`result` of its stream). */
 export type ReturnOf<G> = G extends AsyncGenerator<unknown, infer R> | Generator<unknown, infer R>
   ? R

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { StreamReturn, StreamValue } from '../../src/index.js';
 import {
   DataCloneError,
   ManualClock,
@@ -38,7 +39,10 @@ test('a generator handler streams its values in order; result is its return valu
   const s = threads.stream('count', 40, { window: 3 });
   const seen: number[] = [];
   for await (const v of s) seen.push(v);
-  assert.deepEqual(seen, Array.from({ length: 40 }, (_, i) => i));
+  assert.deepEqual(
+    seen,
+    Array.from({ length: 40 }, (_, i) => i),
+  );
   assert.equal(await s.result, 'done');
   const sync: string[] = [];
   for await (const v of threads.stream('letters')) sync.push(v);
@@ -226,3 +230,43 @@ test('a stream holds one slot for its life', async () => {
   assert.equal(await later, 42);
   await threads.close();
 });
+
+test('ctx.progress in a thread handler reaches onProgress and the pool event before the result', async () => {
+  const threads = pool();
+  const seen: unknown[] = [];
+  const events: unknown[] = [];
+  threads.on('progress', (e) => events.push([e.value, e.name]));
+  const out = await threads.run('progress', 4, { onProgress: (v) => seen.push(v) });
+  seen.push(out);
+  assert.deepEqual(seen, [0.25, 0.5, 0.75, 1, 'done']);
+  assert.deepEqual(events, [
+    [0.25, 'progress'],
+    [0.5, 'progress'],
+    [0.75, 'progress'],
+    [1, 'progress'],
+  ]);
+  assert.equal(await threads.run('badProgress'), 'DataCloneError');
+  await threads.close();
+});
+
+// Type checks (`npm run typecheck`): values and the return value flow from the handler.
+type Equal<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+function expectType<T extends true>(_: T): void {}
+expectType<Equal<StreamValue<Streams, 'count'>, number>>(true);
+expectType<Equal<StreamReturn<Streams, 'count'>, string>>(true);
+expectType<Equal<StreamValue<Streams, 'letters'>, string>>(true);
+async function typeChecks(threads: ThreadPool<Streams>, loose: ThreadPool): Promise<void> {
+  for await (const n of threads.stream('count', 3)) {
+    const m: number = n;
+    void m;
+  }
+  const done: string = await threads.stream('count', 3).result;
+  // @ts-expect-error `plain` returns no iterable
+  threads.stream('plain');
+  // @ts-expect-error wrong input type
+  threads.stream('count', 'three');
+  for await (const v of loose.stream('anything', 1)) void v;
+  void done;
+}
+void typeChecks;

@@ -17,9 +17,9 @@ import {
   RUN,
   reviveError,
   SKIPPED,
+  Spinner,
   STREAM,
   STREAMED,
-  Spinner,
   taskCode,
 } from './protocol.js';
 import { finishJob, type SpawnOptions, Thread, type ThreadPayload } from './thread.js';
