@@ -60,7 +60,7 @@ describe('POST /tasks/:name as Server-Sent Events', () => {
       events.map((e) => e.event),
       ['accepted', 'progress', 'progress', 'result'],
     );
-    assert.equal(typeof (events[0]?.data as { id: number }).id, 'number');
+    assert.equal(typeof (events[0]?.data as { id?: unknown } | undefined)?.id, 'number');
     assert.deepEqual(events[1]?.data, { done: 1, total: 2 });
     assert.deepEqual(events[2]?.data, { done: 2, total: 2 });
     assert.equal(events[3]?.data, 'finished');
