@@ -89,3 +89,8 @@ test('pool.map items report progress on the fast path and the per-item path', as
   }
   await pool.close();
 });
+
+test('the distributed mode refuses onProgress (reports do not cross hosts)', async () => {
+  const { normalizeDistributedTaskOptions } = await import('../../src/distributed/options.js');
+  assert.throws(() => normalizeDistributedTaskOptions({ onProgress: () => {} }), /onProgress/);
+});

@@ -7,6 +7,7 @@ import {
   TaskCancelledError,
   TaskTimeoutError,
   ThreadPool,
+  WorkerCrashedError,
 } from '../../src/index.js';
 import { fixture, threadDetails } from './helpers.js';
 
@@ -216,6 +217,22 @@ test('a handler that returns no iterable fails the stream with a TypeError; bad 
   assert.throws(() => threads.stream('count', 1, { retries: 2 }), /retries/);
   assert.throws(() => threads.stream('count', 1, { windw: 2 } as never), TypeError);
   await threads.close();
+});
+
+test('a thread that dies mid-stream fails it once (WorkerCrashedError); terminate ends a held-off stream', async () => {
+  const threads = pool();
+  const s = threads.stream('crash');
+  assert.deepEqual(await s.next(), { done: false, value: 1 });
+  await assert.rejects(s.next(), WorkerCrashedError);
+  await threads.onIdle();
+  assert.equal(threads.stats().failed, 1);
+  const cells = new Int32Array(new SharedArrayBuffer(16));
+  const held = threads.stream('forever', cells.buffer as SharedArrayBuffer, { window: 1 });
+  assert.deepEqual(await held.next(), { done: false, value: 0 });
+  const report = await threads.terminate();
+  await assert.rejects(held.result, TaskCancelledError);
+  assert.equal(report.cancelled, 1);
+  assert.equal(report.failed, 1);
 });
 
 test('a stream holds one slot for its life', async () => {
