@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Pool } from '../../src/index.js';
+import { Emitter, type SchedulerEvents } from '../../src/scheduler/events.js';
+import { reportProgress } from '../../src/scheduler/progress.js';
 import { gate } from '../helpers.js';
 
 test('ctx.progress reaches onProgress and the pool event, in order, before the result', async () => {
@@ -52,6 +54,33 @@ test('submit: progress of a running task is seen while it runs; reports after it
   await pool.onIdle();
   assert.deepEqual(seen, ['started']);
   await pool.close();
+});
+
+test("a throwing onProgress is reported as an uncaught exception, not as the task's error", () => {
+  const events = new Emitter<SchedulerEvents>();
+  const seen: unknown[] = [];
+  events.on('progress', (e) => seen.push(e));
+  const deferred: (() => void)[] = [];
+  const original = globalThis.queueMicrotask;
+  globalThis.queueMicrotask = (fn) => {
+    deferred.push(fn);
+  };
+  try {
+    reportProgress(
+      events,
+      () => {
+        throw new Error('listener broke');
+      },
+      7,
+      'job',
+      0.5,
+    );
+  } finally {
+    globalThis.queueMicrotask = original;
+  }
+  assert.deepEqual(seen, [{ id: 7, value: 0.5, name: 'job' }]);
+  assert.equal(deferred.length, 1);
+  assert.throws(() => deferred[0]?.(), /listener broke/);
 });
 
 test('onProgress must be a function', async () => {
