@@ -9,21 +9,9 @@ import {
   ThreadPool,
   WorkerCrashedError,
 } from '../../src/index.js';
-import { fixture, threadDetails } from './helpers.js';
+import { fixture, reach, threadDetails } from './helpers.js';
 
 type Streams = typeof import('../fixtures/stream.js');
-
-const waitAsync = (
-  Atomics as unknown as {
-    waitAsync(cells: Int32Array, index: number, value: number): { value: Promise<string> | string };
-  }
-).waitAsync;
-
-/** Resolves once cells[index] is at least `min` (the thread notifies each change). */
-async function reach(cells: Int32Array, index: number, min: number): Promise<void> {
-  for (let now = Atomics.load(cells, index); now < min; now = Atomics.load(cells, index))
-    await waitAsync(cells, index, now).value;
-}
 
 function pool(options: { clock?: ManualClock; killGrace?: number } = {}): ThreadPool<Streams> {
   return new ThreadPool<Streams>({
