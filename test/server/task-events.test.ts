@@ -1,6 +1,7 @@
 // `Accept: text/event-stream` on POST /tasks/:name: a long task's progress, then its result.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { ManualClock } from '../../src/index.js';
 import type { WorkpoolServer } from '../../src/server/index.js';
 import { Gates, post, start } from './helpers.js';
 
@@ -83,5 +84,31 @@ describe('POST /tasks/:name as Server-Sent Events', () => {
     const answer = await post(server, 'add', '{"a":', sse);
     assert.equal(answer.status, 400);
     assert.match(answer.headers.get('content-type') ?? '', /json/);
+  });
+
+  test('past the request deadline the stream ends with an error event of status 504', async () => {
+    const clock = new ManualClock();
+    const own = await start({ threads: 1, clock });
+    try {
+      const answer = post(
+        own,
+        'steps',
+        { port: gates.port, steps: 1 },
+        { headers: { ...sse.headers, 'x-timeout-ms': '100' } },
+      );
+      const gate = await gates.next();
+      clock.advance(100);
+      await gate.closed;
+      const events = parse((await answer).body as string);
+      assert.deepEqual(
+        events.map((e) => e.event),
+        ['accepted', 'progress', 'error'],
+      );
+      const error = events[2]?.data as { status: number; error: { code: string } };
+      assert.equal(error.status, 504);
+      assert.equal(error.error.code, 'ERR_TASK_TIMEOUT');
+    } finally {
+      await own.close();
+    }
   });
 });
