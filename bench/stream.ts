@@ -37,7 +37,9 @@ async function timeIt(label: string, body: () => Promise<number>): Promise<void>
   }
   rates.sort((a, b) => a - b);
   const median = rates[Math.floor(rates.length / 2)] ?? 0;
-  console.log(`${label.padEnd(34)} ${Math.round(median).toLocaleString('en-US').padStart(12)} values/s`);
+  console.log(
+    `${label.padEnd(34)} ${Math.round(median).toLocaleString('en-US').padStart(12)} values/s`,
+  );
 }
 
 async function drain(it: AsyncIterable<unknown>): Promise<number> {
@@ -52,7 +54,12 @@ for (const window of [1, 16, 256, 4096])
     drain(threads.stream('numbers', N, { window })),
   );
 await timeIt('threads.map (one task per value)', () =>
-  drain(threads.map('one', Array.from({ length: N }, (_, i) => i))),
+  drain(
+    threads.map(
+      'one',
+      Array.from({ length: N }, (_, i) => i),
+    ),
+  ),
 );
 await timeIt('pool.stream window 16', () =>
   drain(
