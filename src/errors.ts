@@ -35,14 +35,16 @@ export class WorkpoolError extends Error {
 export class TaskTimeoutError extends WorkpoolError {
   /** The timeout that expired, in milliseconds. */
   readonly timeout: number;
-  /** `'run'` for `timeout`, `'queue'` for `queueTimeout`. */
-  readonly phase: 'run' | 'queue';
-  constructor(timeout: number, phase: 'run' | 'queue' = 'run', options?: ErrorOptions) {
+  /** `'run'` for `timeout`, `'queue'` for `queueTimeout`, `'gap'` for a stream's `gapTimeout`. */
+  readonly phase: 'run' | 'queue' | 'gap';
+  constructor(timeout: number, phase: 'run' | 'queue' | 'gap' = 'run', options?: ErrorOptions) {
     super(
       'ERR_TASK_TIMEOUT',
       phase === 'run'
         ? `Task timed out after ${timeout} ms of run time`
-        : `Task waited longer than its queueTimeout of ${timeout} ms`,
+        : phase === 'queue'
+          ? `Task waited longer than its queueTimeout of ${timeout} ms`
+          : `Stream sent no value for its gapTimeout of ${timeout} ms`,
       options,
     );
     this.timeout = timeout;

@@ -52,10 +52,18 @@ export {
   type ThreadStage,
 } from './pipeline/index.js';
 export type { CloseReport, MapOptions, PoolEvents, PoolStats } from './pool/base.js';
-export { Pool, type PoolOptions } from './pool/pool.js';
+export { Pool, type PoolOptions, type ReturnOf, type YieldOf } from './pool/pool.js';
+export type { TaskStream } from './pool/stream.js';
+export type { StreamOptions } from './pool/stream-options.js';
 export { Task } from './pool/task.js';
 export type { ThreadPoolOptions } from './pool/thread-options.js';
-export { type RunArgs, ThreadPool, type ThreadTaskOptions } from './pool/thread-pool.js';
+export {
+  type RunArgs,
+  type StreamArgs,
+  ThreadPool,
+  type ThreadStreamOptions,
+  type ThreadTaskOptions,
+} from './pool/thread-pool.js';
 export { type Clock, ManualClock, systemClock } from './scheduler/clock.js';
 export {
   type Concurrency,
@@ -66,6 +74,7 @@ export {
   type SchedulerOptions,
   type TaskOptions,
 } from './scheduler/options.js';
+export type { ProgressListener } from './scheduler/progress.js';
 export type { RateLimit } from './scheduler/rate.js';
 export { type NormalizedRetry, type RetryPolicy, retryDelay } from './scheduler/retry.js';
 export type { CloseOptions } from './scheduler/scheduler.js';
@@ -99,6 +108,9 @@ export type {
   HandlerName,
   HandlerOutput,
   HandlersOf,
+  StreamName,
+  StreamReturn,
+  StreamValue,
   Transferred,
 } from './task.js';
 export type { Outcome } from './types.js';

@@ -21,6 +21,11 @@ export interface HandlerContext {
   readonly signal: AbortSignal;
   /** 1 for the first attempt, 2 for the first retry, ... */
   readonly attempt: number;
+  /**
+   * Reports progress to the caller (the task's `onProgress`, the pool's `progress` event):
+   * posted at once, before the result. Throws if `value` cannot be cloned.
+   */
+  progress(value: unknown): void;
 }
 
 /** A task handler: a named export (or a property of the default export) of a task module. */
@@ -68,6 +73,40 @@ export type HandlerInput<M, K extends HandlerName<M>> = HandlersOf<M>[K] extends
   ...rest: never[]
 ) => unknown
   ? I
+  : never;
+
+/** What a handler's value is once it reaches the caller: `transfer(...)` unwrapped. */
+type Delivered<V> = V extends Transferred<infer U> ? U : V;
+
+/** Handlers of `M` that `stream` accepts: those returning an (async) iterable (any, untyped). */
+export type StreamName<M> = {
+  [K in HandlerName<M>]: HandlersOf<M>[K] extends (...args: never[]) => infer G
+    ? G extends AsyncIterable<unknown> | Iterable<unknown>
+      ? K
+      : unknown extends G
+        ? K
+        : never
+    : never;
+}[HandlerName<M>];
+
+/** What `stream(K, ...)` yields: each value of the handler's (async) iterable. */
+export type StreamValue<M, K extends HandlerName<M>> = HandlersOf<M>[K] extends (
+  ...args: never[]
+) => infer G
+  ? G extends AsyncIterable<infer V>
+    ? Delivered<V>
+    : G extends Iterable<infer V>
+      ? Delivered<V>
+      : unknown
+  : never;
+
+/** What a stream's `result` resolves with: its generator's return value. */
+export type StreamReturn<M, K extends HandlerName<M>> = HandlersOf<M>[K] extends (
+  ...args: never[]
+) => infer G
+  ? G extends AsyncGenerator<unknown, infer R> | Generator<unknown, infer R>
+    ? R
+    : unknown
   : never;
 
 /** What `run(K, ...)` resolves with: the handler's result, awaited, `transfer(...)` unwrapped. */

@@ -53,6 +53,12 @@ export interface ExecutorHooks<P> {
    */
   killed(job: Job<P>): void;
 
+  /**
+   * The job's work reported progress (`ctx.progress(value)`), before its `finished`. The
+   * scheduler passes it on (the `progress` event, the task's `onProgress`) while the task
+   * is undecided, and drops it afterwards.
+   */
+  progress(job: Job<P>, value: unknown): void;
   /** Capacity appeared outside a `finished` (a thread came online): dispatch again. */
   capacityChanged(): void;
   /** The executor cannot run tasks (e.g. its task module fails to load): fail what waits. */

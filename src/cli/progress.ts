@@ -8,6 +8,11 @@ export interface ProgressSource {
   failed(): number;
   /** Progress toward `total`, in the same unit (bytes read, or items); defaults to `done()`. */
   position?(): number;
+  /**
+   * The part of the running items already done, in items (their `ctx.progress` reports, see
+   * partial.ts): shown beside `done`, so a run of a few long tasks moves while they run.
+   */
+  partial?(): number;
 }
 
 export interface ProgressOptions {
@@ -37,8 +42,14 @@ export function startProgress(source: ProgressSource, o: ProgressOptions): Progr
   if (o.quiet) return { stop() {} };
   const started = performance.now();
   const position = (): number => source.position?.() ?? source.done();
+  const done = (): string => {
+    const partial = source.partial?.() ?? 0;
+    return partial > 0.005
+      ? `${count(source.done())} (+${partial.toFixed(2)})`
+      : count(source.done());
+  };
   const payload = () => ({
-    done: count(source.done()),
+    done: done(),
     failed: count(source.failed()),
     speed: rate(source.done(), performance.now() - started),
   });

@@ -116,6 +116,10 @@ export function normalizeDistributedTaskOptions(
   options: DistributedTaskOptions | undefined,
 ): NormalizedDistributedTaskOptions {
   const base = normalizeTaskOptions(options, distributedTaskKeys);
+  if (base.onProgress !== undefined)
+    throw new TypeError(
+      'Expected `onProgress` to be unset: progress reports do not travel between hosts (yet)',
+    );
   const delay = options?.delay === undefined ? 0 : v.number('delay', options.delay, 0);
   let id: string | undefined;
   if (options?.id !== undefined) {

@@ -6,6 +6,11 @@ export interface TaskContext {
   readonly signal: AbortSignal;
   /** 1 for the first attempt, 2 for the first retry, ... */
   readonly attempt: number;
+  /**
+   * Reports progress to the caller (the task's `onProgress`, the pool's `progress` event),
+   * synchronously; reports after the task settled are dropped.
+   */
+  progress(value: unknown): void;
 }
 
 /**
@@ -16,8 +21,13 @@ export type TaskFunction<R = unknown> = (context: TaskContext) => R | PromiseLik
 
 class Context implements TaskContext {
   readonly #job: Job<TaskFunction>;
-  constructor(job: Job<TaskFunction>) {
+  readonly #hooks: ExecutorHooks<TaskFunction>;
+  constructor(job: Job<TaskFunction>, hooks: ExecutorHooks<TaskFunction>) {
     this.#job = job;
+    this.#hooks = hooks;
+  }
+  progress(value: unknown): void {
+    this.#hooks.progress(this.#job, value);
   }
   get signal(): AbortSignal {
     return this.#job.signal;
@@ -66,12 +76,13 @@ export class InlineExecutor implements Executor<TaskFunction> {
   /** Accepts only what it can run at once, so a job begins as it starts. */
   start(job: Job<TaskFunction>): void {
     this.#busy++;
-    (this.#hooks as ExecutorHooks<TaskFunction>).began(job); // bound before any start
+    const hooks = this.#hooks as ExecutorHooks<TaskFunction>; // bound before any start
+    hooks.began(job);
     let result: unknown;
     try {
       // A function declared without parameters gets no context object (one allocation less).
       const fn = job.payload;
-      result = fn.length === 0 ? (fn as () => unknown)() : fn(new Context(job));
+      result = fn.length === 0 ? (fn as () => unknown)() : fn(new Context(job, hooks));
     } catch (error) {
       this.#end(job, false, error);
       return;

@@ -24,6 +24,8 @@ import type { Executor, Health } from '../types.js';
 import { MapIterator } from './map.js';
 import { type LeaseHost, Leases, type Mapper } from './map-leases.js';
 import { ItemMeter } from './map-meter.js';
+import { StreamReader, type TaskStream } from './stream.js';
+import type { NormalizedStreamOptions } from './stream-options.js';
 import { Task } from './task.js';
 
 export type PoolEvents = SchedulerEvents;
@@ -182,8 +184,15 @@ export class PoolBase<P> implements AsyncDisposable {
     return normalizeTaskOptions(options, extraKeys);
   }
 
-  /** Accepts (waiting for room) and resolves with the result. */
-  protected runPayload<R>(payload: P, options: NormalizedTaskOptions): Promise<R> {
+  /**
+   * Accepts (waiting for room) and resolves with the result; `accepted` gets the record
+   * once it is accepted (not if it is refused).
+   */
+  protected runPayload<R>(
+    payload: P,
+    options: NormalizedTaskOptions,
+    accepted?: (record: TaskRecord<P>) => void,
+  ): Promise<R> {
     const s = this.#scheduler;
     let resolve: (value: unknown) => void = noop;
     // Only `resolve` is kept (failures arrive as rejected promises): the reject function
@@ -194,6 +203,7 @@ export class PoolBase<P> implements AsyncDisposable {
     const admitted = s.tryAdmit(payload, options, resolve, false, s.waits);
     if (!(admitted instanceof Error)) {
       admitted.promise = promise;
+      accepted?.(admitted);
       return promise;
     }
     if (!(admitted instanceof QueueFullError) || s.closed || !s.waits)
@@ -201,6 +211,7 @@ export class PoolBase<P> implements AsyncDisposable {
     s.admit(payload, options, resolve).then(
       (record) => {
         record.promise = promise;
+        accepted?.(record);
       },
       (error: unknown) => {
         promise.then(undefined, noop);
@@ -208,6 +219,29 @@ export class PoolBase<P> implements AsyncDisposable {
       },
     );
     return promise;
+  }
+
+  /**
+   * A streaming task: accepted like `run` (waiting for room), one slot for its whole life.
+   * `make` builds the payload around the stream (its producer's end); `grant` passes credit
+   * to the producer of `record` once it has begun.
+   */
+  protected streamPayload<T, R>(
+    make: (stream: StreamReader<T, R>) => P,
+    o: NormalizedStreamOptions,
+    grant: (record: TaskRecord<P> | undefined, n: number) => void,
+  ): TaskStream<T, R> {
+    const s = this.#scheduler;
+    let accepted: TaskRecord<P> | undefined;
+    const stream = new StreamReader<T, R>(o.window, o.gapTimeout, this.#clock, (n) =>
+      grant(accepted, n),
+    );
+    const result = this.runPayload<R>(make(stream), o.task, (record) => {
+      accepted = record;
+      stream.attach((error) => s.cancel(record, error));
+    });
+    stream.follow(result);
+    return stream;
   }
 
   /** Resolves with a Task once accepted, waiting while the queue is full. */

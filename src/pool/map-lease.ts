@@ -21,12 +21,26 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
+/** Passes on an item's progress report (map-leases.ts). */
+export type ItemProgress = (id: number, value: unknown) => void;
+
 /** The context of one item run on a lease: its signal is made on first use. */
 export class ItemContext implements TaskContext {
   readonly attempt = 1;
   #controller: AbortController | undefined;
   #reason: unknown;
   #aborted = false;
+  readonly #lease: Lease | undefined;
+  readonly #report: ItemProgress | undefined;
+  constructor(lease?: Lease, report?: ItemProgress) {
+    this.#lease = lease;
+    this.#report = report;
+  }
+  /** Passed on only while this item still runs on its lease (see TaskContext). */
+  progress(value: unknown): void {
+    const lease = this.#lease;
+    if (lease !== undefined && lease.context === this) this.#report?.(lease.itemId, value);
+  }
   get signal(): AbortSignal {
     if (this.#controller === undefined) {
       this.#controller = new AbortController();

@@ -80,6 +80,11 @@ export class Leases {
     this.#host = host;
   }
 
+  /** An item's progress report, passed on while that item still runs on its lease. */
+  readonly #progress = (id: number, value: unknown): void => {
+    if (this.#stopped === undefined) this.#meter.progress(id, this.#options.onProgress, value);
+  };
+
   /** Runs item `slot` now on an idle lease, or once a lease is granted. */
   run(slot: number, item: unknown): void {
     if (this.#stopped !== undefined) return;
@@ -172,7 +177,7 @@ export class Leases {
     let context: ItemContext | undefined;
     try {
       if (this.#withContext) {
-        context = new ItemContext();
+        context = new ItemContext(lease, this.#progress);
         lease.context = context;
         result = this.#mapper(item, context);
       } else result = (this.#mapper as (item: unknown) => unknown)(item);

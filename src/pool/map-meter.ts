@@ -2,6 +2,7 @@ import type { PoolMetrics } from '../metrics/pool-metrics.js';
 import type { Clock } from '../scheduler/clock.js';
 import type { Emitter, SchedulerEvents } from '../scheduler/events.js';
 import { outcomeOf } from '../scheduler/outcome.js';
+import { type ProgressListener, reportProgress } from '../scheduler/progress.js';
 
 /** The item a lease runs, as the meter tracks it (fields of `Lease`). */
 export interface MeteredItem {
@@ -93,6 +94,11 @@ export class ItemMeter {
       const e = { id, attempt: 1, waitMs };
       this.#emitter.emit('start', this.#name === undefined ? e : { ...e, name: this.#name });
     }
+  }
+
+  /** Item `id` reported progress while it ran. */
+  progress(id: number, listener: ProgressListener | undefined, value: unknown): void {
+    reportProgress(this.#emitter, listener, id, this.#name, value);
   }
 
   /** The item's mapper returned a promise: it is timed from now if its begin was not read. */

@@ -1,3 +1,4 @@
+import { Credit, drive, isStreamable } from '../executors/drive.js';
 import { InlineExecutor, type TaskContext, type TaskFunction } from '../executors/inline.js';
 import {
   normalizeSchedulerOptions,
@@ -9,7 +10,17 @@ import * as v from '../scheduler/validate.js';
 import { ErrGroup } from '../sync/err-group.js';
 import { type MapOptions, PoolBase } from './base.js';
 import type { Mapper } from './map-leases.js';
+import type { TaskStream } from './stream.js';
+import { normalizeStreamOptions, type StreamOptions } from './stream-options.js';
 import type { Task } from './task.js';
+
+/** What a generator function streams: the values of the (async) iterable it returns. */
+export type YieldOf<G> =
+  G extends AsyncIterable<infer T> ? T : G extends Iterable<infer T> ? T : never;
+/** A generator's return value (`result` of its stream). */
+export type ReturnOf<G> = G extends AsyncGenerator<unknown, infer R> | Generator<unknown, infer R>
+  ? R
+  : undefined;
 
 export type PoolOptions = SchedulerOptions;
 
@@ -67,6 +78,43 @@ export class Pool extends PoolBase<TaskFunction> {
         ? (item: T) => () => (fn as (item: T) => R | PromiseLike<R>)(item)
         : (item: T) => (context: TaskContext) => fn(item, context);
     return this.mapPayloads<T, Awaited<R>>(source, toPayload, options, fn as Mapper);
+  }
+
+  /**
+   * Runs an async generator function as one task and streams its values to the caller:
+   * the generator runs only while the caller reads (at most `window` values ahead), and
+   * holds one worker for its whole life. `break` (or `cancel()`, the signal, `timeout`,
+   * `gapTimeout`) ends it; its `finally` runs (after its current step: see TaskStream).
+   *
+   * ```ts
+   * for await (const row of pool.stream(async function* ({ signal }) { yield* rows(signal); })) {}
+   * ```
+   */
+  stream<G extends AsyncIterable<unknown> | Iterable<unknown>>(
+    fn: (context: TaskContext) => G,
+    options?: StreamOptions,
+  ): TaskStream<YieldOf<G>, ReturnOf<G>> {
+    v.fn('fn', fn);
+    const o = normalizeStreamOptions(options);
+    const credit = new Credit();
+    return this.streamPayload<YieldOf<G>, ReturnOf<G>>(
+      (stream) => (context: TaskContext) => {
+        stream.began();
+        const source: unknown = fn(context);
+        if (!isStreamable(source))
+          throw new TypeError(
+            `Expected the function of a stream to return an async iterable (an async generator), got ${v.describe(source)}`,
+          );
+        const signal = context.signal;
+        const stop = (): void => credit.stop();
+        signal.addEventListener('abort', stop, { once: true });
+        return drive(source, credit, (value) => stream.value(value as YieldOf<G>)).finally(() =>
+          signal.removeEventListener('abort', stop),
+        );
+      },
+      o,
+      (_record, n) => credit.add(n),
+    );
   }
 
   /**

@@ -5,9 +5,19 @@ import { Emitter } from '../scheduler/events.js';
 import type { NormalizedTaskOptions, TaskOptions } from '../scheduler/options.js';
 import * as v from '../scheduler/validate.js';
 import { ErrGroup } from '../sync/err-group.js';
-import type { Handler, HandlerInput, HandlerName, HandlerOutput } from '../task.js';
+import type {
+  Handler,
+  HandlerInput,
+  HandlerName,
+  HandlerOutput,
+  StreamName,
+  StreamReturn,
+  StreamValue,
+} from '../task.js';
 import type { Health } from '../types.js';
 import { type MapOptions, PoolBase } from './base.js';
+import type { TaskStream } from './stream.js';
+import { normalizeStreamOptions, type StreamOptions } from './stream-options.js';
 import type { Task } from './task.js';
 import { normalizeThreadPoolOptions, type ThreadPoolOptions } from './thread-options.js';
 
@@ -22,6 +32,17 @@ export type RunArgs<M, K extends HandlerName<M>> =
   undefined extends HandlerInput<M, K>
     ? [input?: HandlerInput<M, K>, options?: ThreadTaskOptions]
     : [input: HandlerInput<M, K>, options?: ThreadTaskOptions];
+
+/** `stream`'s arguments after the name (see `RunArgs`). */
+export type StreamArgs<M, K extends HandlerName<M>> =
+  undefined extends HandlerInput<M, K>
+    ? [input?: HandlerInput<M, K>, options?: ThreadStreamOptions]
+    : [input: HandlerInput<M, K>, options?: ThreadStreamOptions];
+
+/** Options of a thread stream: a stream's, plus what to move instead of copy. */
+export interface ThreadStreamOptions extends StreamOptions {
+  readonly transfer?: readonly TransferListItem[];
+}
 
 const threadTaskKeys: ReadonlySet<string> = new Set(['transfer']);
 
@@ -125,6 +146,35 @@ export class ThreadPool<M = Record<string, Handler>> extends PoolBase<ThreadPayl
   ): Task<HandlerOutput<M, K>> | undefined {
     const [input, options] = args;
     return this.trySubmitPayload(payload(name, input, options), this.#normalize(options));
+  }
+
+  /**
+   * Runs handler `name`, an async generator (or any function returning an async iterable),
+   * and streams its values here as it yields them: the thread's generator runs only while
+   * the caller reads (at most `window` values ahead; `transfer(value, list)` moves a value).
+   * One thread slot for the stream's life. `break` (or `cancel()`, the signal, `timeout`,
+   * `gapTimeout`) ends it: the generator's `finally` runs in the thread, and a thread that
+   * does not end the stream within `killGrace` is killed, as for a run timeout.
+   *
+   * ```ts
+   * for await (const line of threads.stream('lines', path, { gapTimeout: 5000 })) {}
+   * ```
+   */
+  stream<K extends StreamName<M>>(
+    name: K,
+    ...args: StreamArgs<M, K>
+  ): TaskStream<StreamValue<M, K>, StreamReturn<M, K>> {
+    const [input, options] = args;
+    const o = normalizeStreamOptions(options, threadTaskKeys);
+    const base = payload(name, input, options);
+    const executor = this.#executor;
+    return this.streamPayload<StreamValue<M, K>, StreamReturn<M, K>>(
+      (stream) => ({ ...base, stream }),
+      o,
+      (record, n) => {
+        if (record !== undefined) executor.credit(record, n);
+      },
+    );
   }
 
   /**

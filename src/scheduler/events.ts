@@ -87,6 +87,11 @@ export interface SchedulerEvents {
     readonly error: unknown;
     readonly name?: string;
   };
+  /**
+   * A running task reported progress (`ctx.progress(value)`, in a `Pool` function or a
+   * thread handler), in the order reported, before its `end`.
+   */
+  progress: { readonly id: number; readonly value: unknown; readonly name?: string };
   /** A failed attempt will be tried again after `delayMs`. */
   retry: {
     readonly id: number;

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { type Clock, systemClock } from './clock.js';
+import type { ProgressListener } from './progress.js';
 import { normalizeRate, type RateLimit } from './rate.js';
 import { type NormalizedRetry, normalizeRetry, type RetryPolicy } from './retry.js';
 import * as v from './validate.js';
@@ -221,6 +222,12 @@ export interface TaskOptions {
   readonly retries?: number | RetryPolicy;
   /** A label for per-name metrics (a ThreadPool task is labelled with its handler name). */
   readonly name?: string;
+  /**
+   * Called with each value the task reports with `ctx.progress(value)` while it runs (in
+   * order, before it settles; reports of a task already settled are dropped). The pool's
+   * `progress` event sees them too.
+   */
+  readonly onProgress?: ProgressListener;
 }
 
 export interface NormalizedTaskOptions {
@@ -231,6 +238,7 @@ export interface NormalizedTaskOptions {
   readonly key: string | undefined;
   readonly retries: NormalizedRetry | undefined;
   readonly name: string | undefined;
+  readonly onProgress: ProgressListener | undefined;
   /**
    * Not a task of the caller's but a pool's own (a `Pool.map` lease, which reports its items
    * itself): no counters, no timings, no `start`/`end` events. Never set by a normaliser.
@@ -246,6 +254,7 @@ const taskKeys = new Set([
   'key',
   'retries',
   'name',
+  'onProgress',
 ]);
 
 export const noTaskOptions: NormalizedTaskOptions = Object.freeze({
@@ -256,6 +265,7 @@ export const noTaskOptions: NormalizedTaskOptions = Object.freeze({
   key: undefined,
   retries: undefined,
   name: undefined,
+  onProgress: undefined,
 });
 
 /** Pure: checks one task's options; `extraKeys` are keys a facade handles itself (e.g. `transfer`). */
@@ -281,5 +291,9 @@ export function normalizeTaskOptions(
     key: options.key === undefined ? undefined : v.string('key', options.key),
     retries: normalizeRetry(options.retries),
     name: options.name === undefined ? undefined : v.string('name', options.name),
+    onProgress:
+      options.onProgress === undefined
+        ? undefined
+        : (v.fn('onProgress', options.onProgress) as ProgressListener),
   };
 }

@@ -18,6 +18,7 @@ import {
 } from './options.js';
 import { outcomeOf } from './outcome.js';
 import { Producers } from './producers.js';
+import { reportProgress } from './progress.js';
 import { annotate, Retries } from './retry.js';
 import { type CloseOptions, CloseTracker, within } from './shutdown.js';
 import { Sizer } from './sizer.js';
@@ -361,6 +362,13 @@ export class Scheduler<P> implements ExecutorHooks<P> {
       const e = { id: record.id, attempt: record.attempt, waitMs };
       this.events.emit('start', name === undefined ? e : { ...e, name });
     }
+  }
+
+  /** The record's work reported progress: passed on while its outcome is undecided. */
+  progress(record: TaskRecord<P>, value: unknown): void {
+    if (record.settled || record.options.internal === true) return;
+    const name = record.options.name ?? this.#label(record.payload);
+    reportProgress(this.events, record.options.onProgress, record.id, name, value);
   }
 
   /** The executor gives back a record it never began: queue it first, unless settled meanwhile. */

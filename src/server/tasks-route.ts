@@ -10,6 +10,7 @@ import {
 } from './errors.js';
 import type { HandlerNames } from './handlers.js';
 import type { NormalizedServeOptions } from './options.js';
+import { TaskEvents, wantsEvents } from './task-events.js';
 import type { Tracker } from './tracker.js';
 
 export interface TasksRouteContext {
@@ -30,7 +31,8 @@ export interface TasksRouteContext {
  * `Retry-After`. The request's deadline (`x-timeout-ms`, or the server's `timeout`) covers
  * queue and run time; past it the task is cancelled (its thread's signal aborts, then the
  * thread is killed after the pool's `killGrace`) and the answer is 504. A client that goes
- * away cancels its task the same way.
+ * away cancels its task the same way. With `Accept: text/event-stream` an accepted task is
+ * answered as Server-Sent Events: its progress as it runs, then its result (task-events.ts).
  */
 export function registerTasksRoute(app: FastifyInstance, ctx: TasksRouteContext): void {
   const { pool, tracker, handlers, options: o } = ctx;
@@ -65,10 +67,17 @@ export function registerTasksRoute(app: FastifyInstance, ctx: TasksRouteContext)
     };
     reply.raw.once('close', onClose);
     ctx.inflight.add(controller);
+    const events = wantsEvents(request.headers.accept) ? new TaskEvents() : undefined;
     try {
       let task: Task<unknown> | undefined;
       try {
-        task = pool.trySubmit(name, request.body, { signal: controller.signal });
+        task = pool.trySubmit(
+          name,
+          request.body,
+          events === undefined
+            ? { signal: controller.signal }
+            : { signal: controller.signal, onProgress: (value) => events.progress(value) },
+        );
       } catch (error) {
         return fail(reply, name, error, undefined, start);
       }
@@ -78,20 +87,25 @@ export function registerTasksRoute(app: FastifyInstance, ctx: TasksRouteContext)
         return overloaded(reply, retryAfter, `Queue is full (maxQueue: ${o.maxQueue})`);
       }
       tracker.accepted(task.id);
+      events?.open(reply, task.id);
       let value: unknown;
       try {
         value = await task.result;
       } catch (error) {
-        return fail(reply, name, error, controller.signal.reason, start);
+        return fail(reply, name, error, controller.signal.reason, start, events);
       }
       handlers.confirm(name);
       let json: string;
       try {
         json = JSON.stringify(value === undefined ? null : value);
       } catch (error) {
-        return fail(reply, name, error, undefined, start);
+        return fail(reply, name, error, undefined, start, events);
       }
       tracker.record(handlers.label(name), 'completed', o.clock.now() - start);
+      if (events !== undefined) {
+        events.result(json);
+        return reply;
+      }
       return reply.code(200).type('application/json; charset=utf-8').send(json);
     } finally {
       o.clock.clearTimeout(timer);
@@ -106,12 +120,17 @@ export function registerTasksRoute(app: FastifyInstance, ctx: TasksRouteContext)
     error: unknown,
     reason: unknown,
     start: number,
+    events?: TaskEvents,
   ): FastifyReply {
     handlers.learn(error);
     const answer: Answer = answerFor(error, reason, o.exposeStack);
     if (answer.status === 500 || answer.status === 504) handlers.confirm(name);
     if (answer.status !== 404)
       tracker.record(handlers.label(name), answer.outcome, o.clock.now() - start);
+    if (events?.opened === true) {
+      events.error(answer.status, answer.body as object);
+      return reply;
+    }
     if (answer.retryAfter !== undefined) reply.header('retry-after', String(answer.retryAfter));
     return reply.code(answer.status).send(answer.body);
   }

@@ -33,6 +33,12 @@ export class SharedGate {
   }
 }
 
+/** Resolves once `cells[index]` is at least `min` (the other side notifies each change). */
+export async function reach(cells: Int32Array, index: number, min: number): Promise<void> {
+  for (let now = Atomics.load(cells, index); now < min; now = Atomics.load(cells, index))
+    await waitAsync(cells, index, now).value;
+}
+
 /** Resolves with the first `event` of the pool's thread emitter that matches `pred`. */
 export function nextThreadEvent<K extends keyof ThreadEvents>(
   pool: Observed,

@@ -14,6 +14,7 @@ import { ExitCode, type ExitCodeValue, RunError, UsageError } from '../errors.js
 import { count, duration, percentiles, rate } from '../format.js';
 import { exitCodeOf, finishRunning, onInterrupt, type StopSignal } from '../interrupt.js';
 import { type Line, type Position, readLines } from '../lines.js';
+import { PartialProgress } from '../partial.js';
 import { startProgress } from '../progress.js';
 import { LineWriter } from '../writer.js';
 import { BLANK, type LineResult, notRun, toJson } from './results.js';
@@ -77,11 +78,13 @@ export async function run(o: RunOptions): Promise<ExitCodeValue> {
     size: target.capacity + (o.maxQueue ?? defaultReadAhead),
     ordered: o.ordered,
   });
+  const partial = new PartialProgress(target.events);
   const progress = startProgress(
     {
       done: () => tally.ok + tally.failed,
       failed: () => tally.failed,
       position: () => input.position.bytes,
+      partial: () => partial.sum,
     },
     {
       stream: process.stderr,
@@ -140,6 +143,7 @@ export async function run(o: RunOptions): Promise<ExitCodeValue> {
   const stats = target.stats();
   await target.close();
   progress.stop();
+  partial.stop();
   stopInterrupt();
 
   if (!o.quiet) {

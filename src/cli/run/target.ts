@@ -18,6 +18,7 @@ import {
 } from '../../index.js';
 import { UsageError } from '../errors.js';
 import type { Rate } from '../parse.js';
+import type { Observable } from '../partial.js';
 
 export interface TargetOptions {
   readonly module: string;
@@ -36,6 +37,8 @@ export interface Target {
   /** Tasks that may run at once (threads × tasks per thread, or the async concurrency). */
   readonly capacity: number;
   run(input: unknown): Promise<unknown>;
+  /** The pool's events (the progress bar reads `progress` and `end`). */
+  readonly events: Observable;
   pause(): void;
   stats(): PoolStats;
   close(): Promise<unknown>;
@@ -85,6 +88,7 @@ function target(pool: AnyPool, capacity: number, run: Target['run']): Target {
   return {
     capacity,
     run,
+    events: pool as Observable,
     pause: () => pool.pause(),
     stats: () => pool.stats(),
     close: () => pool.close(),

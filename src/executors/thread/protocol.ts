@@ -13,6 +13,7 @@ import type { MessagePort, TransferListItem } from 'node:worker_threads';
 
 export const RUN = 0;
 export const CANCEL = 1;
+export const CREDIT = 2;
 
 /**
  * `[RUN, id, code, input, attempt, id, code, input, attempt, ...]`: one or more tasks, begun
@@ -29,13 +30,18 @@ export type RunMessage = [typeof RUN, ...unknown[]];
  * that frees their slot.)
  */
 export const ANNOUNCE = 1;
+/**
+ * A streaming task (`ThreadPool.stream`): the handler returns an (async) iterable, and the
+ * thread sends its values one by one (STREAMED), each only against credit (CREDIT).
+ */
+export const STREAM = 2;
 /** `code` of a task: its handler's index and flags. */
 export function taskCode(index: number, flags: number): number {
-  return (index << 1) | flags;
+  return (index << 2) | flags;
 }
 /** The handler index of a task code. */
 export function handlerOf(code: number): number {
-  return code >> 1;
+  return code >> 2;
 }
 /**
  * `[CANCEL, id]`: abort the task's `ctx.signal`; a task still waiting in the thread is
@@ -44,13 +50,22 @@ export function handlerOf(code: number): number {
  * begins the next one.
  */
 export type CancelMessage = [typeof CANCEL, number];
-export type ToWorker = RunMessage | CancelMessage;
+/**
+ * `[CREDIT, id, n]`: a streaming task may send `n` more values. A stream starts with none;
+ * the pool grants its window once the stream has begun (BEGAN), then more as the caller
+ * reads, so the thread's generator waits while the caller does not read. Ignored for a
+ * task that is not streaming (any more).
+ */
+export type CreditMessage = [typeof CREDIT, number, number];
+export type ToWorker = RunMessage | CancelMessage | CreditMessage;
 
 // ---- worker -> main thread ---------------------------------------------------------------
 
 export const READY = 0;
 export const LOAD_ERROR = 1;
 export const RESULTS = 2;
+export const STREAMED = 3;
+export const PROGRESS = 4;
 
 /** `[READY, handlerNames]`: the task module loaded; these are its handlers, in index order. */
 export type ReadyMessage = [typeof READY, string[]];
@@ -63,7 +78,25 @@ export type LoadErrorMessage = [typeof LOAD_ERROR, SerializedError];
  * the thread exits), so nothing that later happens to the thread can change it.
  */
 export type ResultsMessage = [typeof RESULTS, ...unknown[]];
-export type FromWorker = ReadyMessage | LoadErrorMessage | ResultsMessage;
+/**
+ * `[STREAMED, id, BEGAN]`: a streaming task began; `[STREAMED, id, VALUE, value]`: its
+ * next value, posted the moment the generator yields it (like a result: never held). Its
+ * end (the generator's return value, or its error) is an ordinary RESULTS entry, posted
+ * after its last value on the same port, so the pool sees every value before the end.
+ */
+export type StreamedMessage =
+  | [typeof STREAMED, number, typeof BEGAN]
+  | [typeof STREAMED, number, typeof VALUE, unknown];
+export const BEGAN = 0;
+export const VALUE = 1;
+/** `[PROGRESS, id, value]`: the handler called `ctx.progress(value)`; posted at once. */
+export type ProgressMessage = [typeof PROGRESS, number, unknown];
+export type FromWorker =
+  | ReadyMessage
+  | LoadErrorMessage
+  | ResultsMessage
+  | StreamedMessage
+  | ProgressMessage;
 
 /** Result statuses. */
 export const OK = 0;

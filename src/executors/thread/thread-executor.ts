@@ -9,13 +9,17 @@ import type { Executor, ExecutorHooks, Job } from '../../types.js';
 import { prepare } from './bootstrap.js';
 import {
   ANNOUNCE,
+  BEGAN,
   type FromWorker,
   LOAD_ERROR,
+  PROGRESS,
   READY,
   RUN,
   reviveError,
   SKIPPED,
   Spinner,
+  STREAM,
+  STREAMED,
   taskCode,
 } from './protocol.js';
 import { finishJob, type SpawnOptions, Thread, type ThreadPayload } from './thread.js';
@@ -63,6 +67,7 @@ const startTogether = Math.max(1, availableParallelism());
 const SKIPPED_BEGUN = -1;
 
 const noHooks: ExecutorHooks<ThreadPayload> = {
+  progress() {},
   began() {},
   requeued() {},
   finished() {},
@@ -233,7 +238,12 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     if (now) t.accounted++;
     else t.waiting.push(job);
     const index = t.index.get(job.payload.name) as number; // checked by `start`
-    const code = taskCode(index, job.timed && !now ? ANNOUNCE : 0);
+    // A stream is always announced: its values say nothing of when its slot frees.
+    const stream = job.payload.stream !== undefined;
+    const code = taskCode(
+      index,
+      ((job.timed || stream) && !now ? ANNOUNCE : 0) | (stream ? STREAM : 0),
+    );
     if (t.outbox === undefined) t.outbox = [RUN, job.id, code, job.payload.input, job.attempt];
     else t.outbox.push(job.id, code, job.payload.input, job.attempt);
     const transfer = job.payload.transfer;
@@ -307,6 +317,13 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     // may be busy with another task that is not ours to kill; see `#begun`.
     if (!t.hasBegun(job)) t.dropping.add(job.id);
     else this.#watch(t, job.id);
+  }
+
+  /** A streaming job may send `n` more values (the caller read them); ignored once it ended. */
+  credit(job: Job<ThreadPayload>, n: number): void {
+    const t = this.#threads.find((thread) => thread.jobs.has(job.id));
+    if (t === undefined || t.fate === 'kill' || t.fate === 'close') return;
+    t.credit(job.id, n);
   }
 
   /** A stopped job runs: kill its thread if it has not ended within `killGrace`. */
@@ -450,6 +467,14 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     } else if (message[0] === LOAD_ERROR) {
       t.error = reviveError(message[1]);
       void t.worker.terminate();
+    } else if (message[0] === STREAMED) {
+      const sink = t.jobs.get(message[1])?.payload.stream;
+      if (sink === undefined) return;
+      if (message[2] === BEGAN) sink.began();
+      else sink.value(message[3]);
+    } else if (message[0] === PROGRESS) {
+      const job = t.jobs.get(message[1]);
+      if (job !== undefined) this.#hooks.progress(job, message[2]);
     } else {
       this.#failures = 0;
       t.consume((job) => this.#begun(t, job));

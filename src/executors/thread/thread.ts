@@ -14,6 +14,7 @@ import {
   CLAIMS,
   CONSUMED,
   CONTROL,
+  CREDIT,
   cellCount,
   ERROR,
   type FromWorker,
@@ -34,6 +35,16 @@ export interface ThreadPayload {
   readonly name: string;
   readonly input: unknown;
   readonly transfer: readonly TransferListItem[] | undefined;
+  /** A streaming task (`ThreadPool.stream`): where its begin and its values go. */
+  readonly stream?: StreamSink;
+}
+
+/** The caller's end of a streaming task, as the executor feeds it (mechanism only). */
+export interface StreamSink {
+  /** The stream began in its thread: credit may be granted now. */
+  began(): void;
+  /** Its next value, in order; all arrive before the task's result. */
+  value(value: unknown): void;
 }
 
 /** How threads are started (the `Worker` options a pool passes through). */
@@ -265,6 +276,11 @@ export class Thread {
   cancel(id: number): void {
     this.#send([CANCEL, id]);
     Atomics.store(this.cells, CONTROL, 1);
+  }
+
+  /** Lets a streaming task that began here send `n` more values. */
+  credit(id: number, n: number): void {
+    this.#send([CREDIT, id, n]);
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
  * The in-thread entry: loads the task module, runs tasks, reports results. It imports only
- * the protocol module (and Node built-ins), so a thread starts fast.
+ * the protocol module and the stream driver (and Node built-ins), so a thread starts fast.
  *
  * Tasks begin in the order they arrive, at most `concurrency` at once; the rest wait here
  * (the pool sends tasks ahead, so the next one is already here when one ends). Before each
@@ -12,12 +12,15 @@
  * crashing or hanging the thread cannot take a finished result with it (DESIGN invariant 7).
  */
 import { receiveMessageOnPort, type TransferListItem, workerData } from 'node:worker_threads';
+import { Credit, drive, isStreamable } from '../drive.js';
 import {
   ANNOUNCE,
+  BEGAN,
   CANCEL,
   CLAIMS,
   CONSUMED,
   CONTROL,
+  CREDIT,
   cloneableError,
   ERROR,
   type FromWorker,
@@ -27,6 +30,7 @@ import {
   OK,
   OPEN,
   POSTED,
+  PROGRESS,
   READY,
   REQUESTED,
   RESULTS,
@@ -34,11 +38,14 @@ import {
   SKIPPED,
   Spinner,
   STOLEN,
+  STREAM,
+  STREAMED,
   serializeError,
   TAKEN,
   THROWN,
   type ToWorker,
   UNCLONEABLE,
+  VALUE,
   type WorkerData,
 } from './protocol.js';
 
@@ -48,10 +55,18 @@ type Handler = (input: unknown, context: Context) => unknown;
 class Context {
   #controller: AbortController | undefined;
   #aborted = false;
+  readonly #id: number;
   /** 1 for the first attempt, 2 for the first retry, ... */
   readonly attempt: number;
-  constructor(attempt: number) {
+  /** A streaming task's credit (CREDIT adds to it, a cancel stops it). */
+  credit: Credit | undefined = undefined;
+  constructor(id: number, attempt: number) {
+    this.#id = id;
     this.attempt = attempt;
+  }
+  /** Reports progress to the caller, at once; throws if `value` cannot be cloned. */
+  progress(value: unknown): void {
+    send([PROGRESS, this.#id, value]);
   }
   get signal(): AbortSignal {
     if (this.#controller === undefined) {
@@ -63,7 +78,13 @@ class Context {
   abort(): void {
     this.#aborted = true;
     this.#controller?.abort();
+    this.credit?.stop();
   }
+}
+
+/** A streamed value that could not be cloned: the stream ends UNCLONEABLE, as a result would. */
+class Uncloneable {
+  constructor(readonly message: string) {}
 }
 
 const data = workerData as WorkerData;
@@ -129,7 +150,7 @@ function pump(): void {
     else {
       // The pool learns that this task began (CONSUMED counts it) from this message.
       if ((code & ANNOUNCE) !== 0) send([RESULTS]);
-      run(id, handlerOf(code), input, attempt);
+      run(id, handlerOf(code), input, attempt, (code & STREAM) !== 0);
     }
   }
   if (head >= local.length) {
@@ -155,7 +176,8 @@ function drain(): boolean {
 }
 
 function accept(message: ToWorker): void {
-  if (message[0] === CANCEL) {
+  if (message[0] === CREDIT) pending.get(message[1])?.credit?.add(message[2]);
+  else if (message[0] === CANCEL) {
     const id = message[1];
     const context = pending.get(id);
     if (context !== undefined) context.abort();
@@ -166,15 +188,17 @@ function accept(message: ToWorker): void {
   } else for (let i = 1; i < message.length; i++) local.push(message[i]);
 }
 
-function run(id: number, index: number, input: unknown, attempt: number): void {
+function run(id: number, index: number, input: unknown, attempt: number, stream: boolean): void {
   const handler = handlers[index];
-  const context = new Context(attempt);
+  const context = new Context(id, attempt);
   let result: unknown;
   let thenable: boolean;
   active++;
   try {
     if (handler === undefined) throw new Error(`No handler at index ${index}`);
+    if (stream) send([STREAMED, id, BEGAN]);
     result = handler(input, context);
+    if (stream) result = streamOf(id, result, context);
     // Inside the try: reading `then` may throw too (a getter).
     thenable =
       result !== null &&
@@ -208,13 +232,32 @@ function settled(id: number, ok: boolean, value: unknown): void {
   pump();
 }
 
+/** A streaming task's run: its values go out one by one against credit (see drive.ts). */
+function streamOf(id: number, source: unknown, context: Context): Promise<unknown> {
+  if (!isStreamable(source))
+    throw new TypeError(
+      `Expected the handler of a stream to return an async iterable (an async generator), got ${source === null ? 'null' : typeof source}`,
+    );
+  const credit = new Credit();
+  context.credit = credit;
+  return drive(source, credit, (value) => {
+    try {
+      if (isTransferred(value)) send([STREAMED, id, VALUE, value.value], value.list);
+      else send([STREAMED, id, VALUE, value]);
+    } catch (error) {
+      throw new Uncloneable(error instanceof Error ? error.message : String(error));
+    }
+  });
+}
+
 function succeed(id: number, value: unknown): void {
   if (isTransferred(value)) reply(id, OK, value.value, value.list);
   else reply(id, OK, value);
 }
 
 function fail(id: number, error: unknown): void {
-  if (error instanceof Error) reply(id, ERROR, serializeError(error));
+  if (error instanceof Uncloneable) reply(id, UNCLONEABLE, error.message);
+  else if (error instanceof Error) reply(id, ERROR, serializeError(error));
   else reply(id, THROWN, error);
 }
 
