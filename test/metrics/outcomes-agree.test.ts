@@ -194,7 +194,7 @@ test('Pool: every outcome, and every report agrees item by item', async () => {
   await agree(expected, report);
 });
 
-test('ThreadPool: every outcome, and every report agrees item by item', async (t) => {
+test('ThreadPool: every outcome, and every report agrees item by item', async () => {
   type M = typeof import('../fixtures/outcomes.js');
   // Time is a ManualClock: a timeout fires only once its task is known to run in the thread,
   // and killGrace passes only where the test says so (on a real clock, a thread slower than
