@@ -44,7 +44,8 @@ export interface ThreadPoolOptions extends Omit<SchedulerOptions, 'concurrency'>
    * reading it synchronously instead of waiting for the event loop to wake (which takes
    * tens of µs). Adaptive: spins that time out make the next ones rarer, so long tasks cost
    * almost none, and at most 1 ms of each event-loop turn goes to spinning. 0 never spins.
-   * @default 50
+   * @default 50, or 0 when the process may use only one core (`availableParallelism()` is 1,
+   * e.g. under `taskset -c 0`): there a spinning end only keeps the other from running.
    */
   readonly spin?: number;
   /** V8 heap limits of each thread; a thread past them dies and its tasks reject `WorkerCrashedError`. */
@@ -71,6 +72,11 @@ export interface NormalizedThreadPoolOptions extends SpawnOptions {
   readonly killGrace: number;
   readonly loadRetries: number;
   readonly loadRetryDelay: number;
+}
+
+/** `spin` unless given: none on one core, where both ends of a channel share it. */
+function defaultSpin(): number {
+  return availableParallelism() > 1 ? threadPoolDefaults.spin : 0;
 }
 
 export const threadPoolDefaults = Object.freeze({
@@ -141,7 +147,7 @@ export function normalizeThreadPoolOptions(
     scheduler,
     perWorker,
     prefetch,
-    spin: o.spin === undefined ? threadPoolDefaults.spin : v.number('spin', o.spin, 0),
+    spin: o.spin === undefined ? defaultSpin() : v.number('spin', o.spin, 0),
     killGrace:
       o.killGrace === undefined
         ? threadPoolDefaults.killGrace
