@@ -8,6 +8,15 @@ import {
 import type { Executor, ExecutorHooks, Job } from '../../types.js';
 import { prepare } from './bootstrap.js';
 import {
+  beginsOnArrival,
+  choose,
+  room,
+  type Shape,
+  slotFree,
+  stealCount,
+  victimOf,
+} from './placement.js';
+import {
   ANNOUNCE,
   BEGAN,
   type FromWorker,
@@ -93,10 +102,8 @@ const noHooks: ExecutorHooks<ThreadPayload> = {
  */
 export class ThreadExecutor implements Executor<ThreadPayload> {
   readonly perWorker: number;
-  /** Jobs one thread holds: running plus prefetched. */
-  readonly #depth: number;
-  /** Entries of each thread's claim ring. */
-  readonly #ring: number;
+  /** Jobs one thread runs at once and holds in all (running plus prefetched), its claim-ring size. */
+  readonly #shape: Shape;
   readonly #o: ThreadExecutorOptions;
   #hooks: ExecutorHooks<ThreadPayload> = noHooks;
   /** Every thread not yet exited, those being retired or killed included. */
@@ -116,8 +123,9 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
   constructor(options: ThreadExecutorOptions) {
     this.#o = options;
     this.perWorker = options.perWorker;
-    this.#depth = options.perWorker + options.prefetch;
-    this.#ring = Math.max(64, 2 ** Math.ceil(Math.log2(2 * this.#depth)));
+    const depth = options.perWorker + options.prefetch;
+    const ring = Math.max(64, 2 ** Math.ceil(Math.log2(2 * depth)));
+    this.#shape = { perWorker: options.perWorker, depth, ring };
     this.#spinner = new Spinner(options.spin);
   }
 
@@ -144,10 +152,10 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     let free = 0;
     let retiring = false;
     for (const t of this.#threads) {
-      if (t.online && t.fate === undefined) free += this.#room(t);
+      if (t.online && t.fate === undefined) free += room(t, this.#shape);
       else if (t.fate === 'retire' && t.jobs.size > 0) retiring = true;
     }
-    const depth = retiring ? this.perWorker : this.#depth;
+    const depth = retiring ? this.perWorker : this.#shape.depth;
     const cap = this.#target * depth - this.#inflight;
     return Math.max(0, Math.min(free, cap));
   }
@@ -178,21 +186,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
 
   start(job: Job<ThreadPayload>): void {
     const moved = job.payload.transfer !== undefined;
-    // The least busy thread; for transferred input, one that begins it on arrival first.
-    let best: Thread | undefined;
-    let bestArrives = false;
-    for (const t of this.#threads) {
-      if (!t.online || t.fate !== undefined || this.#room(t) <= 0) continue;
-      const arrives = moved && this.#beginsOnArrival(t);
-      if (
-        best === undefined ||
-        (arrives && !bestArrives) ||
-        (arrives === bestArrives && t.jobs.size < best.jobs.size)
-      ) {
-        best = t;
-        bestArrives = arrives;
-      }
-    }
+    const best = choose(this.#threads, this.#shape, moved);
     if (best === undefined) {
       this.#hooks.finished(
         job,
@@ -206,25 +200,11 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
       return;
     }
     if (best.jobs.size === 0) best.reference(true);
-    const park = best.parked.length > 0 || (moved && !bestArrives);
+    const park = best.parked.length > 0 || (moved && !beginsOnArrival(best, this.#shape));
     best.jobs.set(job.id, job);
     this.#inflight++;
     if (park) best.parked.push(job);
     else this.#send(best, job);
-  }
-
-  /** Whether a job sent to `t` now begins on arrival: nothing waits or is parked there, a slot is free. */
-  #beginsOnArrival(t: Thread): boolean {
-    return t.parked.length === 0 && this.#slotFree(t, 0);
-  }
-
-  /**
-   * The one rule for "begins on arrival": nothing waits inside the thread (only parked jobs
-   * may be queued) and fewer than `perWorker` run. `placed` is 1 when the job asked about
-   * is in `t.jobs` already but neither waiting nor parked (it would count as running).
-   */
-  #slotFree(t: Thread, placed: 0 | 1): boolean {
-    return t.queued === t.parked.length && t.jobs.size - t.queued - placed < this.perWorker;
   }
 
   /**
@@ -233,7 +213,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
    * matched to the thread's CONSUMED count (`Thread.consume`, `Thread.promote`).
    */
   #send(t: Thread, job: Job<ThreadPayload>): void {
-    const now = this.#slotFree(t, 1); // in `t.jobs` already, not waiting or parked
+    const now = slotFree(t, this.#shape, 1); // in `t.jobs` already, not waiting or parked
     t.open();
     if (now) t.accounted++;
     else t.waiting.push(job);
@@ -264,18 +244,10 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     if (t.fate !== undefined) return;
     while (t.parked.length > 0) {
       const job = t.parked[0] as Job<ThreadPayload>;
-      if (job.payload.transfer !== undefined && !this.#slotFree(t, 0)) return; // counted as parked
+      if (job.payload.transfer !== undefined && !slotFree(t, this.#shape, 0)) return; // counted as parked
       t.parked.shift();
       this.#send(t, job);
     }
-  }
-
-  /**
-   * Jobs `t` can take now: its depth, and fewer than `ring` tasks it has not passed (tasks
-   * stolen from it still wait there until it passes them).
-   */
-  #room(t: Thread): number {
-    return Math.min(this.#depth - t.jobs.size, this.#ring - t.unpassed);
   }
 
   /**
@@ -286,15 +258,9 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
    * idle with jobs waiting elsewhere when those wait behind something longer.
    */
   #rebalance(thief: Thread): void {
-    if (thief.fate !== undefined || !thief.online || thief.queued > 0) return;
-    if (thief.jobs.size >= this.perWorker) return;
-    let victim: Thread | undefined;
-    for (const t of this.#threads)
-      if (t !== thief && t.fate === undefined && (victim === undefined || t.queued > victim.queued))
-        victim = t;
-    if (victim === undefined || victim.queued === 0) return;
-    const max = Math.min(Math.ceil(victim.queued / 2), this.#room(thief));
-    victim.steal(max, (job) => {
+    const victim = victimOf(thief, this.#threads, this.#shape);
+    if (victim === undefined) return;
+    victim.steal(stealCount(thief, victim, this.#shape), (job) => {
       this.#release(victim, job);
       this.start(job);
     });
@@ -432,7 +398,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
   }
 
   #spawn(data: Exclude<ReturnType<typeof prepare>, Error>): void {
-    const t = new Thread(data, this.#o, this.perWorker, this.#o.spin, this.#ring);
+    const t = new Thread(data, this.#o, this.perWorker, this.#o.spin, this.#shape.ring);
     this.#spawned++;
     this.#threads.push(t);
     t.onReply = (message) => this.#onMessage(t, message);
