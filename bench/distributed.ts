@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DistributedPool } from '../src/distributed/index.js';
-import { DurationHistogram } from '../src/index.js';
+import { DurationHistogram } from '../src/internal.js';
 import { startRedis } from '../test/distributed/redis.js';
 
 type Kind = 'noop' | 'cpu';

@@ -14,13 +14,8 @@ export {
   type WorkpoolErrorCode,
 } from './errors.js';
 export type { TaskContext, TaskFunction } from './executors/inline.js';
-export {
-  reviveError,
-  type SerializedError,
-  serializeError,
-} from './executors/thread/protocol.js';
 export type { ThreadEvents } from './executors/thread/thread-executor.js';
-export { DurationHistogram, durationBuckets, type Percentiles } from './metrics/histogram.js';
+export { durationBuckets, type Percentiles } from './metrics/histogram.js';
 export type {
   Counters,
   MetricsSnapshot,
@@ -68,18 +63,14 @@ export { type Clock, ManualClock, systemClock } from './scheduler/clock.js';
 export {
   type Concurrency,
   type Fairness,
-  type NormalizedTaskOptions,
-  normalizeTaskOptions,
   type Overflow,
   type SchedulerOptions,
   type TaskOptions,
 } from './scheduler/options.js';
 export type { ProgressListener } from './scheduler/progress.js';
 export type { RateLimit } from './scheduler/rate.js';
-export { type NormalizedRetry, type RetryPolicy, retryDelay } from './scheduler/retry.js';
+export type { RetryPolicy } from './scheduler/retry.js';
 export type { CloseOptions } from './scheduler/scheduler.js';
-/** The option checks every normaliser uses (TypeError/RangeError naming the option), for integrations. */
-export * as checks from './scheduler/validate.js';
 export {
   type AfterClock,
   type AfterOptions,

@@ -16,9 +16,6 @@ import {
   DataCloneError,
   PoolClosedError,
   QueueFullError,
-  reviveError,
-  type SerializedError,
-  serializeError,
   TaskCancelledError,
   TaskDroppedError,
   TaskModuleError,
@@ -26,6 +23,7 @@ import {
   UnknownHandlerError,
   WorkerCrashedError,
 } from '../index.js';
+import { reviveError, type SerializedError, serializeError } from '../internal.js';
 
 /** Encodes a job's input (`'input'`) or result (`'output'`); throws `DataCloneError`. */
 export function encodeValue(value: unknown, direction: 'input' | 'output'): string {

@@ -2,7 +2,7 @@
  * `DistributedPool.map`: a lazy, bounded map over a source, `batch` items per job and at
  * most `window` jobs in flight. Nothing is pulled from the source before there is room.
  */
-import { checks as v } from '../index.js';
+import { checks as v } from '../internal.js';
 import type { DistributedTaskOptions } from './options.js';
 import type { DistributedTask } from './task.js';
 

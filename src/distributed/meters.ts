@@ -1,5 +1,6 @@
 /** A DistributedPool's own counters and latency histograms (caller's view). */
-import { type CloseReport, DurationHistogram, type Outcome } from '../index.js';
+import type { CloseReport, Outcome } from '../index.js';
+import { DurationHistogram } from '../internal.js';
 import type { WorkerAdvert } from './adverts.js';
 import type { Call, Calls } from './calls.js';
 import type { DistributedStats, JobCounts } from './types.js';

@@ -5,13 +5,13 @@
  */
 import type { JobsOptions } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
+import type { TaskOptions } from '../index.js';
 import {
   type NormalizedRetry,
   type NormalizedTaskOptions,
   normalizeTaskOptions,
-  type TaskOptions,
   checks as v,
-} from '../index.js';
+} from '../internal.js';
 
 /** Where Redis is: a `redis://` / `rediss://` URL, or ioredis options (`{ host, port }`). */
 export type Connection = string | RedisOptions;
@@ -50,9 +50,10 @@ export function normalizeRedisQueueOptions(
 ): NormalizedRedisQueueOptions {
   const redis = redisOptions(o.connection);
   const queue = v.string('queue', o.queue);
-  if (queue === '' || queue.includes(':'))
+  // ':' is BullMQ's separator; '~' separates a queue from its keys' queues (keys.ts).
+  if (queue === '' || queue.includes(':') || queue.includes('~'))
     throw new RangeError(
-      `Expected \`queue\` to be a non-empty name without ":", got ${v.describe(queue)}`,
+      `Expected \`queue\` to be a non-empty name without ":" or "~", got ${v.describe(queue)}`,
     );
   const prefix = o.prefix === undefined ? 'bull' : v.string('prefix', o.prefix);
   if (prefix === '') throw new RangeError('Expected `prefix` to be non-empty, got `""` (string)');

@@ -1,4 +1,4 @@
-import { checks as v } from '../index.js';
+import { checks as v } from '../internal.js';
 import {
   type KeepJobs,
   keepJobs,

@@ -17,8 +17,8 @@ import {
   Task,
   TaskCancelledError,
   UnknownHandlerError,
-  checks as v,
 } from '../index.js';
+import { checks as v } from '../internal.js';
 import { readAdverts, type WorkerAdvert } from './adverts.js';
 import { type Call, Calls } from './calls.js';
 import { encodeValue } from './codec.js';

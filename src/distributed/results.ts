@@ -11,11 +11,11 @@ import type { Redis } from 'ioredis';
 import {
   DataCloneError,
   type Outcome,
-  retryDelay,
   TaskCancelledError,
   TaskDroppedError,
   TaskTimeoutError,
 } from '../index.js';
+import { retryDelay } from '../internal.js';
 import type { Call, Calls } from './calls.js';
 import { decodeError, decodeValue } from './codec.js';
 import { type Keys, keys } from './keys.js';

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { checks as v } from '../index.js';
+import { checks as v } from '../internal.js';
 import {
   type NormalizedRedisQueueOptions,
   normalizeRedisQueueOptions,

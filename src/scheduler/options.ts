@@ -135,7 +135,8 @@ export function normalizeConcurrency(
 
 const overflows: ReadonlySet<string> = new Set(['wait', 'reject', 'drop-oldest', 'drop-lowest']);
 
-function normalizeFairness(value: unknown): {
+/** Pure: checks `fairness` (weights, maxPerKey). */
+export function normalizeFairness(value: unknown): {
   weights: ReadonlyMap<string, number> | undefined;
   maxPerKey: number;
 } {

@@ -1,0 +1,20 @@
+/**
+ * The core's internals that the leaves built on it (the distributed mode) share: option
+ * checks and normalisers, the error codec of the thread boundary, the retry policy and the
+ * latency histogram. Not a package entry (not in `exports`): leaves import it by relative
+ * path, so the public API (src/index.ts) stays what DESIGN.md names.
+ */
+export {
+  reviveError,
+  type SerializedError,
+  serializeError,
+} from './executors/thread/protocol.js';
+export { DurationHistogram } from './metrics/histogram.js';
+export {
+  type NormalizedTaskOptions,
+  normalizeFairness,
+  normalizeTaskOptions,
+} from './scheduler/options.js';
+export { type NormalizedRetry, retryDelay } from './scheduler/retry.js';
+/** The option checks every normaliser uses (TypeError/RangeError naming the option). */
+export * as checks from './scheduler/validate.js';
