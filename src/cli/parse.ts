@@ -75,3 +75,16 @@ export function list(allowed: readonly string[]): (value: string) => string[] {
     return items;
   };
 }
+
+/** `KEY=N` (a fair-share weight), repeatable: each one adds to the weights so far. */
+export function weight(
+  value: string,
+  previous: Readonly<Record<string, number>> = {},
+): Record<string, number> {
+  const eq = value.lastIndexOf('=');
+  const n = Number(value.slice(eq + 1));
+  if (eq <= 0 || value.slice(eq + 1).trim() === '' || !(n > 0) || !Number.isFinite(n)) {
+    throw new InvalidArgumentError('Expected KEY=WEIGHT with a positive weight, such as gold=3.');
+  }
+  return { ...previous, [value.slice(0, eq)]: n };
+}

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from './errors.js';
 import { stopSignal } from './interrupt.js';
-import { duration, integer } from './parse.js';
+import { duration, integer, weight } from './parse.js';
 
 interface Flags {
   readonly redis: string;
@@ -14,6 +14,9 @@ interface Flags {
   readonly stalledInterval?: number;
   readonly maxStalled?: number;
   readonly drainTimeout: number;
+  readonly weight?: Record<string, number>;
+  readonly maxPerKey?: number;
+  readonly keyPoll?: number;
 }
 
 /**
@@ -58,6 +61,17 @@ export function register(program: Command): void {
       integer(0),
     )
     .option(
+      '--weight <key=n>',
+      'fair share: weight of a job key (repeatable; keys not given weigh 1)',
+      weight,
+    )
+    .option(
+      '--max-per-key <n>',
+      'fair share: most jobs of one key running at once, across all workers',
+      integer(1),
+    )
+    .option('--key-poll <duration>', 'how often to look for keyed jobs (default 1s)', duration)
+    .option(
       '--drain-timeout <duration>',
       'on SIGTERM, time allowed to finish running jobs',
       duration,
@@ -80,6 +94,15 @@ export function register(program: Command): void {
           ...ms('lockDuration', flags.lockDuration),
           ...ms('stalledInterval', flags.stalledInterval),
           ...(flags.maxStalled === undefined ? {} : { maxStalledCount: flags.maxStalled }),
+          ...ms('keyPoll', flags.keyPoll),
+          ...(flags.weight === undefined && flags.maxPerKey === undefined
+            ? {}
+            : {
+                fairness: {
+                  ...(flags.weight === undefined ? {} : { weights: flags.weight }),
+                  ...(flags.maxPerKey === undefined ? {} : { maxPerKey: flags.maxPerKey }),
+                },
+              }),
         });
       } catch (error) {
         if (error instanceof TypeError || error instanceof RangeError)

@@ -21,6 +21,8 @@ export interface Call {
   /** The first job's id (the task's id). */
   readonly id: string;
   readonly name: string;
+  /** The BullMQ queue its job is in: the pool's queue, or its key's (`keyQueue`). */
+  readonly queue: string;
   /** The encoded input, kept for caller-side retries. */
   readonly input: string;
   /** The input is an array of items, each run on its own (`map`'s batches). */

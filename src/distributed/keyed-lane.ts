@@ -39,6 +39,8 @@ interface Share {
   readonly worker: Worker;
   /** Jobs of this key the host holds: job id to lock token. */
   readonly held: Map<string, string>;
+  /** Resolves once the key's cap is set in Redis (before its first fetch). */
+  readonly capped: Promise<void>;
 }
 
 const noop = (): void => {};
@@ -100,11 +102,12 @@ export class KeyedLane {
     const o = this.#o;
     const name = keyQueue(o.queue, key);
     // The host's connection for commands; no blocking connection (this worker never blocks).
+    const connection = this.#client as unknown as ConnectionOptions;
     const worker = new bullmq.Worker(
       name,
       this.#processor.process,
       {
-        connection: this.#client as unknown as ConnectionOptions,
+        connection,
         prefix: o.prefix,
         autorun: false,
         lockDuration: o.lockDuration,
@@ -116,11 +119,16 @@ export class KeyedLane {
     );
     worker.on('error', noop);
     worker.startStalledCheckTimer().catch(noop);
+    let capped = Promise.resolve();
     if (o.maxPerKey !== Number.POSITIVE_INFINITY) {
-      const meta = `${o.prefix}:${name}:meta`; // BullMQ's Queue.setGlobalConcurrency writes this
-      this.#client.hset(meta, 'concurrency', o.maxPerKey).catch(noop);
+      const queue = new bullmq.Queue(name, { connection, prefix: o.prefix });
+      queue.on('error', noop);
+      capped = queue
+        .setGlobalConcurrency(o.maxPerKey)
+        .then(noop, noop)
+        .finally(() => queue.close().catch(noop));
     }
-    share = { worker, held: new Map() };
+    share = { worker, held: new Map(), capped };
     this.#shares.set(key, share);
     return share;
   }
@@ -151,6 +159,7 @@ export class KeyedLane {
       const token = `${this.#id}:k${++this.#tokens}`;
       let job: Job | undefined;
       try {
+        await share.capped;
         job = await share.worker.getNextJob(token, { block: false });
       } catch {
         return; // Redis is away: the next poll tries again
@@ -174,12 +183,12 @@ export class KeyedLane {
       .finally(() => {
         this.#running--;
         share.held.delete(id);
-        if (this.#stopped) return;
-        // A slot is free; the key may have more. With a cluster-wide cap, another host
-        // may be waiting for this key's slot: ring it.
-        this.#turns.add(key);
-        if (this.#o.maxPerKey !== Number.POSITIVE_INFINITY)
+        // Ring the key for the other hosts when this one stops (the job may have been
+        // handed back) or when a cluster-wide cap may have kept one waiting for this slot.
+        if (this.#stopped || this.#o.maxPerKey !== Number.POSITIVE_INFINITY)
           this.#client.publish(this.#o.ring, key).catch(noop);
+        if (this.#stopped) return;
+        this.#turns.add(key); // a slot is free, and the key may have more
         this.#fill();
       });
   }

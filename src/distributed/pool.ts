@@ -23,6 +23,8 @@ import { readAdverts, type WorkerAdvert } from './adverts.js';
 import { type Call, Calls } from './calls.js';
 import { encodeValue } from './codec.js';
 import { within } from './connection.js';
+import { jobCounts, waitingJobs } from './counts.js';
+import { keyQueue } from './keys.js';
 import { Listeners } from './listeners.js';
 import { type DistributedMapOptions, mapJobs } from './map.js';
 import { PoolMeters } from './meters.js';
@@ -32,7 +34,7 @@ import {
   jobOptions,
   normalizeDistributedTaskOptions,
 } from './options.js';
-import { closeParts, openParts, type Parts } from './parts.js';
+import { closeParts, laneOf, openEvents, openParts, type Parts } from './parts.js';
 import {
   type DistributedPoolOptions,
   type NormalizedPoolOptions,
@@ -70,6 +72,8 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
   #stopped = false;
   #roomWaiters: (() => void)[] = [];
   #queued = 0;
+  /** Fair-share keys this pool has put in the `keyed` set. */
+  readonly #keyed = new Set<string>();
 
   constructor(options: DistributedPoolOptions) {
     this.#o = normalizePoolOptions(options);
@@ -197,7 +201,7 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
   /** `stats()` after reading the queue's job counts and the worker adverts from Redis. */
   async clusterStats(): Promise<DistributedStats> {
     const parts = await this.#ready;
-    const [counts] = await Promise.all([parts.queue.getJobCounts(), this.#refreshAdverts()]);
+    const [counts] = await Promise.all([jobCounts(parts, this.#o), this.#refreshAdverts()]);
     this.#meters.cluster = counts;
     this.#queued = (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0);
     return this.stats();
@@ -254,6 +258,7 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
       jobId: id,
       id,
       name,
+      queue: o.key === undefined ? this.#o.queue : keyQueue(this.#o.queue, o.key),
       input: encoded,
       batch,
       options: o,
@@ -294,12 +299,22 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
     if (call.state === 'settled') return; // cancelled while it waited for room
     const opts = jobOptions(o, call.jobId, this.#o);
     if (delay > 0) opts.delay = (opts.delay ?? 0) + delay;
-    await parts.queue.add(call.name, data, opts);
+    const lane = laneOf(parts, this.#o, call.queue);
+    if (lane.events === undefined)
+      await openEvents(parts, this.#o, lane, (events) => this.#results?.listen(events));
+    const k = this.#results?.keys ?? never();
+    if (o.key !== undefined && !this.#keyed.has(o.key)) {
+      await parts.client.sadd(k.keyed, o.key); // hosts look for keys here
+      this.#keyed.add(o.key);
+    }
+    await lane.queue.add(call.name, data, opts);
+    // Wake hosts idle on keyed work (a missed ring costs a host's keyPoll at most).
+    if (o.key !== undefined) parts.client.publish(k.ring, o.key).catch(noop);
     if (call.state === 'adding') call.state = 'queued';
     this.#queued++;
     this.#results?.watch(call);
     // A reused id may name a job that had already finished: no event will come for it.
-    if (o.id !== undefined) await this.#results?.check([call.jobId]);
+    if (o.id !== undefined) await this.#results?.check([call]);
   }
 
   async #start(): Promise<Parts> {
@@ -345,7 +360,7 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
   /** Waits while `maxQueue` jobs wait (all pools together), or rejects with `overflow: 'reject'`. */
   async #room(parts: Parts): Promise<void> {
     for (;;) {
-      this.#queued = await parts.queue.count();
+      this.#queued = await waitingJobs(parts, this.#o);
       if (this.#queued < this.#o.maxQueue) return;
       if (this.#o.overflow === 'reject') {
         this.#meters.rejected++;
@@ -382,7 +397,7 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
     this.#listeners.emit('end', { id: call.id, name: call.name, outcome: 'cancelled', error });
     // Other callers of the same (idempotent) job still want it.
     if (this.#calls.of(call.jobId).length > 0) return;
-    this.#results?.stop(call.jobId).catch(noop);
+    this.#results?.stop(call).catch(noop);
   }
 
   async #close(timeout: number): Promise<CloseReport> {

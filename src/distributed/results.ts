@@ -6,8 +6,7 @@
  * comes back, for calls that have waited a `reconcileInterval`, and for a reused id.
  * Whichever answer comes first settles the call (`Calls.settle` runs once).
  */
-import type { Queue, QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { QueueEvents } from 'bullmq';
 import {
   DataCloneError,
   type Outcome,
@@ -22,6 +21,7 @@ import { type Keys, keys } from './keys.js';
 import type { Listeners } from './listeners.js';
 import type { PoolMeters } from './meters.js';
 import { retriedByBull } from './options.js';
+import type { Parts } from './parts.js';
 import type { DistributedPoolEvents } from './types.js';
 
 export interface ResultsHost {
@@ -31,12 +31,6 @@ export interface ResultsHost {
   readd(call: Call, delay: number): Promise<void>;
 }
 
-interface Parts {
-  readonly client: Redis;
-  readonly queue: Queue;
-  readonly events: QueueEvents;
-}
-
 const noop = (): void => {};
 
 /** Most calls one reconciliation sweep reads. */
@@ -44,6 +38,7 @@ const SWEEP = 256;
 
 export class Results {
   readonly keys: Keys;
+  readonly #prefix: string;
   readonly #host: ResultsHost;
   readonly #parts: Parts;
   readonly #calls: Calls;
@@ -61,22 +56,28 @@ export class Results {
     listeners: Listeners<DistributedPoolEvents>,
   ) {
     this.keys = keys(o.prefix, o.queue);
+    this.#prefix = o.prefix;
     this.#host = host;
     this.#parts = parts;
     this.#calls = calls;
     this.#meters = meters;
     this.#listeners = listeners;
-    const { events, client } = parts;
-    events.on('active', ({ jobId }) => this.#active(jobId));
-    events.on('completed', ({ jobId, returnvalue }) => this.#completed(jobId, returnvalue));
-    events.on('failed', ({ jobId, failedReason }) => this.#failed(jobId, failedReason));
-    events.on('removed', ({ jobId }) => this.#removed(jobId));
+    if (parts.main.events !== undefined) this.listen(parts.main.events);
+    const { client } = parts;
     client.on('close', () => this.#health(false));
     client.on('ready', () => this.#health(true));
     this.#sweep = setInterval(() => {
       this.check(this.#due(o.reconcileInterval)).catch(noop);
     }, o.reconcileInterval);
     this.#sweep.unref();
+  }
+
+  /** Takes the answers of one lane's jobs from its events stream. */
+  listen(events: QueueEvents): void {
+    events.on('active', ({ jobId }) => this.#active(jobId));
+    events.on('completed', ({ jobId, returnvalue }) => this.#completed(jobId, returnvalue));
+    events.on('failed', ({ jobId, failedReason }) => this.#failed(jobId, failedReason));
+    events.on('removed', ({ jobId }) => this.#removed(jobId));
   }
 
   /** Starts the caller-side queue timeout of a call now in Redis. */
@@ -86,7 +87,7 @@ export class Results {
     const timer = setTimeout(() => {
       if (call.state !== 'queued') return;
       call.state = 'expiring';
-      this.#parts.queue.remove(call.jobId).then((removed) => {
+      this.#queue(call).remove(call.jobId).then((removed) => {
         if (removed !== 1) {
           if (call.state === 'expiring') call.state = 'queued'; // a worker took it meanwhile
           return;
@@ -107,18 +108,23 @@ export class Results {
    * Stops a job nobody waits for any more: removed if it is not running (BullMQ refuses
    * to remove a locked job), else a cancel message reaches the worker host running it.
    */
-  async stop(jobId: string): Promise<void> {
-    const { queue, client } = this.#parts;
-    const removed = await queue.remove(jobId);
-    if (removed !== 1) await client.publish(this.keys.cancel, jobId);
+  async stop(call: Call): Promise<void> {
+    const removed = await this.#queue(call).remove(call.jobId);
+    if (removed !== 1) await this.#parts.client.publish(this.keys.cancel, call.jobId);
   }
 
-  /** Reads jobs `ids` from Redis and settles the calls of those that have finished or are gone. */
-  async check(ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    const k = this.keys;
+  /**
+   * Reads the jobs of `calls` from Redis (each job once, in its lane's keys) and settles
+   * the calls of those that have finished or are gone.
+   */
+  async check(calls: readonly Call[]): Promise<void> {
+    const jobs = new Map<string, string>(); // job id -> lane
+    for (const call of calls) if (call.state !== 'adding') jobs.set(call.jobId, call.queue);
+    if (jobs.size === 0) return;
+    const ids = [...jobs.keys()];
     const pipe = this.#parts.client.pipeline();
-    for (const id of ids) {
+    for (const [id, lane] of jobs) {
+      const k = keys(this.#prefix, lane);
       pipe.hmget(k.job(id), 'returnvalue', 'failedReason');
       pipe.zscore(k.completed, id);
       pipe.zscore(k.failed, id);
@@ -148,13 +154,17 @@ export class Results {
     clearInterval(this.#sweep);
   }
 
+  #queue(call: Call) {
+    return (this.#parts.lanes.get(call.queue) ?? this.#parts.main).queue;
+  }
+
   /**
-   * The jobs a sweep reads: at most SWEEP of the calls not read for `interval` ms, longest
+   * The calls a sweep reads: at most SWEEP of the calls not read for `interval` ms, longest
    * unread first. Bounded, so a backlog of thousands of waiting calls costs Redis a few
    * hundred reads per sweep, not thousands (a missed event is rare: the stream is read
    * continuously, and a reconnect reads every call at once).
    */
-  #due(interval: number): string[] {
+  #due(interval: number): Call[] {
     const now = performance.now();
     const due = this.#calls
       .all()
@@ -162,14 +172,7 @@ export class Results {
       .sort((a, b) => a.checkedAt - b.checkedAt)
       .slice(0, SWEEP);
     for (const call of due) call.checkedAt = now;
-    return [...new Set(due.map((call) => call.jobId))];
-  }
-
-  /** Calls in Redis (not being added), by job id. */
-  #settledIds(): string[] {
-    const ids = new Set<string>();
-    for (const call of this.#calls.all()) if (call.state !== 'adding') ids.add(call.jobId);
-    return [...ids];
+    return due;
   }
 
   #health(healthy: boolean): void {
@@ -177,7 +180,7 @@ export class Results {
     this.#healthy = healthy;
     this.#listeners.emit('health', { healthy });
     // Back after an outage: whatever finished meanwhile may have no event for us.
-    if (healthy) this.check(this.#settledIds()).catch(noop);
+    if (healthy) this.check(this.#calls.all()).catch(noop);
   }
 
   #active(jobId: string): void {

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { checks as v } from '../internal.js';
+import type { Fairness } from '../index.js';
+import { checks as v, normalizeFairness } from '../internal.js';
 import {
   type NormalizedRedisQueueOptions,
   normalizeRedisQueueOptions,
@@ -25,6 +26,16 @@ export interface WorkerOptions extends RedisQueueOptions {
   readonly maxStalledCount?: number;
   /** Ms between heartbeats of the worker's advert (its TTL is 3 heartbeats). @default 5000 */
   readonly heartbeat?: number;
+  /**
+   * Fair share between the `key`s of keyed jobs (see keyed-lane.ts): `weights` (keys not
+   * listed weigh 1) order this host's starts by deficit round robin; `maxPerKey` caps the
+   * jobs of one key running at once across all hosts (BullMQ's global concurrency of the
+   * key's queue). Hosts of one queue should agree. Keyed jobs take up to `concurrency`
+   * jobs of their own, besides the unkeyed ones.
+   */
+  readonly fairness?: Fairness;
+  /** Ms between reads of the keys that have queues (finds delayed and retried keyed jobs). @default 1000 */
+  readonly keyPoll?: number;
 }
 
 export interface NormalizedWorkerOptions extends NormalizedRedisQueueOptions {
@@ -36,6 +47,9 @@ export interface NormalizedWorkerOptions extends NormalizedRedisQueueOptions {
   readonly stalledInterval: number;
   readonly maxStalledCount: number;
   readonly heartbeat: number;
+  readonly weights: ReadonlyMap<string, number> | undefined;
+  readonly maxPerKey: number;
+  readonly keyPoll: number;
 }
 
 const knownKeys: ReadonlySet<string> = new Set([
@@ -48,6 +62,8 @@ const knownKeys: ReadonlySet<string> = new Set([
   'stalledInterval',
   'maxStalledCount',
   'heartbeat',
+  'fairness',
+  'keyPoll',
 ]);
 
 /** Pure: checks `startWorker`'s options and fills defaults. */
@@ -70,5 +86,7 @@ export function normalizeWorkerOptions(options: WorkerOptions): NormalizedWorker
     maxStalledCount:
       o.maxStalledCount === undefined ? 1 : v.integer('maxStalledCount', o.maxStalledCount, 0),
     heartbeat: ms('heartbeat', 5000),
+    ...normalizeFairness(o.fairness),
+    keyPoll: ms('keyPoll', 1000),
   });
 }

@@ -13,9 +13,11 @@ import { ThreadPool } from '../index.js';
 import { checks as v } from '../internal.js';
 import { advertise, type WorkerAdvert, withdraw } from './adverts.js';
 import { checkEviction, clientOptions, connect, quit, within } from './connection.js';
+import { KeyedLane } from './keyed-lane.js';
 import { type Keys, keys } from './keys.js';
 import { bullmq } from './peers.js';
 import { Processor } from './processor.js';
+import { Turns } from './turns.js';
 import { normalizeWorkerOptions, type WorkerOptions } from './worker-options.js';
 
 export type { WorkerOptions };
@@ -42,6 +44,7 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
   const o = normalizeWorkerOptions(options);
   const k = keys(o.prefix, o.queue);
   const client = await connect(o, `workpool:worker:${o.queue}`);
+  client.setMaxListeners(0); // each key's BullMQ worker listens on it (keyed-lane.ts)
   let threads: ThreadPool | undefined;
   let subscriber: Redis | undefined;
   try {
@@ -55,7 +58,7 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
     const handlers = [...(await threads.handlers())]; // rejects TaskModuleError
     subscriber = client.duplicate({ connectionName: `workpool:cancel:${o.queue}` });
     subscriber.on('error', noop);
-    await subscriber.subscribe(k.cancel);
+    await subscriber.subscribe(k.cancel, k.ring);
     return new Host(o, k, client, subscriber, threads, handlers);
   } catch (error) {
     await threads?.terminate();
@@ -75,7 +78,9 @@ class Host implements DistributedWorker {
   readonly #threads: ThreadPool;
   readonly #processor: Processor;
   readonly #worker: Worker;
+  readonly #lane: KeyedLane;
   readonly #heartbeat: NodeJS.Timeout;
+  readonly #keyPoll: NodeJS.Timeout;
   readonly #startedAt = Date.now();
   #draining = false;
   #closing: Promise<void> | undefined;
@@ -95,8 +100,17 @@ class Host implements DistributedWorker {
     this.#threads = threads;
     this.handlers = handlers;
     this.#processor = new Processor(threads);
-    subscriber.on('message', (channel: string, jobId: string) => {
-      if (channel === k.cancel) this.#processor.cancel(jobId);
+    const weights = o.weights;
+    this.#lane = new KeyedLane(
+      { ...o, ring: k.ring },
+      client,
+      this.#processor,
+      new Turns((key) => weights?.get(key) ?? 1),
+      this.id,
+    );
+    subscriber.on('message', (channel: string, message: string) => {
+      if (channel === k.cancel) this.#processor.cancel(message);
+      else if (channel === k.ring) this.#lane.wake([message]);
     });
     this.#worker = new bullmq.Worker(o.queue, this.#processor.process, {
       connection: clientOptions(o.redis) as ConnectionOptions,
@@ -109,6 +123,8 @@ class Host implements DistributedWorker {
     this.#worker.on('error', noop);
     this.#heartbeat = setInterval(() => this.#advertise().catch(noop), o.heartbeat);
     this.#advertise().catch(noop);
+    this.#keyPoll = setInterval(() => this.#pollKeys().catch(noop), o.keyPoll);
+    this.#pollKeys().catch(noop);
   }
 
   advert(): WorkerAdvert {
@@ -142,6 +158,11 @@ class Host implements DistributedWorker {
     await this.close();
   }
 
+  /** Every key that has a queue may have jobs: the lane looks (delayed jobs and retries come due unannounced). */
+  async #pollKeys(): Promise<void> {
+    this.#lane.wake(await this.#client.smembers(this.#keys.keyed));
+  }
+
   async #advertise(): Promise<void> {
     await advertise(this.#client, this.#keys, this.advert(), this.#o.heartbeat * 3);
   }
@@ -149,8 +170,10 @@ class Host implements DistributedWorker {
   async #close(timeout: number): Promise<void> {
     this.#draining = true;
     clearInterval(this.#heartbeat);
+    clearInterval(this.#keyPoll);
     const worker = this.#worker;
     // Stop taking jobs (without waiting for those that run), and tell pools at once.
+    this.#lane.stop();
     await within(worker.pause(true), 1000);
     await within(withdraw(this.#client, this.#keys, this.id), 1000);
     if (!(await within(this.#processor.idle(), timeout))) {
@@ -158,6 +181,7 @@ class Host implements DistributedWorker {
       await within(this.#processor.idle(), 1000);
     }
     if (!(await within(worker.close(), 1000))) worker.disconnect().catch(noop);
+    await within(this.#lane.close(), 1000);
     await this.#threads.terminate();
     await quit(this.#subscriber, 500);
     await quit(this.#client, 500);
