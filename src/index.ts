@@ -60,12 +60,12 @@ export {
   type ThreadTaskOptions,
 } from './pool/thread-pool.js';
 export { type Clock, ManualClock, systemClock } from './scheduler/clock.js';
-export {
-  type Concurrency,
-  type Fairness,
-  type Overflow,
-  type SchedulerOptions,
-  type TaskOptions,
+export type {
+  Concurrency,
+  Fairness,
+  Overflow,
+  SchedulerOptions,
+  TaskOptions,
 } from './scheduler/options.js';
 export type { ProgressListener } from './scheduler/progress.js';
 export type { RateLimit } from './scheduler/rate.js';

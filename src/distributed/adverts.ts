@@ -24,6 +24,8 @@ export interface WorkerAdvert {
   readonly healthy: boolean;
   readonly error?: string;
   readonly draining: boolean;
+  /** Times its watchdog found it wedged (receiving no work while jobs waited) and reconnected. */
+  readonly recoveries: number;
   /** Epoch ms (the worker's clock). */
   readonly startedAt: number;
   readonly heartbeatAt: number;

@@ -87,14 +87,16 @@ export class Results {
     const timer = setTimeout(() => {
       if (call.state !== 'queued') return;
       call.state = 'expiring';
-      this.#queue(call).remove(call.jobId).then((removed) => {
-        if (removed !== 1) {
-          if (call.state === 'expiring') call.state = 'queued'; // a worker took it meanwhile
-          return;
-        }
-        const error = new TaskTimeoutError(o.queueTimeout, 'queue');
-        this.#settle(call, false, error, 'timedOut');
-      }, noop);
+      this.#queue(call)
+        .remove(call.jobId)
+        .then((removed) => {
+          if (removed !== 1) {
+            if (call.state === 'expiring') call.state = 'queued'; // a worker took it meanwhile
+            return;
+          }
+          const error = new TaskTimeoutError(o.queueTimeout, 'queue');
+          this.#settle(call, false, error, 'timedOut');
+        }, noop);
     }, o.delay + o.queueTimeout);
     timer.unref();
     const previous = call.cleanup;

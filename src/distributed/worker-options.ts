@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
-import type { Fairness } from '../index.js';
-import { checks as v, normalizeFairness } from '../internal.js';
+import { type Clock, type Fairness, systemClock } from '../index.js';
+import { normalizeFairness, checks as v } from '../internal.js';
 import {
   type NormalizedRedisQueueOptions,
   normalizeRedisQueueOptions,
@@ -36,6 +36,14 @@ export interface WorkerOptions extends RedisQueueOptions {
   readonly fairness?: Fairness;
   /** Ms between reads of the keys that have queues (finds delayed and retried keyed jobs). @default 1000 */
   readonly keyPoll?: number;
+  /**
+   * Ms between the wedged-connection watchdog's checks (watchdog.ts): two checks in a row
+   * with jobs waiting, a free slot and nothing started make the host reconnect.
+   * `Infinity` turns it off. @default 10_000
+   */
+  readonly watchdogInterval?: number;
+  /** Time source of the watchdog (inject a `ManualClock` in tests). @default the system clock */
+  readonly clock?: Clock;
 }
 
 export interface NormalizedWorkerOptions extends NormalizedRedisQueueOptions {
@@ -50,6 +58,8 @@ export interface NormalizedWorkerOptions extends NormalizedRedisQueueOptions {
   readonly weights: ReadonlyMap<string, number> | undefined;
   readonly maxPerKey: number;
   readonly keyPoll: number;
+  readonly watchdogInterval: number;
+  readonly clock: Clock;
 }
 
 const knownKeys: ReadonlySet<string> = new Set([
@@ -64,6 +74,8 @@ const knownKeys: ReadonlySet<string> = new Set([
   'heartbeat',
   'fairness',
   'keyPoll',
+  'watchdogInterval',
+  'clock',
 ]);
 
 /** Pure: checks `startWorker`'s options and fills defaults. */
@@ -88,5 +100,10 @@ export function normalizeWorkerOptions(options: WorkerOptions): NormalizedWorker
     heartbeat: ms('heartbeat', 5000),
     ...normalizeFairness(o.fairness),
     keyPoll: ms('keyPoll', 1000),
+    watchdogInterval:
+      o.watchdogInterval === undefined
+        ? 10_000
+        : v.number('watchdogInterval', o.watchdogInterval, 1, true),
+    clock: o.clock === undefined ? systemClock : (v.object('clock', o.clock) as unknown as Clock),
   });
 }

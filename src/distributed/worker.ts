@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { ConnectionOptions, Worker } from 'bullmq';
+import type { ConnectionOptions, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ThreadPool } from '../index.js';
 import { checks as v } from '../internal.js';
@@ -18,6 +18,7 @@ import { type Keys, keys } from './keys.js';
 import { bullmq } from './peers.js';
 import { Processor } from './processor.js';
 import { Turns } from './turns.js';
+import { Watchdog } from './watchdog.js';
 import { normalizeWorkerOptions, type WorkerOptions } from './worker-options.js';
 
 export type { WorkerOptions };
@@ -77,8 +78,17 @@ class Host implements DistributedWorker {
   readonly #subscriber: Redis;
   readonly #threads: ThreadPool;
   readonly #processor: Processor;
-  readonly #worker: Worker;
+  #worker: Worker;
   readonly #lane: KeyedLane;
+  /** The queue on the host's client, for the watchdog's counts. */
+  readonly #queue: Queue;
+  readonly #watchdog: Watchdog;
+  /** Jobs the BullMQ worker (unkeyed jobs) started, and those it runs now. */
+  #starts = 0;
+  #running = 0;
+  #recoveries = 0;
+  /** Drops a BullMQ worker replaced by a recovery (once its jobs ended, or at close). */
+  readonly #retiring = new Set<() => void>();
   readonly #heartbeat: NodeJS.Timeout;
   readonly #keyPoll: NodeJS.Timeout;
   readonly #startedAt = Date.now();
@@ -112,15 +122,22 @@ class Host implements DistributedWorker {
       if (channel === k.cancel) this.#processor.cancel(message);
       else if (channel === k.ring) this.#lane.wake([message]);
     });
-    this.#worker = new bullmq.Worker(o.queue, this.#processor.process, {
-      connection: clientOptions(o.redis) as ConnectionOptions,
+    this.#worker = this.#bullWorker();
+    this.#queue = new bullmq.Queue(o.queue, {
+      connection: client as unknown as ConnectionOptions,
       prefix: o.prefix,
-      concurrency: o.concurrency,
-      lockDuration: o.lockDuration,
-      stalledInterval: o.stalledInterval,
-      maxStalledCount: o.maxStalledCount,
     });
-    this.#worker.on('error', noop);
+    this.#queue.on('error', noop);
+    this.#watchdog = new Watchdog(
+      {
+        waiting: () => this.#queue.getJobCountByTypes('wait', 'prioritized'),
+        starts: () => this.#starts,
+        free: () => !this.#draining && this.#running < o.concurrency,
+        recover: () => this.#recover(),
+      },
+      o.clock,
+      o.watchdogInterval,
+    );
     this.#heartbeat = setInterval(() => this.#advertise().catch(noop), o.heartbeat);
     this.#advertise().catch(noop);
     this.#keyPoll = setInterval(() => this.#pollKeys().catch(noop), o.keyPoll);
@@ -142,6 +159,7 @@ class Host implements DistributedWorker {
       healthy: stats.healthy && !this.#draining,
       ...(stats.error === undefined ? {} : { error: stats.error }),
       draining: this.#draining,
+      recoveries: this.#recoveries,
       startedAt: this.#startedAt,
       heartbeatAt: Date.now(),
     };
@@ -158,6 +176,58 @@ class Host implements DistributedWorker {
     await this.close();
   }
 
+  /** The BullMQ worker of unkeyed jobs, on connections of its own. */
+  #bullWorker(): Worker {
+    const o = this.#o;
+    const process = this.#processor.process;
+    const worker = new bullmq.Worker(
+      o.queue,
+      async (job, token) => {
+        this.#starts++;
+        this.#running++;
+        try {
+          return await process(job, token);
+        } finally {
+          this.#running--;
+        }
+      },
+      {
+        connection: clientOptions(o.redis) as ConnectionOptions,
+        prefix: o.prefix,
+        concurrency: o.concurrency,
+        lockDuration: o.lockDuration,
+        stalledInterval: o.stalledInterval,
+        maxStalledCount: o.maxStalledCount,
+      },
+    );
+    worker.on('error', noop);
+    return worker;
+  }
+
+  /**
+   * Wedged (watchdog.ts): a new BullMQ worker on new connections takes over; the old one
+   * closes once its jobs end (or is dropped after a lock's time: a job it held then comes
+   * back through BullMQ's stalled check); the host's own clients reconnect (ioredis sends
+   * again what they had not been answered).
+   */
+  #recover(): void {
+    if (this.#draining) return;
+    this.#recoveries++;
+    const old = this.#worker;
+    this.#worker = this.#bullWorker();
+    const drop = (): void => {
+      clearTimeout(timer);
+      this.#retiring.delete(drop);
+      old.disconnect().catch(noop);
+    };
+    const timer = setTimeout(drop, this.#o.lockDuration);
+    timer.unref();
+    this.#retiring.add(drop);
+    old.close().then(drop, drop);
+    this.#client.disconnect(true);
+    this.#subscriber.disconnect(true);
+  }
+
   /** Every key that has a queue may have jobs: the lane looks (delayed jobs and retries come due unannounced). */
   async #pollKeys(): Promise<void> {
     this.#lane.wake(await this.#client.smembers(this.#keys.keyed));
@@ -169,6 +239,7 @@ class Host implements DistributedWorker {
 
   async #close(timeout: number): Promise<void> {
     this.#draining = true;
+    this.#watchdog.stop();
     clearInterval(this.#heartbeat);
     clearInterval(this.#keyPoll);
     const worker = this.#worker;
@@ -181,7 +252,8 @@ class Host implements DistributedWorker {
       await within(this.#processor.idle(), 1000);
     }
     if (!(await within(worker.close(), 1000))) worker.disconnect().catch(noop);
-    await within(this.#lane.close(), 1000);
+    await within(Promise.all([this.#lane.close(), this.#queue.close()]), 1000);
+    for (const drop of this.#retiring) drop();
     await this.#threads.terminate();
     await quit(this.#subscriber, 500);
     await quit(this.#client, 500);

@@ -108,7 +108,10 @@ describe('fair share by key across worker processes', () => {
     for (let i = 0; i < 2; i++) workers.push(await startWorkerProcess(redis.url, queue, flags));
     const started = (key: string): number =>
       lines(log).filter((l) => l.what === 'start' && l.key === key).length;
-    await until('one job of c and the job of d run', () => started('c') === 1 && started('d') === 1);
+    await until(
+      'one job of c and the job of d run',
+      () => started('c') === 1 && started('d') === 1,
+    );
     const more = [];
     for (const key of ['e', 'f'])
       more.push(await pool.submit('mark', { log, key, gate: gate(key) }, { key }));
