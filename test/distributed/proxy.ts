@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import { connect, createServer, type Socket } from 'node:net';
 
-export interface Proxy {
+export interface FreezingProxy {
   readonly port: number;
   /** Connections through it now. */
   readonly open: number;
@@ -15,7 +15,7 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(target: { host: string; port: number }): Promise<Proxy> {
+export async function startProxy(target: { host: string; port: number }): Promise<FreezingProxy> {
   const pairs = new Set<{ frozen: boolean; client: Socket; upstream: Socket }>();
   const server = createServer((client) => {
     const upstream = connect(target.port, target.host);

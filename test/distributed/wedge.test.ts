@@ -18,12 +18,12 @@ import {
 } from '../../src/distributed/index.js';
 import { ManualClock } from '../../src/index.js';
 import { queueName, type Tasks, tasksModule } from './helpers.js';
-import { type Proxy, startProxy } from './proxy.js';
+import { type FreezingProxy, startProxy } from './proxy.js';
 import { startRedis, type TestRedis } from './redis.js';
 
 describe('the wedged-connection watchdog', () => {
   let redis: TestRedis;
-  let proxy: Proxy;
+  let proxy: FreezingProxy;
   let worker: DistributedWorker | undefined;
   let pool: DistributedPool<Tasks> | undefined;
 
