@@ -77,6 +77,39 @@ export async function checkEviction(client: Redis): Promise<void> {
   }
 }
 
+/**
+ * Redis Cluster's hash tag of `key`: what lies between its first `{` and the first `}`
+ * after it, when that is not empty; `undefined` when the key has none (it then hashes
+ * whole, so a queue's keys would spread over shards, where BullMQ's scripts fail).
+ */
+export function hashTag(key: string): string | undefined {
+  const open = key.indexOf('{');
+  if (open < 0) return undefined;
+  const close = key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : undefined;
+}
+
+/**
+ * Pure: refuses a Cluster when the queue's keys (`prefix:queue:...`, its keys' queues
+ * included) have no hash tag, naming the `prefix` option.
+ */
+export function checkClusterPrefix(cluster: boolean, prefix: string, queue: string): void {
+  if (!cluster || hashTag(`${prefix}:${queue}:`) !== undefined) return;
+  throw new RedisConfigError(
+    'prefix',
+    `Redis runs in cluster mode, and \`prefix\` ${JSON.stringify(prefix)} (with queue ${JSON.stringify(queue)}) has no hash tag: a queue's keys would land on different shards, where BullMQ's scripts fail. Set \`prefix\` to a hash tag such as ${JSON.stringify(`{${prefix}}`)}`,
+  );
+}
+
+/** Refuses a Redis Cluster node when the queue's keys have no hash tag (`checkClusterPrefix`). */
+export async function checkCluster(client: Redis, prefix: string, queue: string): Promise<void> {
+  let info = '';
+  try {
+    info = await client.info('cluster');
+  } catch {} // INFO disabled: nothing to go by
+  checkClusterPrefix(/cluster_enabled:1/.test(info), prefix, queue);
+}
+
 /** Closes a client within `ms`: QUIT if Redis answers, else the socket is dropped. */
 export async function quit(client: Redis, ms: number): Promise<void> {
   if (client.status === 'end') return;

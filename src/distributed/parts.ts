@@ -9,7 +9,7 @@
 import type { ConnectionOptions, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PoolClosedError } from '../index.js';
-import { checkEviction, clientOptions, connect, quit, within } from './connection.js';
+import { checkCluster, checkEviction, clientOptions, connect, quit, within } from './connection.js';
 import { RedisUnavailableError } from './errors.js';
 import type { NormalizedRedisQueueOptions } from './options.js';
 import { bullmq } from './peers.js';
@@ -45,6 +45,7 @@ export async function openParts(
   try {
     if (stopped()) throw new PoolClosedError();
     await checkEviction(client);
+    await checkCluster(client, o.prefix, o.queue);
     const main = lane(client, o, o.queue);
     parts = { client, main, lanes: new Map([[o.queue, main]]) };
     await openEvents(parts, o, main, noop);

@@ -12,7 +12,7 @@ import type { Redis } from 'ioredis';
 import { ThreadPool } from '../index.js';
 import { checks as v } from '../internal.js';
 import { advertise, type WorkerAdvert, withdraw } from './adverts.js';
-import { checkEviction, clientOptions, connect, quit, within } from './connection.js';
+import { checkCluster, checkEviction, clientOptions, connect, quit, within } from './connection.js';
 import { KeyedLane } from './keyed-lane.js';
 import { type Keys, keys } from './keys.js';
 import { bullmq } from './peers.js';
@@ -50,6 +50,7 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
   let subscriber: Redis | undefined;
   try {
     await checkEviction(client);
+    await checkCluster(client, o.prefix, o.queue);
     threads = new ThreadPool({
       module: o.module,
       minThreads: o.threads,

@@ -112,6 +112,7 @@ async function launch(
   port: number,
   dir: string,
   fsync: 'always' | 'everysec',
+  extra: readonly string[],
 ): Promise<ChildProcess> {
   const child = spawn(
     binary,
@@ -136,6 +137,7 @@ async function launch(
       'warning',
       '--logfile',
       '',
+      ...extra,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -184,9 +186,14 @@ function pings(port: number): Promise<boolean> {
  * acknowledged) or Redis's own default `'everysec'` (benchmarks).
  */
 export async function startRedis(
-  options: { readonly appendfsync?: 'always' | 'everysec' } = {},
+  options: {
+    readonly appendfsync?: 'always' | 'everysec';
+    /** More `redis-server` arguments, e.g. `['--cluster-enabled', 'yes']`. */
+    readonly args?: readonly string[];
+  } = {},
 ): Promise<TestRedis> {
   const fsync = options.appendfsync ?? 'always';
+  const extra = options.args ?? [];
   const external = process.env.WORKPOOL_TEST_REDIS_URL;
   if (external !== undefined && external !== '') {
     const u = new URL(external);
@@ -215,7 +222,7 @@ export async function startRedis(
   for (let tries = 0; child === undefined; tries++) {
     port = await freePort();
     try {
-      child = await launch(binary, port, dir, fsync);
+      child = await launch(binary, port, dir, fsync, extra);
     } catch (error) {
       if (tries >= 3) throw error; // the port may have been taken between probe and start
     }
@@ -238,7 +245,7 @@ export async function startRedis(
     kill,
     restart: async () => {
       await kill();
-      current = await launch(binary, port, dir, fsync);
+      current = await launch(binary, port, dir, fsync, extra);
     },
     stop: async () => {
       await kill();
