@@ -15,6 +15,8 @@ export class PoolMeters {
   dropped = 0;
   rejected = 0;
   retried = 0;
+  /** `submit` calls waiting for room (`maxQueue`) now. */
+  blocked = 0;
   cluster: JobCounts | undefined;
   readonly #wait = new DurationHistogram();
   readonly #run = new DurationHistogram();
@@ -64,6 +66,7 @@ export class PoolMeters {
       retried: this.retried,
       pending: calls.size,
       running,
+      blocked: this.blocked,
       waitTime: this.#wait.snapshot(),
       runTime: this.#run.snapshot(),
       totalTime: this.#total.snapshot(),

@@ -369,6 +369,7 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
       if (this.#closing !== undefined) throw new PoolClosedError();
       // A job leaving the queue anywhere shows on the events stream; a second's poll
       // bounds the wait when another pool's events are not ours to see.
+      this.#meters.blocked++;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 1000);
         this.#roomWaiters.push(() => {
@@ -376,6 +377,7 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
           resolve();
         });
       });
+      this.#meters.blocked--;
     }
   }
 

@@ -44,6 +44,8 @@ export interface DistributedStats {
   /** Calls of this pool waiting for an answer, and of those, the ones a worker runs now. */
   readonly pending: number;
   readonly running: number;
+  /** `submit` and `run` calls waiting for room in the queue (`maxQueue`, overflow `'wait'`). */
+  readonly blocked: number;
   /** As seen here: submit to start, start to end, submit to end. */
   readonly waitTime: Percentiles;
   readonly runTime: Percentiles;

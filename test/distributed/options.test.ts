@@ -1,7 +1,7 @@
 /**
  * Task options across hosts: retries (run by BullMQ, or by the caller for `retryIf`),
  * an idempotency `id`, `delay`, `priority`, cancelling a queued job (removed from Redis),
- * `queueTimeout`, and `maxQueue` back-pressure.
+ * `queueTimeout`, and `maxQueue` back-pressure (reject, and wait until a worker makes room).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -122,6 +122,39 @@ describe('task options through a worker host', () => {
       assert.equal(small.trySubmit('echo', 4), undefined);
     } finally {
       await small.terminate();
+    }
+  });
+
+  it("maxQueue with overflow 'wait': submit waits while the queue is full and goes on when a worker makes room", async () => {
+    const q = queueName('wait'); // no worker yet: jobs stay
+    const small = new DistributedPool<Tasks>({
+      connection: c.redis.connection,
+      queue: q,
+      maxQueue: 2,
+    });
+    const bull = new Queue(q, { connection: c.redis.connection });
+    try {
+      const first = [await small.submit('echo', 1), await small.submit('echo', 2)];
+      let accepted = false;
+      const third = small.submit('echo', 3).then((task) => {
+        accepted = true;
+        return task;
+      });
+      await until('the third submit waits for room', () => small.stats().blocked === 1);
+      // While it waits, its job is not in Redis.
+      assert.equal(await bull.count(), 2);
+      assert.equal(accepted, false);
+      const w = await startWorkerProcess(c.redis.url, q, ['--threads', '1']);
+      try {
+        const results = await Promise.all([...first, await third].map((t) => t.result));
+        assert.deepEqual(results, [1, 2, 3]);
+        assert.equal(small.stats().blocked, 0);
+      } finally {
+        await w.terminate();
+      }
+    } finally {
+      await bull.close();
+      await small.close({ timeout: 2000 });
     }
   });
 
