@@ -10,6 +10,7 @@ export {
   serializeError,
 } from './executors/thread/protocol.js';
 export { DurationHistogram } from './metrics/histogram.js';
+export { priorAttempts } from './pool/thread-pool.js';
 export {
   type NormalizedTaskOptions,
   normalizeFairness,

@@ -197,6 +197,8 @@ export interface JobData {
   readonly b?: 1;
   /** Fair-share key. */
   readonly k?: string;
+  /** The caller's attempt, from 2 (its retries are new jobs); BullMQ counts its own on top. */
+  readonly a?: number;
 }
 
 /** Pure: checks `removeOnComplete` / `removeOnFail`. */

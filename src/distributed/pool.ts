@@ -295,6 +295,7 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
         ? {}
         : { q: Date.now() + o.delay + delay + o.queueTimeout, qt: o.queueTimeout }),
       ...(o.key === undefined ? {} : { k: o.key }),
+      ...(call.attempt > 1 ? { a: call.attempt } : {}),
     };
     if (call.state === 'settled') return; // cancelled while it waited for room
     const opts = jobOptions(o, call.jobId, this.#o);

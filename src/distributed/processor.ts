@@ -17,6 +17,7 @@ import {
   type ThreadPool,
   UnknownHandlerError,
 } from '../index.js';
+import { priorAttempts } from '../internal.js';
 import { decodeValue, encodeError, encodeValue } from './codec.js';
 import type { JobData } from './options.js';
 import { bullmq } from './peers.js';
@@ -62,10 +63,13 @@ export class Processor {
     this.#running.set(id, { controller });
     try {
       const input = decodeValue(data.i);
-      const options =
-        data.t === undefined
-          ? { signal: controller.signal }
-          : { signal: controller.signal, timeout: data.t };
+      // ctx.attempt: the caller's attempt (a caller-side retry is a new job) plus BullMQ's.
+      const prior = (data.a ?? 1) - 1 + job.attemptsMade;
+      const options = {
+        signal: controller.signal,
+        ...(data.t === undefined ? {} : { timeout: data.t }),
+        ...(prior > 0 ? { [priorAttempts]: prior } : {}),
+      };
       // A batch (`map`): every item on its own thread task; the first failure stops the rest.
       const value =
         data.b === 1

@@ -229,5 +229,13 @@ function payload(
   if (transfer !== undefined && !Array.isArray(transfer)) {
     throw new TypeError(`Expected \`transfer\` to be an array, got ${v.describe(transfer)}`);
   }
-  return { name, input, transfer };
+  const prior = (options as { readonly [priorAttempts]?: number } | undefined)?.[priorAttempts];
+  return prior === undefined ? { name, input, transfer } : { name, input, transfer, prior };
 }
+
+/**
+ * A task option for integrations (src/internal.ts), not the public API: attempts made
+ * elsewhere before this task (a distributed job's earlier attempts), so the handler's
+ * `ctx.attempt` counts on from them. A symbol, so option checks do not see it.
+ */
+export const priorAttempts: unique symbol = Symbol('workpool.priorAttempts');

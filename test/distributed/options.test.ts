@@ -63,6 +63,14 @@ describe('task options through a worker host', () => {
     assert.deepEqual(retries, [1, 2]);
   });
 
+  it('ctx.attempt on the host counts BullMQ retries and caller-side ones', async () => {
+    assert.equal(await c.pool.run('attemptOf', { failures: 0 }), 1);
+    const bull = { retries: { attempts: 3, delay: 1 } };
+    assert.equal(await c.pool.run('attemptOf', { failures: 2 }, bull), 3);
+    const caller = { retries: { attempts: 3, delay: 1, retryIf: () => true } };
+    assert.equal(await c.pool.run('attemptOf', { failures: 2 }, caller), 3);
+  });
+
   it('an idempotency id: the same id runs once and every caller gets its result', async () => {
     const id = `order-${process.pid}`;
     const first = await c.pool.submit('add', { a: 1, b: 2 }, { id });

@@ -224,8 +224,9 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
       index,
       ((job.timed || stream) && !now ? ANNOUNCE : 0) | (stream ? STREAM : 0),
     );
-    if (t.outbox === undefined) t.outbox = [RUN, job.id, code, job.payload.input, job.attempt];
-    else t.outbox.push(job.id, code, job.payload.input, job.attempt);
+    const attempt = job.attempt + (job.payload.prior ?? 0);
+    if (t.outbox === undefined) t.outbox = [RUN, job.id, code, job.payload.input, attempt];
+    else t.outbox.push(job.id, code, job.payload.input, attempt);
     const transfer = job.payload.transfer;
     if (transfer !== undefined)
       t.transfer = t.transfer === undefined ? [...transfer] : [...t.transfer, ...transfer];

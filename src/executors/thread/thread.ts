@@ -37,6 +37,8 @@ export interface ThreadPayload {
   readonly transfer: readonly TransferListItem[] | undefined;
   /** A streaming task (`ThreadPool.stream`): where its begin and its values go. */
   readonly stream?: StreamSink;
+  /** Attempts made elsewhere before this pool's first (a distributed job's retries): `ctx.attempt` counts on from them. */
+  readonly prior?: number;
 }
 
 /** The caller's end of a streaming task, as the executor feeds it (mechanism only). */
