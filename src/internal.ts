@@ -9,7 +9,7 @@ export {
   type SerializedError,
   serializeError,
 } from './executors/thread/protocol.js';
-export { DurationHistogram } from './metrics/histogram.js';
+export { DurationHistogram, type HistogramDump } from './metrics/histogram.js';
 export { priorAttempts } from './pool/thread-pool.js';
 export {
   type NormalizedTaskOptions,

@@ -17,6 +17,7 @@ interface Flags {
   readonly weight?: Record<string, number>;
   readonly maxPerKey?: number;
   readonly keyPoll?: number;
+  readonly heartbeat?: number;
 }
 
 /**
@@ -72,6 +73,11 @@ export function register(program: Command): void {
     )
     .option('--key-poll <duration>', 'how often to look for keyed jobs (default 1s)', duration)
     .option(
+      '--heartbeat <duration>',
+      "how often the worker's advert is written (default 5s)",
+      duration,
+    )
+    .option(
       '--drain-timeout <duration>',
       'on SIGTERM, time allowed to finish running jobs',
       duration,
@@ -95,6 +101,7 @@ export function register(program: Command): void {
           ...ms('stalledInterval', flags.stalledInterval),
           ...(flags.maxStalled === undefined ? {} : { maxStalledCount: flags.maxStalled }),
           ...ms('keyPoll', flags.keyPoll),
+          ...ms('heartbeat', flags.heartbeat),
           ...(flags.weight === undefined && flags.maxPerKey === undefined
             ? {}
             : {

@@ -5,6 +5,8 @@
  * refuse unknown handler names at submit and to show the cluster in `stats()`.
  */
 import type { Redis } from 'ioredis';
+import type { Percentiles } from '../index.js';
+import type { HistogramDump } from '../internal.js';
 import type { Keys } from './keys.js';
 
 export interface WorkerAdvert {
@@ -18,8 +20,15 @@ export interface WorkerAdvert {
   readonly concurrency: number;
   /** Jobs it runs now. */
   readonly running: number;
+  /** Jobs it completed, attempts that failed (retried ones included), and of those the retried. */
   readonly completed: number;
   readonly failed: number;
+  readonly retried: number;
+  /** Jobs it ended (completed or failed) per second, over its last heartbeat interval. */
+  readonly throughput: number;
+  /** Submit to start (the caller's clock against its own) and run time, of its jobs. */
+  readonly waitTime: Percentiles;
+  readonly runTime: Percentiles;
   /** False when its task module does not load (its ThreadPool is unhealthy) or it is draining. */
   readonly healthy: boolean;
   readonly error?: string;
@@ -31,10 +40,21 @@ export interface WorkerAdvert {
   readonly heartbeatAt: number;
 }
 
+/** An advert as written: with its histograms' data, which pools merge across hosts. */
+export interface AdvertRecord extends WorkerAdvert {
+  readonly histograms: { readonly wait: HistogramDump; readonly run: HistogramDump };
+}
+
+/** The advert without the histograms' data (what `stats().workers` shows). */
+export function publicAdvert(record: AdvertRecord): WorkerAdvert {
+  const { histograms: _, ...advert } = record;
+  return advert;
+}
+
 export async function advertise(
   client: Redis,
   keys: Keys,
-  advert: WorkerAdvert,
+  advert: AdvertRecord,
   ttlMs: number,
 ): Promise<void> {
   await client
@@ -49,11 +69,11 @@ export async function withdraw(client: Redis, keys: Keys, id: string): Promise<v
 }
 
 /** The live adverts; ids whose advert expired are removed from the set. */
-export async function readAdverts(client: Redis, keys: Keys): Promise<WorkerAdvert[]> {
+export async function readAdverts(client: Redis, keys: Keys): Promise<AdvertRecord[]> {
   const ids = await client.smembers(keys.workers);
   if (ids.length === 0) return [];
   const values = await client.mget(...ids.map((id) => keys.worker(id)));
-  const live: WorkerAdvert[] = [];
+  const live: AdvertRecord[] = [];
   const gone: string[] = [];
   values.forEach((value, i) => {
     const id = ids[i];
@@ -61,7 +81,7 @@ export async function readAdverts(client: Redis, keys: Keys): Promise<WorkerAdve
     if (value === null) gone.push(id);
     else {
       try {
-        live.push(JSON.parse(value) as WorkerAdvert);
+        live.push(JSON.parse(value) as AdvertRecord);
       } catch {
         gone.push(id);
       }

@@ -3,6 +3,7 @@
  * ioredis are loaded only from here (optional peer dependencies of workpool).
  */
 export type { WorkerAdvert } from './adverts.js';
+export type { ClusterStats } from './cluster.js';
 export { RedisConfigError, RedisUnavailableError } from './errors.js';
 export type { DistributedMapOptions } from './map.js';
 export type {

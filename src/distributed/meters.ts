@@ -1,9 +1,10 @@
 /** A DistributedPool's own counters and latency histograms (caller's view). */
 import type { CloseReport, Outcome } from '../index.js';
 import { DurationHistogram } from '../internal.js';
-import type { WorkerAdvert } from './adverts.js';
+import { type AdvertRecord, publicAdvert } from './adverts.js';
 import type { Call, Calls } from './calls.js';
-import type { DistributedStats, JobCounts } from './types.js';
+import type { ClusterStats } from './cluster.js';
+import type { DistributedStats } from './types.js';
 
 export class PoolMeters {
   submitted = 0;
@@ -17,7 +18,7 @@ export class PoolMeters {
   retried = 0;
   /** `submit` calls waiting for room (`maxQueue`) now. */
   blocked = 0;
-  cluster: JobCounts | undefined;
+  cluster: ClusterStats | undefined;
   readonly #wait = new DurationHistogram();
   readonly #run = new DurationHistogram();
   readonly #total = new DurationHistogram();
@@ -51,7 +52,7 @@ export class PoolMeters {
 
   snapshot(
     calls: Calls,
-    workers: readonly WorkerAdvert[],
+    workers: readonly AdvertRecord[],
     connected: boolean,
     closed: boolean,
   ): DistributedStats {
@@ -70,7 +71,7 @@ export class PoolMeters {
       waitTime: this.#wait.snapshot(),
       runTime: this.#run.snapshot(),
       totalTime: this.#total.snapshot(),
-      workers,
+      workers: workers.map(publicAdvert),
       ...(this.cluster === undefined ? {} : { cluster: this.cluster }),
       connected,
       closed,

@@ -19,8 +19,9 @@ import {
   UnknownHandlerError,
 } from '../index.js';
 import { checks as v } from '../internal.js';
-import { readAdverts, type WorkerAdvert } from './adverts.js';
+import { type AdvertRecord, readAdverts } from './adverts.js';
 import { type Call, Calls } from './calls.js';
+import { clusterStats } from './cluster.js';
 import { encodeValue } from './codec.js';
 import { within } from './connection.js';
 import { jobCounts, waitingJobs } from './counts.js';
@@ -66,7 +67,7 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
   readonly #ready: Promise<Parts>;
   #parts: Parts | undefined;
   #results: Results | undefined;
-  #adverts: readonly WorkerAdvert[] = [];
+  #adverts: readonly AdvertRecord[] = [];
   #advertsAt = Number.NEGATIVE_INFINITY;
   #closing: Promise<CloseReport> | undefined;
   #stopped = false;
@@ -198,12 +199,17 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
     );
   }
 
-  /** `stats()` after reading the queue's job counts and the worker adverts from Redis. */
+  /**
+   * `stats()` with `cluster`, the whole cluster's figures read from Redis now: job counts
+   * over all lanes, and the worker hosts' adverts (their counts, throughput and merged
+   * latency histograms), see cluster.ts.
+   */
   async clusterStats(): Promise<DistributedStats> {
     const parts = await this.#ready;
     const [counts] = await Promise.all([jobCounts(parts, this.#o), this.#refreshAdverts()]);
-    this.#meters.cluster = counts;
-    this.#queued = (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0);
+    const cluster = clusterStats(counts, this.#adverts, Date.now());
+    this.#meters.cluster = cluster;
+    this.#queued = cluster.waiting;
     return this.stats();
   }
 

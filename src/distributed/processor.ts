@@ -17,7 +17,7 @@ import {
   type ThreadPool,
   UnknownHandlerError,
 } from '../index.js';
-import { priorAttempts } from '../internal.js';
+import { DurationHistogram, priorAttempts } from '../internal.js';
 import { decodeValue, encodeError, encodeValue } from './codec.js';
 import type { JobData } from './options.js';
 import { bullmq } from './peers.js';
@@ -40,7 +40,12 @@ export class Processor {
   #waiters: (() => void)[] = [];
   completed = 0;
   failed = 0;
+  /** Failed attempts BullMQ will try again (the job has attempts left). */
+  retried = 0;
   lastStart = 0;
+  /** Submit (the job's timestamp, the caller's clock) to start here, and start to end. */
+  readonly waitTime = new DurationHistogram();
+  readonly runTime = new DurationHistogram();
 
   constructor(threads: ThreadPool) {
     this.#threads = threads;
@@ -55,6 +60,8 @@ export class Processor {
     const id = job.id ?? '';
     const data = job.data as JobData;
     this.lastStart = Date.now();
+    this.waitTime.record(Math.max(0, this.lastStart - job.timestamp));
+    const began = performance.now();
     if (data.q !== undefined && Date.now() > data.q) {
       throw this.#final(new TaskTimeoutError(data.qt ?? 0, 'queue'));
     }
@@ -79,6 +86,7 @@ export class Processor {
           : await this.#threads.run(job.name, input, options);
       const out = encodeValue(value, 'output');
       this.completed++;
+      this.runTime.record(performance.now() - began);
       return out;
     } catch (error) {
       controller.abort(error);
@@ -89,6 +97,7 @@ export class Processor {
         throw new bullmq.WaitingError();
       }
       this.failed++;
+      this.runTime.record(performance.now() - began);
       if (
         error instanceof TaskTimeoutError ||
         error instanceof TaskCancelledError ||
@@ -97,6 +106,7 @@ export class Processor {
       ) {
         throw this.#final(error);
       }
+      if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) this.retried++;
       throw new Error(encodeError(error));
     } finally {
       this.#running.delete(id);

@@ -1,5 +1,6 @@
 import type { HandlerInput, HandlerName, Outcome, Percentiles } from '../index.js';
 import type { WorkerAdvert } from './adverts.js';
+import type { ClusterStats } from './cluster.js';
 import type { DistributedTaskOptions } from './options.js';
 
 /** `run`'s arguments after the name: the input is optional when the handler accepts `undefined`. */
@@ -52,8 +53,8 @@ export interface DistributedStats {
   readonly totalTime: Percentiles;
   /** Worker hosts as last read (their adverts). */
   readonly workers: readonly WorkerAdvert[];
-  /** The queue's job counts as last read by `clusterStats()`. */
-  readonly cluster?: JobCounts;
+  /** The whole cluster as last read by `clusterStats()`. */
+  readonly cluster?: ClusterStats;
   readonly connected: boolean;
   readonly closed: boolean;
 }

@@ -88,6 +88,9 @@ class Host implements DistributedWorker {
   #starts = 0;
   #running = 0;
   #recoveries = 0;
+  /** Jobs ended per second over the last heartbeat interval, and where it was measured from. */
+  #throughput = 0;
+  #rateFrom: [ended: number, at: number] = [0, performance.now()];
   /** Drops a BullMQ worker replaced by a recovery (once its jobs ended, or at close). */
   readonly #retiring = new Set<() => void>();
   readonly #heartbeat: NodeJS.Timeout;
@@ -157,6 +160,10 @@ class Host implements DistributedWorker {
       running: this.#processor.running,
       completed: this.#processor.completed,
       failed: this.#processor.failed,
+      retried: this.#processor.retried,
+      throughput: this.#throughput,
+      waitTime: this.#processor.waitTime.snapshot(),
+      runTime: this.#processor.runTime.snapshot(),
       healthy: stats.healthy && !this.#draining,
       ...(stats.error === undefined ? {} : { error: stats.error }),
       draining: this.#draining,
@@ -235,7 +242,19 @@ class Host implements DistributedWorker {
   }
 
   async #advertise(): Promise<void> {
-    await advertise(this.#client, this.#keys, this.advert(), this.#o.heartbeat * 3);
+    const p = this.#processor;
+    const now = performance.now();
+    const ended = p.completed + p.failed;
+    const [lastEnded, lastAt] = this.#rateFrom;
+    if (now > lastAt) this.#throughput = ((ended - lastEnded) * 1000) / (now - lastAt);
+    this.#rateFrom = [ended, now];
+    const histograms = { wait: p.waitTime.dump(), run: p.runTime.dump() };
+    await advertise(
+      this.#client,
+      this.#keys,
+      { ...this.advert(), histograms },
+      this.#o.heartbeat * 3,
+    );
   }
 
   async #close(timeout: number): Promise<void> {

@@ -48,6 +48,15 @@ function highestOf(slot: number): number {
   return (sub + 1) * 2 ** e - 1;
 }
 
+/** A histogram's data as `DurationHistogram.dump` writes it (slot, count pairs of the nonzero slots). */
+export interface HistogramDump {
+  readonly slots: readonly number[];
+  readonly buckets: readonly number[];
+  readonly count: number;
+  readonly sum: number;
+  readonly max: number;
+}
+
 /**
  * A duration histogram recording microseconds and reporting milliseconds: HdrHistogram's
  * bucket layout (2 significant digits, 1 µs to 1 hour) in a Float64Array, plus the exact
@@ -86,6 +95,41 @@ export class DurationHistogram {
     while (i < BOUNDS.length && ms > (BOUNDS[i] as number)) i++;
     const b = this.#buckets;
     b[i] = (b[i] as number) + n;
+  }
+
+  /** What it recorded, sparse and JSON-safe, for merging histograms of other processes. */
+  dump(): HistogramDump {
+    const slots: number[] = [];
+    const own = this.#slots;
+    if (own !== undefined)
+      for (let i = 0; i < SLOTS; i++) if ((own[i] as number) > 0) slots.push(i, own[i] as number);
+    return {
+      slots,
+      buckets: Array.from(this.#buckets),
+      count: this.#count,
+      sum: this.#sum,
+      max: this.#max,
+    };
+  }
+
+  /** Adds `dump` (another histogram's, e.g. another host's) to this one: exact, as if recorded here. */
+  merge(dump: HistogramDump): void {
+    let slots = this.#slots;
+    if (slots === undefined) {
+      slots = new Float64Array(SLOTS);
+      this.#slots = slots;
+    }
+    for (let i = 0; i + 1 < dump.slots.length; i += 2) {
+      const slot = dump.slots[i] as number;
+      if (slot >= 0 && slot < SLOTS)
+        slots[slot] = (slots[slot] as number) + (dump.slots[i + 1] as number);
+    }
+    dump.buckets.forEach((n, i) => {
+      if (i < this.#buckets.length) this.#buckets[i] = (this.#buckets[i] as number) + n;
+    });
+    this.#count += dump.count;
+    this.#sum += dump.sum;
+    if (dump.max > this.#max) this.#max = dump.max;
   }
 
   reset(): void {
