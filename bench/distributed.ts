@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/distributed.ts [--noop N] [--cpu N] [--workers 1,2,4] [--contenders workpool,bull-inline,bull-sandbox]`
+ * `node --import tsx bench/distributed.ts [--noop N] [--cpu N] [--workers 1,2,4] [--contenders workpool,bull-inline,bull-sandbox] [--timings RUNS]`
  *
  * The distributed mode against a plain BullMQ Worker on one real redis-server (started
  * here as the tests start it, but with Redis's default `appendfsync everysec`), in one run: no-op jobs and
@@ -7,7 +7,9 @@
  * with an inline processor, and BullMQ's sandboxed processor on worker threads
  * (`useWorkerThreads`), at 1, 2 and 4 worker processes. Each contender's jobs are submitted
  * all at once from this process (one `add` per job, no `addBulk`), and timed from the
- * first submit to the last result. Prints a Markdown table.
+ * first submit to the last result. Prints a Markdown table; then cancel-to-stopped and
+ * kill-to-recovered times over `--timings` runs each (default 5; 0 skips them; see
+ * distributed/timings.ts). `--noop 0` or `--cpu 0` skips that kind.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -17,6 +19,7 @@ import { Redis } from 'ioredis';
 import { DistributedPool } from '../src/distributed/index.js';
 import { DurationHistogram } from '../src/internal.js';
 import { startRedis } from '../test/distributed/redis.js';
+import { measureTimings, spread } from './distributed/timings.js';
 
 type Kind = 'noop' | 'cpu';
 type Contender = 'workpool' | 'bull-inline' | 'bull-sandbox';
@@ -31,6 +34,7 @@ const sizes: Record<Kind, number> = {
   cpu: Number(arg('cpu', '300')),
 };
 const workerCounts = arg('workers', '1,2,4').split(',').map(Number);
+const timingRuns = Number(arg('timings', '5'));
 const contenders = arg('contenders', 'workpool,bull-inline,bull-sandbox').split(',') as Contender[];
 const root = fileURLToPath(new URL('../', import.meta.url));
 const here = fileURLToPath(new URL('./distributed/', import.meta.url));
@@ -201,6 +205,7 @@ async function measure(kind: Kind, workers: number, contender: Contender): Promi
 
 const rows: Row[] = [];
 for (const kind of ['noop', 'cpu'] as const) {
+  if (sizes[kind] === 0) continue;
   for (const workers of workerCounts) {
     for (const contender of contenders) {
       const row = await measure(kind, workers, contender);
@@ -225,6 +230,42 @@ for (const r of rows) {
   console.log(
     `| ${r.kind} ×${sizes[r.kind]} | ${r.workers} | ${r.contender} | ${f(r.jobsPerSec, 0)} | ${f(r.jobsPerSec / inline, 2)} | ${f(r.jobsPerSec / sandbox, 2)} | ${f(r.startP50)} / ${f(r.startP99)} | ${f(r.endP50)} / ${f(r.endP99)} | ${f(r.commandsPerJob)} |`,
   );
+}
+if (timingRuns > 0) {
+  const timings = await measureTimings(
+    {
+      url: redis.url,
+      connection: redis.connection,
+      startWorker: (queue, flags) =>
+        startProcess(
+          [
+            '--import',
+            'tsx',
+            'src/cli/main.ts',
+            'worker',
+            `${here}tasks.mjs`,
+            '--redis',
+            redis.url,
+            '--queue',
+            queue,
+            ...flags,
+          ],
+          /worker .* on queue/,
+        ),
+      kill: async (child) => {
+        const exited = once(child, 'exit');
+        child.kill('SIGKILL');
+        await exited;
+        children.delete(child);
+      },
+      stop,
+    },
+    timingRuns,
+  );
+  console.log('');
+  console.log(`| time (${timingRuns} runs) | min / median / max ms |`);
+  console.log('|---|---|');
+  for (const t of timings) console.log(`| ${t.what} | ${spread(t.ms)} |`);
 }
 admin.disconnect();
 await redis.stop();
