@@ -46,7 +46,7 @@ export async function openParts(
     if (stopped()) throw new PoolClosedError();
     await checkEviction(client);
     await checkCluster(client, o.prefix, o.queue);
-    const main = lane(client, o, o.queue);
+    const main = lane(client, o, o.queue, clientOptions(o.redis) as ConnectionOptions);
     parts = { client, main, lanes: new Map([[o.queue, main]]) };
     await openEvents(parts, o, main, noop);
     const events = main.events as QueueEvents;
@@ -75,9 +75,14 @@ export function laneOf(parts: Parts, o: NormalizedRedisQueueOptions, name: strin
   return l;
 }
 
-function lane(client: Redis, o: NormalizedRedisQueueOptions, name: string): Lane {
+function lane(
+  client: Redis,
+  o: NormalizedRedisQueueOptions,
+  name: string,
+  own?: ConnectionOptions,
+): Lane {
   const queue = new bullmq.Queue(name, {
-    connection: client as unknown as ConnectionOptions,
+    connection: own ?? (client as unknown as ConnectionOptions),
     prefix: o.prefix,
   });
   queue.on('error', noop);
