@@ -9,6 +9,7 @@
  * promise settles, so a long-running command (a server) resolves only when it is done.
  */
 import type { Command } from 'commander';
+import { register as cluster } from './cluster.js';
 import { register as images } from './images/command.js';
 import { register as run } from './run/command.js';
 import { register as serve } from './serve.js';
@@ -16,4 +17,4 @@ import { register as worker } from './worker.js';
 
 export type Register = (program: Command) => void;
 
-export const commands: readonly Register[] = [run, images, serve, worker];
+export const commands: readonly Register[] = [run, images, serve, worker, cluster];

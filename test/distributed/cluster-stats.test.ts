@@ -2,13 +2,17 @@
  * `clusterStats()` sees the whole cluster: two worker processes, the jobs of one pool,
  * and the figures added up from the hosts' adverts (heartbeat 100 ms here): completed,
  * failed, retried, the merged latency histograms, and each host with its threads and
- * health. Waits are for the next adverts (a bound, not a timing assertion).
+ * health; and `workpool cluster` printing them. Waits are for the next adverts (a bound,
+ * not a timing assertion).
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { until, useCluster } from './helpers.js';
 
 describe('clusterStats across two worker processes', () => {
@@ -56,5 +60,17 @@ describe('clusterStats across two worker processes', () => {
     );
     // A JSON shape (what a dashboard reads).
     assert.deepEqual(JSON.parse(JSON.stringify(cluster)), cluster);
+  });
+
+  it('workpool cluster prints the same figures as JSON', async () => {
+    const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+    const args = ['--import', 'tsx', main, 'cluster', '--redis', c.redis.url, '--queue', c.queue];
+    const { stdout } = await promisify(execFile)(process.execPath, args);
+    const printed = JSON.parse(stdout);
+    assert.equal(printed.completed, 21);
+    assert.equal(printed.failed, 1);
+    assert.equal(printed.workers.length, 2);
+    assert.equal(printed.runTime.count, 23);
+    assert.equal(typeof printed.throughput, 'number');
   });
 });
