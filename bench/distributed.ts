@@ -92,24 +92,20 @@ const prof =
     ? []
     : ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF];
 
+/** `workpool worker` on the bench's task module, from src through tsx. */
+function workpoolWorker(queue: string, flags: readonly string[]): string[] {
+  const main = ['src/cli/main.ts', 'worker', `${here}tasks.mjs`];
+  return [...prof, '--import', 'tsx', ...main, '--redis', redis.url, '--queue', queue, ...flags];
+}
+
 function workerCommand(contender: Contender, kind: Kind, queue: string): string[] {
   if (contender === 'workpool') {
-    return [
-      ...prof,
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'worker',
-      `${here}tasks.mjs`,
-      '--redis',
-      redis.url,
-      '--queue',
-      queue,
+    return workpoolWorker(queue, [
       '--threads',
       '1',
       '--concurrency',
       String(kind === 'cpu' ? 2 : concurrency.noop),
-    ];
+    ]);
   }
   const mode = contender === 'bull-inline' ? 'inline' : 'sandbox';
   return [...prof, `${here}bull-worker.mjs`, mode, redis.url, queue, String(concurrency[kind])];
@@ -237,21 +233,7 @@ if (timingRuns > 0) {
       url: redis.url,
       connection: redis.connection,
       startWorker: (queue, flags) =>
-        startProcess(
-          [
-            '--import',
-            'tsx',
-            'src/cli/main.ts',
-            'worker',
-            `${here}tasks.mjs`,
-            '--redis',
-            redis.url,
-            '--queue',
-            queue,
-            ...flags,
-          ],
-          /worker .* on queue/,
-        ),
+        startProcess(workpoolWorker(queue, flags), /worker .* on queue/),
       kill: async (child) => {
         const exited = once(child, 'exit');
         child.kill('SIGKILL');

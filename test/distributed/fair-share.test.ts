@@ -15,13 +15,11 @@
  *   once.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DistributedPool } from '../../src/distributed/index.js';
-import { queueName, startWorkerProcess, type Tasks, until, type WorkerProcess } from './helpers.js';
-import { startRedis, type TestRedis } from './redis.js';
+import { queueName, startWorkerProcess, type Tasks, until, useScratch } from './helpers.js';
 
 interface Line {
   readonly what: 'start' | 'end';
@@ -41,28 +39,14 @@ function lines(log: string): Line[] {
 }
 
 describe('fair share by key across worker processes', () => {
-  let redis: TestRedis;
-  let dir: string;
-  const workers: WorkerProcess[] = [];
-  const pools: DistributedPool<Tasks>[] = [];
-
-  before(async () => {
-    redis = await startRedis();
-    dir = mkdtempSync(join(tmpdir(), 'workpool-fair-'));
-  });
-  after(async () => {
-    for (const pool of pools) await pool.close({ timeout: 2000 });
-    for (const worker of workers) await worker.kill();
-    await redis?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const scratch = useScratch('fair');
 
   it('weights: every prefix of the cluster’s starts follows 3:1', async () => {
     const queue = queueName('weights');
-    const pool = new DistributedPool<Tasks>({ connection: redis.connection, queue });
-    pools.push(pool);
-    const log = join(dir, 'weights.log');
-    const gate = join(dir, 'weights.gate');
+    const pool = new DistributedPool<Tasks>({ connection: scratch.redis.connection, queue });
+    scratch.pools.push(pool);
+    const log = join(scratch.dir, 'weights.log');
+    const gate = join(scratch.dir, 'weights.gate');
     const tasks = [];
     for (let i = 0; i < 24; i++) {
       for (const key of ['a', 'b']) {
@@ -70,7 +54,8 @@ describe('fair share by key across worker processes', () => {
       }
     }
     const flags = ['--threads', '1', '--concurrency', '1', '--weight', 'a=3'];
-    for (let i = 0; i < 2; i++) workers.push(await startWorkerProcess(redis.url, queue, flags));
+    for (let i = 0; i < 2; i++)
+      scratch.workers.push(await startWorkerProcess(scratch.redis.url, queue, flags));
     await until('both hosts hold a job', () => new Set(lines(log).map((l) => l.pid)).size === 2);
     writeFileSync(gate, '');
     const results = await Promise.all(tasks.map((t) => t.result));
@@ -91,21 +76,22 @@ describe('fair share by key across worker processes', () => {
       );
     }
     const pids = new Set(starts.map((s) => s.pid));
-    assert.deepEqual(pids, new Set(workers.slice(-2).map((w) => w.pid)));
+    assert.deepEqual(pids, new Set(scratch.workers.slice(-2).map((w) => w.pid)));
   });
 
   it('maxPerKey: one job of a key at a time across hosts; free slots go to other keys', async () => {
     const queue = queueName('cap');
-    const pool = new DistributedPool<Tasks>({ connection: redis.connection, queue });
-    pools.push(pool);
-    const log = join(dir, 'cap.log');
-    const gate = (name: string): string => join(dir, `cap-${name}.gate`);
+    const pool = new DistributedPool<Tasks>({ connection: scratch.redis.connection, queue });
+    scratch.pools.push(pool);
+    const log = join(scratch.dir, 'cap.log');
+    const gate = (name: string): string => join(scratch.dir, `cap-${name}.gate`);
     const c = [];
     for (let i = 0; i < 3; i++)
       c.push(await pool.submit('mark', { log, key: 'c', gate: gate(`c${i}`) }, { key: 'c' }));
     const d = await pool.submit('mark', { log, key: 'd', gate: gate('d') }, { key: 'd' });
     const flags = ['--threads', '2', '--concurrency', '2', '--max-per-key', '1'];
-    for (let i = 0; i < 2; i++) workers.push(await startWorkerProcess(redis.url, queue, flags));
+    for (let i = 0; i < 2; i++)
+      scratch.workers.push(await startWorkerProcess(scratch.redis.url, queue, flags));
     const started = (key: string): number =>
       lines(log).filter((l) => l.what === 'start' && l.key === key).length;
     await until(

@@ -5,6 +5,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DistributedPool, type DistributedPoolOptions } from '../../src/distributed/index.js';
@@ -149,4 +152,31 @@ export function useCluster(
     await cluster.redis?.stop();
   });
   return cluster;
+}
+
+/** What `useScratch` gives a suite whose tests start their own workers and pools. */
+export interface Scratch {
+  redis: TestRedis;
+  /** A temporary directory (release files, logs), removed at the end. */
+  dir: string;
+  /** Killed at the end. */
+  readonly workers: WorkerProcess[];
+  /** Closed at the end. */
+  readonly pools: DistributedPool<Tasks>[];
+}
+
+/** Registers the suite's `before`/`after`: a Redis and a directory of its own; `after` also stops what the tests put in `workers` and `pools`. */
+export function useScratch(label: string): Scratch {
+  const scratch = { workers: [], pools: [] } as unknown as Scratch;
+  before(async () => {
+    scratch.redis = await startRedis();
+    scratch.dir = mkdtempSync(join(tmpdir(), `workpool-${label}-`));
+  });
+  after(async () => {
+    for (const pool of scratch.pools) await pool.close({ timeout: 2000 });
+    for (const worker of scratch.workers) await worker.kill();
+    await scratch.redis?.stop();
+    if (scratch.dir !== undefined) rmSync(scratch.dir, { recursive: true, force: true });
+  });
+  return scratch;
 }
