@@ -121,6 +121,85 @@ async function mapThroughput(contender: string, n: number, concurrency: number):
   return n / (elapsed / 1000);
 }
 
+/** `run(async () => i)` for i in 0..n, the way users call it; returns tasks/s. */
+async function asyncThroughput(runner: Runner, n: number): Promise<number> {
+  const start = performance.now();
+  const all: Promise<unknown>[] = [];
+  for (let i = 0; i < n; i++) all.push(runner.run(async () => i));
+  const out = await Promise.all(all);
+  const elapsed = performance.now() - start;
+  if (out[n - 1] !== n - 1) throw new Error(`run result wrong: ${String(out[n - 1])}`);
+  return n / (elapsed / 1000);
+}
+
+/**
+ * Heap per queued `run(async () => i)` behind `concurrency` gated tasks: read right after
+ * the calls, with no forced gc (what a burst really costs, garbage included), and after gc.
+ */
+async function asyncHeap(
+  runner: Runner,
+  n: number,
+  concurrency: number,
+): Promise<Record<string, number>> {
+  const gate = gatePromise();
+  const held: Promise<unknown>[] = [];
+  for (let i = 0; i < concurrency; i++) held.push(runner.run(() => gate.promise));
+  await tick();
+  // Made before the first reading, so the array holding the promises is not counted.
+  const all: unknown[] = [];
+  for (let i = 0; i < n; i++) all.push(undefined);
+  const before = settledHeap();
+  for (let i = 0; i < n; i++) all[i] = runner.run(async () => i);
+  const noGc = process.memoryUsage().heapUsed;
+  await tick();
+  const after = settledHeap();
+  const queued = runner.queued();
+  if (queued !== n) throw new Error(`expected ${n} queued tasks, saw ${queued}`);
+  return {
+    bytesNoGc: (noGc - before) / n,
+    bytesPerTask: (after - before) / n,
+    queued,
+    held: all.length + held.length,
+  };
+}
+
+/**
+ * `map` through an async identity; the hand loop is `concurrency` async workers pulling
+ * from one shared iterator (the floor for this work). Returns items/s.
+ */
+async function asyncMapThroughput(
+  contender: string,
+  n: number,
+  concurrency: number,
+  ordered: boolean,
+): Promise<number> {
+  const items = Array.from({ length: n }, (_, i) => i);
+  const fn = async (x: number): Promise<number> => x;
+  let sum = 0;
+  const start = performance.now();
+  if (contender === 'workpool') {
+    const pool = await workpoolPool(concurrency, undefined);
+    for await (const r of pool.map(items, fn, { ordered })) sum += r;
+    await pool.close();
+  } else if (contender === 'p-map') {
+    // p-map always returns results in input order; it has no unordered mode.
+    const out = await pMap(items, fn, { concurrency });
+    for (const r of out) sum += r;
+  } else if (contender === 'hand loop') {
+    const it = items[Symbol.iterator]();
+    const worker = async (): Promise<void> => {
+      for (let r = it.next(); r.done !== true; r = it.next()) {
+        const v = await fn(r.value);
+        sum += v;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } else throw new Error(`unknown contender ${contender}`);
+  const elapsed = performance.now() - start;
+  if (sum !== (n * (n - 1)) / 2) throw new Error(`map result wrong: ${sum}`);
+  return n / (elapsed / 1000);
+}
+
 export async function poolChild(
   kind: string,
   contender: string,
@@ -133,12 +212,21 @@ export async function poolChild(
     if (warmup > 0) await mapThroughput(contender, warmup, concurrency);
     return { tasksPerSec: await mapThroughput(contender, n, concurrency) };
   }
+  if (kind === 'map-async') {
+    const ordered = params.ordered !== 0;
+    if (warmup > 0) await asyncMapThroughput(contender, warmup, concurrency, ordered);
+    return { tasksPerSec: await asyncMapThroughput(contender, n, concurrency, ordered) };
+  }
   const runner = await makeRunner(contender, concurrency);
-  if (warmup > 0) await throughput(runner, noop, warmup);
+  const isAsync = kind === 'run-async' || kind === 'heap-async';
+  if (warmup > 0 && isAsync) await asyncThroughput(runner, warmup);
+  else if (warmup > 0) await throughput(runner, noop, warmup);
   let metrics: Record<string, number>;
   if (kind === 'run-noop') metrics = { tasksPerSec: await throughput(runner, noop, n) };
   else if (kind === 'run-immediate')
     metrics = { tasksPerSec: await throughput(runner, immediate, n) };
+  else if (kind === 'run-async') metrics = { tasksPerSec: await asyncThroughput(runner, n) };
+  else if (kind === 'heap-async') return asyncHeap(runner, n, concurrency);
   else if (kind === 'heap')
     return heapPerQueued(runner, n, concurrency); // exits without draining
   else throw new Error(`unknown kind ${kind}`);

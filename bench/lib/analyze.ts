@@ -107,7 +107,15 @@ export function analyze(def: CaseDef, samples: readonly Sample[], reps: number):
     metrics.push({ metric, peer, rows });
     for (const t of def.targets) {
       if (t.metric !== metric.key) continue;
-      const r = rows.find((row) => row.contender === def.subject)?.ratio;
+      const against = t.against ?? peer;
+      const mine = values.get(def.subject);
+      const theirs = against === undefined ? undefined : values.get(against);
+      const r =
+        t.against === undefined
+          ? rows.find((row) => row.contender === def.subject)?.ratio
+          : mine !== undefined && theirs !== undefined
+            ? ratio(mine, theirs)
+            : undefined;
       const observed = r?.ofMedians ?? Number.NaN;
       verdicts.push({
         caseId: def.id,
@@ -119,7 +127,7 @@ export function analyze(def: CaseDef, samples: readonly Sample[], reps: number):
             ? observed >= t.value
             : observed <= t.value
           : undefined,
-        against: peer ?? 'n/a',
+        against: against ?? 'n/a',
       });
     }
   }

@@ -36,6 +36,8 @@ export interface Target {
   readonly op: '>=' | '<=';
   readonly value: number;
   readonly text: string;
+  /** The contender the ratio is taken against, if not the case's peer. */
+  readonly against?: string;
 }
 
 /** One comparison: contenders measured in interleaved order within every repetition. */

@@ -75,6 +75,7 @@ export function poolCases(quick: boolean): CaseDef[] {
       params: { n: big, concurrency: 16, warmup: 10_000 },
       targets: [{ metric: 'tasksPerSec', op: '>=', value: 2, text: 'map >= 2x p-map (issue 2)' }],
     },
+    ...asyncCases(quick),
     {
       ...base,
       id: 'pool/metrics',
@@ -87,5 +88,90 @@ export function poolCases(quick: boolean): CaseDef[] {
       params: { n: big, concurrency: 16, warmup: 10_000 },
       targets: [],
     },
+  ];
+}
+
+const heapMetric = (key: string, label: string): MetricDef => ({
+  key,
+  label,
+  unit: 'bytes',
+  better: 'lower',
+  digits: 0,
+});
+
+/**
+ * Issue 16: the function users pass is async. `run` with `async () => i` (a new closure per
+ * call, as users write it), the heap those tasks hold while queued, and `map` through an
+ * async identity beside a hand-written loop of `concurrency` async workers (the floor).
+ */
+function asyncCases(quick: boolean): CaseDef[] {
+  const n = quick ? 50_000 : 500_000;
+  const base = { suite: 'pool', subject: 'workpool', gc: false } as const;
+  const params = { n, concurrency: 16, warmup: 10_000 };
+  const count = n.toLocaleString('en');
+  const map = (ordered: boolean): CaseDef => ({
+    ...base,
+    id: `pool/map-async-${ordered ? 'ordered' : 'unordered'}`,
+    kind: 'map-async',
+    title: `map: ${count} items through \`async (x) => x\`, ${ordered ? 'ordered' : 'unordered'}, concurrency 16, vs p-map and a hand loop of 16 async workers pulling from one iterator`,
+    contenders: ['workpool', 'p-map', 'hand loop'],
+    peer: 'p-map',
+    metrics: [{ ...mtps, label: 'map throughput', unit: 'M items/s' }],
+    params: { ...params, ordered: ordered ? 1 : 0 },
+    targets: [
+      { metric: 'tasksPerSec', op: '>=', value: 4, text: 'map async >= 4x p-map (issue 16)' },
+      {
+        metric: 'tasksPerSec',
+        op: '>=',
+        value: 0.5,
+        text: 'map async >= 0.5x the hand loop (issue 16)',
+        against: 'hand loop',
+      },
+    ],
+  });
+  return [
+    {
+      ...base,
+      id: 'pool/run-async',
+      kind: 'run-async',
+      title: `run: ${count} calls of \`run(async () => i)\` at once, then \`Promise.all\`, concurrency 16`,
+      contenders: runners,
+      peer: 'p-limit',
+      metrics: [mtps],
+      params,
+      targets: [
+        { metric: 'tasksPerSec', op: '>=', value: 3, text: 'run async >= 3x p-limit (issue 16)' },
+      ],
+    },
+    {
+      ...base,
+      id: 'pool/heap-async',
+      kind: 'heap-async',
+      title: `heap per queued task: ${count} calls of \`run(async () => i)\` behind 16 gated ones, read right after the calls (no gc) and after gc`,
+      contenders: runners,
+      peer: 'p-limit',
+      metrics: [
+        heapMetric('bytesNoGc', 'heap/queued task, no gc'),
+        heapMetric('bytesPerTask', 'heap/queued task, after gc'),
+      ],
+      params,
+      targets: [
+        {
+          metric: 'bytesNoGc',
+          op: '<=',
+          value: 0.4,
+          text: 'heap/queued async, no gc <= 0.4x p-limit (issue 16)',
+        },
+        {
+          metric: 'bytesPerTask',
+          op: '<=',
+          value: 0.4,
+          text: 'heap/queued async, after gc <= 0.4x p-limit (issue 16)',
+        },
+      ],
+      gc: true,
+    },
+    map(true),
+    map(false),
   ];
 }
