@@ -1,3 +1,4 @@
+import { isThenable } from '../thenable.js';
 import type { Executor, ExecutorHooks, Job } from '../types.js';
 
 /** What an in-process task function receives. */
@@ -37,25 +38,27 @@ class Context implements TaskContext {
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
 /**
  * Runs task functions on the calling thread. A "worker" is a concurrency slot. A function
  * that returns a plain value finishes synchronously (no promise is made for it).
  * `stop` can do nothing by force: the aborted signal is the only lever, and the slot stays
  * busy until the function settles, so the concurrency limit is real.
+ *
+ * A job whose function returns a promise holds a lane (an index) until it settles; each
+ * lane has its two `then` callbacks made once, so an async task costs no closure of its
+ * own. Lanes are as many as ever ran at once.
  */
 export class InlineExecutor implements Executor<TaskFunction> {
   readonly perWorker = 1;
   #workers = 0;
   #busy = 0;
   #hooks: ExecutorHooks<TaskFunction> | undefined = undefined;
+  /** The job awaited on each lane (undefined: free). */
+  readonly #lanes: (Job<TaskFunction> | undefined)[] = [];
+  readonly #onValue: ((value: unknown) => void)[] = [];
+  readonly #onError: ((error: unknown) => void)[] = [];
+  /** Free lanes, as a stack. */
+  readonly #freeLanes: number[] = [];
 
   bind(hooks: ExecutorHooks<TaskFunction>): void {
     this.#hooks = hooks;
@@ -91,12 +94,26 @@ export class InlineExecutor implements Executor<TaskFunction> {
       this.#end(job, true, result);
       return;
     }
+    const lane = this.#freeLanes.length > 0 ? (this.#freeLanes.pop() as number) : this.#newLane();
+    this.#lanes[lane] = job;
     // Promise.resolve adopts a foreign thenable safely: a `then` that throws rejects, and
     // one that calls back more than once counts once (a native promise is used as it is).
-    Promise.resolve(result).then(
-      (value) => this.#end(job, true, value),
-      (error: unknown) => this.#end(job, false, error),
-    );
+    Promise.resolve(result).then(this.#onValue[lane], this.#onError[lane]);
+  }
+
+  #newLane(): number {
+    const lane = this.#lanes.length;
+    this.#lanes.push(undefined);
+    this.#onValue.push((value) => this.#settled(lane, true, value));
+    this.#onError.push((error) => this.#settled(lane, false, error));
+    return lane;
+  }
+
+  #settled(lane: number, ok: boolean, value: unknown): void {
+    const job = this.#lanes[lane] as Job<TaskFunction>;
+    this.#lanes[lane] = undefined;
+    this.#freeLanes.push(lane);
+    this.#end(job, ok, value);
   }
 
   #end(job: Job<TaskFunction>, ok: boolean, value: unknown): void {

@@ -176,17 +176,23 @@ export class PoolMetrics implements MetricsSink {
     if (name !== undefined) this.#name(name).c.killed++;
   }
 
-  /**
-   * `n` tasks that each started after `waitMs`, ran `runMs` and completed `totalMs` after
-   * admission: what `started`, `ran` and `settled('completed')` n times would record.
-   */
-  completedMany(n: number, waitMs: number, runMs: number, totalMs: number, name?: string): void {
+  /** `n` tasks that each started after `waitMs`: what `started` n times would record. */
+  startedMany(n: number, waitMs: number, name?: string): void {
     for (const f of name === undefined ? [this.#all] : [this.#all, this.#name(name)]) {
       f.c.started += n;
+      f.timings?.wait.recordMany(waitMs, n);
+    }
+  }
+
+  /**
+   * `n` started tasks that each ran `runMs` and completed `totalMs` after admission: what
+   * `ran` and `settled('completed')` n times would record.
+   */
+  completedMany(n: number, runMs: number, totalMs: number, name?: string): void {
+    for (const f of name === undefined ? [this.#all] : [this.#all, this.#name(name)]) {
       f.c.completed += n;
       const t = f.timings;
       if (t !== undefined) {
-        t.wait.recordMany(waitMs, n);
         t.run.recordMany(runMs, n);
         t.total.recordMany(totalMs, n);
       }
@@ -194,7 +200,7 @@ export class PoolMetrics implements MetricsSink {
   }
 
   /**
-   * `source` holds records it will hand over in a batch (`completedMany`): its `flush` is
+   * `source` holds records it will hand over in a batch (`startedMany`, `completedMany`): its `flush` is
    * called before the next read of these figures, so every read is exact.
    */
   defer(source: { flush(): void }): void {

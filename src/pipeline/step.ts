@@ -61,13 +61,7 @@ export function aborted(signal: AbortSignal): TaskCancelledError {
     : new TaskCancelledError('Pipeline was cancelled', { cause: signal.reason });
 }
 
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
+export { isThenable } from '../thenable.js';
 
 /**
  * Sends without a promise when the channel has room (the hot path), else waits: for half the

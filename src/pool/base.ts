@@ -1,5 +1,8 @@
 import { QueueFullError, TaskCancelledError } from '../errors.js';
 import type { TaskFunction } from '../executors/inline.js';
+import { MapIterator } from '../map/iterator.js';
+import { type LeaseHost, Leases, type Mapper } from '../map/leases.js';
+import { ItemMeter } from '../map/meter.js';
 import {
   type Counters,
   type MetricsSnapshot,
@@ -21,9 +24,6 @@ import {
   type TaskRecord,
 } from '../scheduler/scheduler.js';
 import type { Executor, Health } from '../types.js';
-import { MapIterator } from './map.js';
-import { type LeaseHost, Leases, type Mapper } from './map-leases.js';
-import { ItemMeter } from './map-meter.js';
 import { StreamReader, type TaskStream } from './stream.js';
 import type { NormalizedStreamOptions } from './stream-options.js';
 import { Task } from './task.js';
@@ -194,18 +194,36 @@ export class PoolBase<P> implements AsyncDisposable {
     accepted?: (record: TaskRecord<P>) => void,
   ): Promise<R> {
     const s = this.#scheduler;
-    let resolve: (value: unknown) => void = noop;
     // Only `resolve` is kept (failures arrive as rejected promises): the reject function
-    // is dropped at once, which is ~64 bytes less per queued task.
-    const promise = new Promise<R>((r) => {
-      resolve = r as (value: unknown) => void;
-    });
+    // is dropped at once, which is ~64 bytes less per queued task. The executor is one
+    // shared function, not a closure per call.
+    const promise = new Promise<unknown>(capture) as Promise<R>;
+    const resolve = captured;
+    if (accepted === undefined) {
+      // No caller needs the record: a plain task may wait without one (scheduler lane).
+      const refused = s.tryAdmitPromise(payload, options, resolve, promise, s.waits);
+      if (refused === undefined) return promise;
+      return this.#afterRefusal(refused, payload, options, resolve, promise, accepted);
+    }
     const admitted = s.tryAdmit(payload, options, resolve, false, s.waits);
     if (!(admitted instanceof Error)) {
       admitted.promise = promise;
-      accepted?.(admitted);
+      accepted(admitted);
       return promise;
     }
+    return this.#afterRefusal(admitted, payload, options, resolve, promise, accepted);
+  }
+
+  /** `run` was refused at once: wait for room when the queue is full and producers wait. */
+  #afterRefusal<R>(
+    admitted: Error,
+    payload: P,
+    options: NormalizedTaskOptions,
+    resolve: (value: unknown) => void,
+    promise: Promise<R>,
+    accepted: ((record: TaskRecord<P>) => void) | undefined,
+  ): Promise<R> {
+    const s = this.#scheduler;
     if (!(admitted instanceof QueueFullError) || s.closed || !s.waits)
       return handledRejection(admitted);
     s.admit(payload, options, resolve).then(
@@ -246,20 +264,16 @@ export class PoolBase<P> implements AsyncDisposable {
 
   /** Resolves with a Task once accepted, waiting while the queue is full. */
   protected async submitPayload<R>(payload: P, options: NormalizedTaskOptions): Promise<Task<R>> {
-    let resolve: (value: unknown) => void = noop;
-    const promise = new Promise<R>((r) => {
-      resolve = r as (value: unknown) => void;
-    });
+    const promise = new Promise<unknown>(capture) as Promise<R>;
+    const resolve = captured;
     const record = await this.#scheduler.admit(payload, options, resolve);
     return this.#task(record, promise);
   }
 
   /** A Task now, or `undefined` if the queue is full. Throws if the pool is closed. */
   protected trySubmitPayload<R>(payload: P, options: NormalizedTaskOptions): Task<R> | undefined {
-    let resolve: (value: unknown) => void = noop;
-    const promise = new Promise<R>((r) => {
-      resolve = r as (value: unknown) => void;
-    });
+    const promise = new Promise<unknown>(capture) as Promise<R>;
+    const resolve = captured;
     const record = this.#scheduler.tryAdmit(payload, options, resolve);
     if (record instanceof Error) {
       if (record instanceof QueueFullError) return undefined;
@@ -270,7 +284,7 @@ export class PoolBase<P> implements AsyncDisposable {
 
   /**
    * `mapper` (in-process Pool only) allows the fast path: items run inline on pool slots
-   * the map leases (map-leases.ts) instead of one scheduler task each. It is taken only
+   * the map leases (src/map/leases.ts) instead of one scheduler task each. It is taken only
    * when no per-item option needs a task of its own (`timeout`, `queueTimeout`, `retries`),
    * the limit is not adaptive (a lease's run time says nothing about an item's), starts
    * are not rate limited (each item must count as a start), and a full queue makes
@@ -346,6 +360,12 @@ export class PoolBase<P> implements AsyncDisposable {
 }
 
 const noop = (): void => {};
+
+/** The resolve function of the promise last made with `capture` as its executor. */
+let captured: (value: unknown) => void = noop;
+const capture = (resolve: (value: unknown) => void): void => {
+  captured = resolve;
+};
 
 /**
  * A shutdown in progress is work: whoever awaits it must not see the process exit under

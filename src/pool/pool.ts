@@ -1,5 +1,6 @@
 import { Credit, drive, isStreamable } from '../executors/drive.js';
 import { InlineExecutor, type TaskContext, type TaskFunction } from '../executors/inline.js';
+import type { Mapper } from '../map/leases.js';
 import {
   normalizeSchedulerOptions,
   type SchedulerOptions,
@@ -9,7 +10,6 @@ import {
 import * as v from '../scheduler/validate.js';
 import { ErrGroup } from '../sync/err-group.js';
 import { type MapOptions, PoolBase } from './base.js';
-import type { Mapper } from './map-leases.js';
 import type { TaskStream } from './stream.js';
 import { normalizeStreamOptions, type StreamOptions } from './stream-options.js';
 import type { Task } from './task.js';

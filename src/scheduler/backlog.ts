@@ -2,8 +2,9 @@ import { FairQueue } from '../queue/fair.js';
 import { PriorityQueue } from '../queue/priority.js';
 import type { TaskQueue } from '../queue/types.js';
 import { overflowVictim } from './admission.js';
+import { Lane } from './lane.js';
 import type { NormalizedSchedulerOptions } from './options.js';
-import { DELAYED, type TaskRecord } from './task.js';
+import { DELAYED, type Sink, type TaskRecord } from './task.js';
 
 /** What the backlog reads of the scheduler's options. */
 export type BacklogOptions = Pick<
@@ -22,12 +23,19 @@ export type BacklogOptions = Pick<
  * The queue is a priority queue (with aging) until the first keyed task, then a fair queue
  * (deficit round robin), so unkeyed pools pay nothing for fair share. It is fair from the
  * start when weights or a per-key cap are set.
+ *
+ * Plain tasks (no options) queued while no record is queued wait in the lane (lane.ts),
+ * without a record: all of one priority, FIFO, admitted before anything in the queue. A
+ * record pushed, a victim chosen or the queue taken moves them into the queue first (each
+ * task at most once), so the lane changes no order, only the memory a backlog costs.
  */
 export class Backlog<P> {
   readonly #agingInterval: number;
   readonly #weights: ReadonlyMap<string, number> | undefined;
   #queue: TaskQueue<TaskRecord<P>>;
   #returned: TaskRecord<P>[] = [];
+  /** Plain tasks without records; non-empty only while the queue is empty. */
+  readonly #lane = new Lane<P>();
   readonly #delayed = new Set<TaskRecord<P>>();
 
   constructor(options: BacklogOptions) {
@@ -41,7 +49,7 @@ export class Backlog<P> {
 
   /** Records waiting for a worker: queued or given back (not the delayed ones). */
   get size(): number {
-    return this.#queue.size + this.#returned.length;
+    return this.#queue.size + this.#returned.length + this.#lane.size;
   }
 
   /** Records waiting out a retry backoff. */
@@ -51,12 +59,28 @@ export class Backlog<P> {
 
   /** Queues a record in dispatch order; the first keyed one turns the queue fair. */
   push(record: TaskRecord<P>): void {
+    this.#unlane();
     if (record.options.key !== undefined && !(this.#queue instanceof FairQueue)) {
       const fair = this.#fairQueue();
       for (const queued of this.#queue.drain()) fair.push(queued);
       this.#queue = fair;
     }
     this.#queue.push(record);
+  }
+
+  /**
+   * Queues a plain task without a record, if the order allows (no record queued, and the
+   * queue is not fair: a fair queue orders by key); false: make a record and `push` it.
+   */
+  pushPlain(id: number, payload: P, sink: Sink, promise: Promise<unknown>, now: number): boolean {
+    if (this.#queue.size > 0 || this.#queue instanceof FairQueue) return false;
+    this.#lane.push(id, payload, sink, promise, now);
+    return true;
+  }
+
+  /** Moves the lane's tasks into the queue as records, in their order. */
+  #unlane(): void {
+    for (let r = this.#lane.shift(); r !== undefined; r = this.#lane.shift()) this.#queue.push(r);
   }
 
   /** Keeps a record the executor gave back: it goes before the queue. */
@@ -80,6 +104,7 @@ export class Backlog<P> {
    */
   shift(eligible?: (key: string) => boolean): TaskRecord<P> | undefined {
     if (this.#returned.length > 0) return this.#returned.shift();
+    if (this.#lane.size > 0) return this.#lane.shift();
     return this.#queue.shift(eligible);
   }
 
@@ -94,11 +119,13 @@ export class Backlog<P> {
     policy: NormalizedSchedulerOptions['overflow'],
     priority: number,
   ): TaskRecord<P> | undefined {
+    this.#unlane();
     return overflowVictim(policy, this.#queue, priority);
   }
 
   /** Empties the queue (records given back first), in dispatch order; delayed ones stay. */
   takeQueued(): TaskRecord<P>[] {
+    this.#unlane();
     const out = this.#returned;
     this.#returned = [];
     return out.concat(this.#queue.drain());

@@ -15,6 +15,7 @@ import {
   type NormalizedSchedulerOptions,
   type NormalizedTaskOptions,
   normalizeConcurrency,
+  noTaskOptions,
 } from './options.js';
 import { outcomeOf } from './outcome.js';
 import { Producers } from './producers.js';
@@ -143,6 +144,10 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   get health(): Health {
     return this.#health;
   }
+  /** The most workers the pool may have (`limits.max`, without making an object). */
+  get maxWorkers(): number {
+    return this.#sizer.max;
+  }
   /** Worker limits, and the adaptive limit on running tasks when `concurrency: 'auto'`. */
   get limits(): { readonly min: number; readonly max: number; readonly limit?: number } {
     const { min, max } = this.#sizer;
@@ -159,6 +164,14 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   }
 
   /**
+   * Why a task offered now with `options` would be refused whatever the room (the pool is
+   * closed or unhealthy, its signal aborted), or undefined: admission's own first check.
+   */
+  refused(options: NormalizedTaskOptions): Error | undefined {
+    return refusal(this.#closed, options.signal, this.#health);
+  }
+
+  /**
    * Accepts a task now, or returns an error saying why not (closed, full, unhealthy).
    * `sink` receives the outcome exactly once: a promise's resolve function, or with
    * `callback` an `(ok, value)` function.
@@ -170,7 +183,47 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     callback = false,
     willWait = false,
   ): TaskRecord<P> | Error {
-    const refused = refusal(this.#closed, options.signal, this.#health);
+    return (
+      this.#refused(payload, options, willWait) ?? this.#admit(payload, options, sink, callback)
+    );
+  }
+
+  /**
+   * `tryAdmit` for a caller that keeps only the promise `resolve` settles (`run`): returns
+   * why not, or undefined once accepted. A plain task (no options) that must wait is queued
+   * without a record (backlog.ts), ~70 bytes less per queued task.
+   */
+  tryAdmitPromise(
+    payload: P,
+    options: NormalizedTaskOptions,
+    resolve: (value: unknown) => void,
+    promise: Promise<unknown>,
+    willWait: boolean,
+  ): Error | undefined {
+    const refused = this.#refused(payload, options, willWait);
+    if (refused !== undefined) return refused;
+    if (options === noTaskOptions) {
+      const now = this.#o.clock.now();
+      if (
+        !this.#startsAtOnce(options, now) &&
+        this.#backlog.pushPlain(this.#nextId, payload, resolve, promise, now)
+      ) {
+        this.#nextId++;
+        this.#metrics.submitted(this.#label(payload));
+        this.#queueWasEmpty = false;
+        this.#scheduleDispatch();
+        return undefined;
+      }
+      this.#admit(payload, options, resolve, false, promise, now);
+      return undefined;
+    }
+    this.#admit(payload, options, resolve, false, promise);
+    return undefined;
+  }
+
+  /** Why a task offered now is refused (closed, cancelled, unhealthy, full), if it is. */
+  #refused(payload: P, options: NormalizedTaskOptions, willWait: boolean): Error | undefined {
+    const refused = this.refused(options);
     if (refused !== undefined) return refused;
     if ((this.#producers.size > 0 || !this.hasRoom()) && !this.#makeRoom(options)) {
       // A caller that now waits for room (`admit`) is not refused: only a final no counts.
@@ -182,7 +235,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
       }
       return new QueueFullError(this.#o.maxQueue);
     }
-    return this.#admit(payload, options, sink, callback);
+    return undefined;
   }
 
   /**
@@ -218,8 +271,16 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     return true;
   }
 
-  #admit(payload: P, options: NormalizedTaskOptions, sink: Sink, callback: boolean): TaskRecord<P> {
+  #admit(
+    payload: P,
+    options: NormalizedTaskOptions,
+    sink: Sink,
+    callback: boolean,
+    promise?: Promise<unknown>,
+    now = this.#o.clock.now(),
+  ): TaskRecord<P> {
     const record = new TaskRecord<P>(this.#nextId++, payload, options, sink, callback);
+    record.promise = promise;
     if (options.internal !== true) this.#metrics.submitted(options.name ?? this.#label(payload));
     const signal = options.signal;
     if (signal !== undefined) {
@@ -227,23 +288,28 @@ export class Scheduler<P> implements ExecutorHooks<P> {
       signal.addEventListener('abort', onAbort, { once: true });
       record.more.unlisten = () => signal.removeEventListener('abort', onAbort);
     }
-    this.#enqueue(record, this.#o.clock.now());
+    this.#enqueue(record, now);
     return record;
+  }
+
+  /**
+   * A free worker and nobody ahead: a task offered now is handed over at once (Go's send to
+   * a waiting receiver). Inside a dispatch pass the loop picks it up instead, keeping order.
+   */
+  #startsAtOnce(options: NormalizedTaskOptions, now: number): boolean {
+    return (
+      !this.#paused &&
+      !this.#dispatching &&
+      this.#backlog.size === 0 &&
+      this.#executor.free > 0 &&
+      (!this.#limited || this.#limits.mayStartNow(this.#active.size, options.key, now, this.#sizer))
+    );
   }
 
   #enqueue(record: TaskRecord<P>, now: number): void {
     record.state = QUEUED;
     record.since = now;
-    // A free worker and nobody ahead: hand over at once (Go's send to a waiting receiver).
-    // Inside a dispatch pass the loop picks the task up instead, keeping order.
-    if (
-      !this.#paused &&
-      !this.#dispatching &&
-      this.#backlog.size === 0 &&
-      this.#executor.free > 0 &&
-      (!this.#limited ||
-        this.#limits.mayStartNow(this.#active.size, record.options.key, now, this.#sizer))
-    ) {
+    if (this.#startsAtOnce(record.options, now)) {
       this.#start(record, now);
       return;
     }

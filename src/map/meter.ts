@@ -12,27 +12,25 @@ export interface MeteredItem {
   itemWait: number;
   /** When it began, or NaN when its begin was not read (see `ItemMeter`). */
   itemBegan: number;
-  /** Its start is counted (an untimed item's is counted once its kind is known). */
-  itemCounted: boolean;
 }
 
-/** Sync results in a row after which one is timed again: 1 in 16. */
+/** Items between two timed ones: 1 in 16 is timed. */
 const SAMPLE = 16;
 
 /**
- * How `Pool.map`'s fast path (map-leases.ts) counts its items: each item exactly as
+ * How `Pool.map`'s fast path (leases.ts) counts its items: each item exactly as
  * `ThreadPool.map` counts its per-item tasks — submitted when pulled, started when it gets
  * a lease (with its wait), settled once with its outcome (`outcomeOf`, the scheduler's own
  * mapping), with `start`/`end`/`error` events carrying a task id of its own. The leases
  * themselves are the pool's internal tasks and are not counted.
  *
- * Timing: reading the clock costs more than running a synchronous item (~120 ns against
- * ~300 ns for a whole identity item on a busy 2-core machine), so once a mapper has
- * returned synchronously, only 1 in 16 of the items that follow in a row is timed; the
- * others record the duration last measured, and are handed to the metrics in one batch
- * (`completedMany`), flushed before any read, so counts are exact at every read. Async
- * items, and items that waited for a lease, are always timed (an async item from its first
- * `then` when its begin was not read). With `metrics: false` nothing is timed.
+ * Cost: two clock reads and three histogram records would cost more than a whole item (an
+ * identity item, sync or async, takes ~200-400 ns on a busy 2-core machine). So 1 item in
+ * 16 is timed, and items that waited for a lease always are; the others record the run
+ * time last measured. Starts and completions are handed to the metrics in batches
+ * (`startedMany`, `completedMany`) while their figures repeat, and every batch is flushed
+ * before any read of the metrics (`defer`), so counts are exact at every read; only the
+ * percentiles come from the sample. With `metrics: false` nothing is timed.
  */
 export class ItemMeter {
   readonly #metrics: PoolMetrics;
@@ -41,13 +39,18 @@ export class ItemMeter {
   readonly #name: string | undefined;
   readonly #newId: () => number;
   readonly #timed: boolean;
-  /** Sync results in a row; 0 after an async one. */
-  #streak = 0;
-  /** The last measured run time of a sync item. */
-  #lastSync = 0;
-  /** Untimed sync items completed and not yet handed to the metrics. */
-  #pending = 0;
-  #pendingMs = 0;
+  /** Items begun; every SAMPLE-th is timed. */
+  #begun = 0;
+  /** The run time last measured. */
+  #lastRun = 0;
+  #deferred = false;
+  /** Starts not yet handed to the metrics, all with the same wait. */
+  #starts = 0;
+  #startWait = 0;
+  /** Completions not yet handed to the metrics, all with the same run and total time. */
+  #dones = 0;
+  #doneRun = 0;
+  #doneTotal = 0;
 
   constructor(
     metrics: PoolMetrics,
@@ -80,16 +83,18 @@ export class ItemMeter {
     const id = this.#newId();
     let began = Number.NaN;
     let waitMs = 0;
-    if (this.#timed && (pulled !== undefined || this.#streak % SAMPLE === 0)) {
+    if (this.#timed && (pulled !== undefined || this.#begun % SAMPLE === 0)) {
       began = this.#clock.now();
       if (pulled !== undefined) waitMs = began - pulled;
     }
+    this.#begun++;
     lease.itemId = id;
     lease.itemWait = waitMs;
     lease.itemBegan = began;
-    // An untimed item is counted once it ends (sync) or turns async.
-    lease.itemCounted = !Number.isNaN(began) || !this.#timed;
-    if (lease.itemCounted) this.#metrics.started(waitMs, this.#name);
+    if (this.#starts > 0 && this.#startWait !== waitMs) this.#flushStarts();
+    this.#starts++;
+    this.#startWait = waitMs;
+    this.#defer();
     if (this.#emitter.has('start')) {
       const e = { id, attempt: 1, waitMs };
       this.#emitter.emit('start', this.#name === undefined ? e : { ...e, name: this.#name });
@@ -101,48 +106,35 @@ export class ItemMeter {
     reportProgress(this.#emitter, listener, id, this.#name, value);
   }
 
-  /** The item's mapper returned a promise: it is timed from now if its begin was not read. */
-  async(lease: MeteredItem): void {
-    this.#streak = 0;
-    if (this.#timed && Number.isNaN(lease.itemBegan)) lease.itemBegan = this.#clock.now();
-    this.#count(lease);
-  }
-
-  #count(lease: MeteredItem): void {
-    if (lease.itemCounted) return;
-    lease.itemCounted = true;
-    this.#metrics.started(0, this.#name);
-  }
-
-  /** The item's work ended (`sync`: its mapper returned a value): its run, and its outcome unless decided. */
-  end(lease: MeteredItem, ok: boolean, value: unknown, sync: boolean): void {
-    let runMs = this.#lastSync;
+  /** The item's work ended: its run, and its outcome unless decided (cancelled) already. */
+  end(lease: MeteredItem, ok: boolean, value: unknown): void {
+    let runMs = this.#lastRun;
     if (!Number.isNaN(lease.itemBegan)) {
       runMs = this.#clock.now() - lease.itemBegan;
-      if (sync) this.#lastSync = runMs;
+      this.#lastRun = runMs;
     }
-    if (sync) this.#streak++;
-    if (ok && !lease.itemCounted && lease.itemId !== 0) {
-      // The common case on the fast path: batched (see the class comment).
-      if (this.#pending > 0 && this.#pendingMs !== runMs) this.flush();
-      if (this.#pending === 0) this.#metrics.defer(this);
-      this.#pending++;
-      this.#pendingMs = runMs;
-      lease.itemCounted = true;
-      this.#events(lease.itemId, true, value);
-      lease.itemId = 0;
+    const id = lease.itemId;
+    lease.itemId = 0;
+    if (ok && id !== 0) {
+      const totalMs = lease.itemWait + runMs;
+      if (this.#dones > 0 && (this.#doneRun !== runMs || this.#doneTotal !== totalMs))
+        this.#flushDones();
+      this.#dones++;
+      this.#doneRun = runMs;
+      this.#doneTotal = totalMs;
+      this.#defer();
+      this.#events(id, true, value);
       return;
     }
-    this.#count(lease);
+    this.flush();
     this.#metrics.ran(runMs, this.#name);
-    if (lease.itemId !== 0) this.#settle(lease.itemId, ok, value, lease.itemWait + runMs);
-    lease.itemId = 0;
+    if (id !== 0) this.#settle(id, false, value, lease.itemWait + runMs);
   }
 
   /** The map stopped while the item ran: it is cancelled now (its work may end later). */
   cancel(lease: MeteredItem, reason: unknown): void {
     if (lease.itemId === 0) return;
-    this.#count(lease);
+    this.flush();
     const ran = Number.isNaN(lease.itemBegan) ? 0 : this.#clock.now() - lease.itemBegan;
     this.#settle(lease.itemId, false, reason, lease.itemWait + ran);
     lease.itemId = 0;
@@ -157,13 +149,31 @@ export class ItemMeter {
     return this.#timed ? this.#clock.now() : 0;
   }
 
-  /** Hands the batched items to the metrics. */
+  /** Hands the batched starts and completions to the metrics. */
   flush(): void {
-    const n = this.#pending;
+    this.#deferred = false;
+    this.#flushStarts();
+    this.#flushDones();
+  }
+
+  #defer(): void {
+    if (this.#deferred) return;
+    this.#deferred = true;
+    this.#metrics.defer(this);
+  }
+
+  #flushStarts(): void {
+    const n = this.#starts;
     if (n === 0) return;
-    this.#pending = 0;
-    const ms = this.#pendingMs;
-    this.#metrics.completedMany(n, 0, ms, ms, this.#name);
+    this.#starts = 0;
+    this.#metrics.startedMany(n, this.#startWait, this.#name);
+  }
+
+  #flushDones(): void {
+    const n = this.#dones;
+    if (n === 0) return;
+    this.#dones = 0;
+    this.#metrics.completedMany(n, this.#doneRun, this.#doneTotal, this.#name);
   }
 
   #settle(id: number, ok: boolean, value: unknown, totalMs: number): void {

@@ -1,7 +1,10 @@
 import { QueueFullError, TaskCancelledError } from '../errors.js';
 import type { NormalizedTaskOptions } from '../scheduler/options.js';
 import type { Scheduler, TaskRecord } from '../scheduler/scheduler.js';
-import type { LeaseHost, Leases } from './map-leases.js';
+import type { LeaseHost, Leases } from './leases.js';
+
+/** `#take`'s answer when the map failed. */
+const FAILED = Symbol('failed');
 
 const EMPTY = 0;
 const PENDING = 1;
@@ -16,7 +19,7 @@ const OK = 2;
  * pulling, cancels the tasks still in flight and closes the source.
  *
  * Items run as one scheduler task each, or, given `leases` (the in-process Pool's fast
- * path, see map-leases.ts), inline on pool slots the map holds: the window, order,
+ * path, see leases.ts), inline on pool slots the map holds: the window, order,
  * failure and stopping rules are the same either way.
  */
 export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
@@ -94,7 +97,8 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
       return Promise.reject(new Error('pool.map: next() called before the previous call settled'));
     }
     const ready = this.#take();
-    if (ready !== undefined) return ready;
+    if (ready !== undefined)
+      return ready === FAILED ? Promise.reject(this.#takeError()) : Promise.resolve(ready);
     return new Promise((resolve, reject) => {
       this.#consumer = { resolve, reject };
       this.#pump();
@@ -111,15 +115,13 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
     throw error;
   }
 
-  /** A settled answer for the consumer, if one is ready. Pulls more as room appears. */
-  #take(): Promise<IteratorResult<R>> | undefined {
-    if (this.#error !== undefined) {
-      // Deliver the failure once; afterwards the iterator is done.
-      const { error } = this.#error;
-      this.#error = undefined;
-      return Promise.reject(error);
-    }
-    if (this.#stopped) return Promise.resolve({ value: undefined, done: true });
+  /**
+   * The consumer's next answer, if one is ready (FAILED: the failure, taken with
+   * `#takeError`). Pulls more as room appears.
+   */
+  #take(): IteratorResult<R> | typeof FAILED | undefined {
+    if (this.#error !== undefined) return FAILED;
+    if (this.#stopped) return { value: undefined, done: true };
     const slot = this.#readySlot();
     if (slot >= 0) {
       const value = this.#values[slot] as R;
@@ -127,14 +129,21 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
       this.#state[slot] = EMPTY;
       this.#emitted++;
       this.#pump();
-      return Promise.resolve({ value, done: false });
+      return { value, done: false };
     }
     if (this.#sourceDone && this.#pulled === this.#emitted) {
       this.#stopped = true;
       this.#leases?.stop(new TaskCancelledError('pool.map ended'), true);
-      return Promise.resolve({ value: undefined, done: true });
+      return { value: undefined, done: true };
     }
     return undefined;
+  }
+
+  /** The failure, delivered once; afterwards the iterator is done. */
+  #takeError(): unknown {
+    const { error } = this.#error as { readonly error: unknown };
+    this.#error = undefined;
+    return error;
   }
 
   #readySlot(): number {
@@ -314,6 +323,7 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
       this.#consumer ??= consumer;
       return;
     }
-    ready.then(consumer.resolve, consumer.reject);
+    if (ready === FAILED) consumer.reject(this.#takeError());
+    else consumer.resolve(ready);
   }
 }

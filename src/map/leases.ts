@@ -1,9 +1,10 @@
-import { PoolClosedError, QueueFullError, TaskCancelledError } from '../errors.js';
+import { QueueFullError } from '../errors.js';
 import type { TaskContext, TaskFunction } from '../executors/inline.js';
 import type { NormalizedTaskOptions } from '../scheduler/options.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
-import { BUSY, IDLE, ItemContext, isThenable, Lease, RELEASED, REQUESTED } from './map-lease.js';
-import type { ItemMeter } from './map-meter.js';
+import { isThenable } from '../thenable.js';
+import { BUSY, IDLE, ItemContext, Lease, RELEASED, REQUESTED } from './lease.js';
+import type { ItemMeter } from './meter.js';
 
 /** A `pool.map` mapper as the in-process Pool receives it. */
 export type Mapper = (item: unknown, context: TaskContext) => unknown;
@@ -31,7 +32,7 @@ type Payload = TaskFunction;
  * the event loop (slow consumer, slow source) is released too, so a map never holds a
  * slot the consumer itself might need (`await pool.run(...)` inside the loop).
  *
- * Stats: items count exactly as `ThreadPool.map`'s per-item tasks do (map-meter.ts):
+ * Stats: items count exactly as `ThreadPool.map`'s per-item tasks do (meter.ts):
  * submitted when pulled, started with their wait when they get a lease, settled once;
  * when the map stops, the item running and those waiting for a lease are cancelled at
  * once. The leases themselves are internal tasks (`internal`): not counted.
@@ -58,6 +59,8 @@ export class Leases {
   /** The source is exhausted: a lease with no waiting item ends instead of idling. */
   #drained = false;
   readonly #began = (lease: Lease): void => this.#onBegan(lease);
+  readonly #done = (lease: Lease, ok: boolean, value: unknown): void =>
+    this.#itemDone(lease, ok, value);
   readonly #check = (): void => {
     this.#checkArmed = false;
     this.#releaseIdle();
@@ -135,13 +138,9 @@ export class Leases {
     for (const lease of [...this.#all]) this.#retire(lease);
   }
 
+  /** Why the next item may not run (the pool closed, the map's signal aborted), if so. */
   #refusal(): Error | undefined {
-    const signal = this.#options.signal;
-    if (signal?.aborted === true) {
-      return new TaskCancelledError('Task was cancelled by its signal', { cause: signal.reason });
-    }
-    if (this.#scheduler.closed) return new PoolClosedError();
-    return undefined;
+    return this.#scheduler.refused(this.#options);
   }
 
   /**
@@ -182,48 +181,44 @@ export class Leases {
         result = this.#mapper(item, context);
       } else result = (this.#mapper as (item: unknown) => unknown)(item);
     } catch (error) {
-      this.#meter.end(lease, false, error, true);
+      this.#meter.end(lease, false, error);
       this.#free(lease);
       this.#host.settle(slot, false, error);
       return;
     }
     if (!isThenable(result)) {
-      this.#meter.end(lease, true, result, true);
+      this.#meter.end(lease, true, result);
       this.#free(lease);
       this.#host.settle(slot, true, result);
       return;
     }
-    this.#meter.async(lease);
-    const ctx = context ?? new ItemContext();
-    lease.context = ctx;
-    const done = (ok: boolean, value: unknown): void => {
-      if (lease.context !== ctx) return;
-      this.#meter.end(lease, ok, value, false);
-      const s = this.#scheduler;
-      if (this.#stopped === undefined && s.running > s.limits.max) {
-        // resize() shrank the pool below what runs: this slot goes back. (Checked here, on
-        // the async path; sync items run one at a time whatever the number of leases.)
-        lease.context = undefined;
-        lease.state = RELEASED;
-        this.#all.delete(lease);
-        lease.end();
-        this.#host.settle(slot, ok, value);
-        if (this.#stopped === undefined && this.#waitHead < this.#waitSlots.length) this.#request();
-        return;
-      }
-      this.#free(lease);
-      if (this.#stopped !== undefined) return;
+    lease.slot = slot;
+    // Adopted with Promise.resolve: a foreign `then` that throws rejects, one that calls
+    // back twice counts once. The callbacks are the lease's own, made once.
+    Promise.resolve(result).then(lease.onValue, lease.onError);
+  }
+
+  /** An async item ended (`lease.onValue` / `onError`). */
+  #itemDone(lease: Lease, ok: boolean, value: unknown): void {
+    if (lease.state !== BUSY) return;
+    const slot = lease.slot;
+    this.#meter.end(lease, ok, value);
+    const s = this.#scheduler;
+    if (this.#stopped === undefined && s.running > s.maxWorkers) {
+      // resize() shrank the pool below what runs: this slot goes back. (Checked here, on
+      // the async path; sync items run one at a time whatever the number of leases.)
+      lease.context = undefined;
+      lease.state = RELEASED;
+      this.#all.delete(lease);
+      lease.end();
       this.#host.settle(slot, ok, value);
-      this.#next();
-    };
-    try {
-      result.then(
-        (value) => done(true, value),
-        (error: unknown) => done(false, error),
-      );
-    } catch (error) {
-      done(false, error);
+      if (this.#stopped === undefined && this.#waitHead < this.#waitSlots.length) this.#request();
+      return;
     }
+    this.#free(lease);
+    if (this.#stopped !== undefined) return;
+    this.#host.settle(slot, ok, value);
+    this.#next();
   }
 
   /** Its item ended: the lease idles, or ends if the map has stopped. */
@@ -282,7 +277,7 @@ export class Leases {
       this.#requested < this.#waitSlots.length - this.#waitHead &&
       this.#all.size < this.#max
     ) {
-      const lease = new Lease(this.#began);
+      const lease = new Lease(this.#began, this.#done);
       this.#all.add(lease);
       this.#requested++;
       const sink = (ok: boolean, value: unknown): void => this.#onSettled(lease, ok, value);

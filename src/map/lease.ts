@@ -1,8 +1,8 @@
 import type { TaskContext, TaskFunction } from '../executors/inline.js';
 import type { TaskRecord } from '../scheduler/scheduler.js';
-import type { MeteredItem } from './map-meter.js';
+import type { MeteredItem } from './meter.js';
 
-// One slot a pool.map holds (see map-leases.ts), and the context of an item run on it.
+// One slot a pool.map holds (see leases.ts), and the context of an item run on it.
 
 /** Asked for, not begun. */
 export const REQUESTED = 0;
@@ -13,15 +13,7 @@ export const BUSY = 2;
 /** Ended: the slot went back to the pool. */
 export const RELEASED = 3;
 
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
-/** Passes on an item's progress report (map-leases.ts). */
+/** Passes on an item's progress report (leases.ts). */
 export type ItemProgress = (id: number, value: unknown) => void;
 
 /** The context of one item run on a lease: its signal is made on first use. */
@@ -59,45 +51,50 @@ export class ItemContext implements TaskContext {
 /**
  * One pool slot held by a map: a scheduler task that begins like any other (so it waits
  * its turn by priority, under pause and the concurrency limit) and ends only when the
- * map lets it go. Its function returns this object as a thenable, so the executor's
- * `then` hands us the function that ends the task: a release is synchronous.
+ * map lets it go. Its function returns a promise that `end()` resolves: whatever runs the
+ * task frees the slot when that promise settles, as for any async task.
  */
 export class Lease implements MeteredItem {
   state = REQUESTED;
   /** Began and has run no item yet. */
   fresh = false;
   record: TaskRecord<TaskFunction> | undefined;
-  /** The item running on this lease (BUSY). */
+  /** The context of the running item, when the mapper takes one (BUSY). */
   context: ItemContext | undefined;
-  /** The running item, as map-meter.ts tracks it. */
+  /** The map slot of the running item (BUSY). */
+  slot = 0;
+  /** The running item, as meter.ts tracks it. */
   itemId = 0;
   itemWait = 0;
   itemBegan = 0;
-  itemCounted = false;
-  #end: ((value: unknown) => void) | undefined;
+  #end: (() => void) | undefined;
   #ended = false;
   readonly payload: TaskFunction;
+  /** Settle callbacks of this lease's async items, made once per lease (not per item). */
+  readonly onValue: (value: unknown) => void;
+  readonly onError: (error: unknown) => void;
 
-  constructor(began: (lease: Lease) => void) {
+  constructor(
+    began: (lease: Lease) => void,
+    done: (lease: Lease, ok: boolean, value: unknown) => void,
+  ) {
+    this.onValue = (value) => done(this, true, value);
+    this.onError = (error) => done(this, false, error);
     this.payload = () => {
       began(this);
-      return this;
+      if (this.#ended) return undefined;
+      return new Promise<void>((resolve) => {
+        this.#end = resolve;
+      });
     };
   }
 
-  // The InlineExecutor calls this once with its completion callbacks.
-  // biome-ignore lint/suspicious/noThenProperty: a thenable on purpose, so ending the task is synchronous.
-  then(resolve: (value: unknown) => void): void {
-    if (this.#ended) resolve(undefined);
-    else this.#end = resolve;
-  }
-
-  /** Ends the scheduler task: the slot is free (the executor learns it synchronously). */
+  /** Ends the scheduler task: its slot goes back to the pool. */
   end(): void {
     if (this.#ended) return;
     this.#ended = true;
     const end = this.#end;
     this.#end = undefined;
-    end?.(undefined);
+    end?.();
   }
 }
