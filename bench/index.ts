@@ -14,7 +14,7 @@ import { parseArgs } from './lib/args.js';
 import { consoleReport } from './lib/format.js';
 import { machine } from './lib/machine.js';
 import { updateMarkdown } from './lib/markdown.js';
-import { buildWorkpool, calibrateBusy } from './lib/setup.js';
+import { buildWorkpool, calibrateBusy, packWorkpool } from './lib/setup.js';
 import { runChild } from './lib/spawn.js';
 import type { CaseDef, Sample, SuiteName } from './lib/types.js';
 import { poolCases } from './suites/pool.js';
@@ -28,9 +28,13 @@ const selected = (id: string): boolean =>
   args.only.length === 0 || args.only.some((o) => id === o || id.startsWith(`${o}/`));
 
 const wantThreads = [...args.threads].some((t) => selected(`threads/${t}t`));
+let from: string = args.from;
 if (args.from === 'build') {
   console.error('compiling src/ to bench/results/build ...');
   buildWorkpool();
+} else if (args.from === 'pack') {
+  console.error('packing workpool and installing it in bench/results/pack ...');
+  from = packWorkpool();
 }
 const iterations = wantThreads ? calibrateBusy(25) : 0;
 const cases: CaseDef[] = [
@@ -39,7 +43,7 @@ const cases: CaseDef[] = [
 ].filter((c) => selected(c.id));
 if (cases.length === 0) throw new Error(`--only ${args.only.join(',')} selects no case`);
 
-const env = { WORKPOOL_FROM: args.from };
+const env = { WORKPOOL_FROM: from };
 const samples = new Map<string, Sample[]>(cases.map((c) => [c.id, []]));
 const started = new Date();
 const t0 = performance.now();

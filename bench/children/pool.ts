@@ -132,6 +132,12 @@ async function asyncThroughput(runner: Runner, n: number): Promise<number> {
   return n / (elapsed / 1000);
 }
 
+/** Bytes of JS heap and of ArrayBuffers (typed arrays' contents live outside the heap). */
+function used(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
 /**
  * Heap per queued `run(async () => i)` behind `concurrency` gated tasks: read right after
  * the calls, with no forced gc (what a burst really costs, garbage included), and after gc.
@@ -148,11 +154,14 @@ async function asyncHeap(
   // Made before the first reading, so the array holding the promises is not counted.
   const all: unknown[] = [];
   for (let i = 0; i < n; i++) all.push(undefined);
-  const before = settledHeap();
+  // Heap plus ArrayBuffer memory: typed arrays keep their contents outside the JS heap.
+  settledHeap();
+  const before = used();
   for (let i = 0; i < n; i++) all[i] = runner.run(async () => i);
-  const noGc = process.memoryUsage().heapUsed;
+  const noGc = used();
   await tick();
-  const after = settledHeap();
+  settledHeap();
+  const after = used();
   const queued = runner.queued();
   if (queued !== n) throw new Error(`expected ${n} queued tasks, saw ${queued}`);
   return {

@@ -12,8 +12,11 @@ export interface BenchArgs {
   readonly profile: string | undefined;
   /** Kill a child after this many seconds. */
   readonly timeoutSec: number;
-  /** Benchmark workpool compiled (`build`, what users run) or from `src` through tsx. */
-  readonly from: 'build' | 'src';
+  /**
+   * Benchmark workpool compiled (`build`), from `src` through tsx, or as users get it
+   * (`pack`: `npm pack`, installed into a scratch directory, imported from there).
+   */
+  readonly from: 'build' | 'src' | 'pack';
 }
 
 export const usage = `Usage: npm run bench -- [options]
@@ -25,7 +28,8 @@ export const usage = `Usage: npm run bench -- [options]
   --md              update BENCHMARKS.md even with --quick
   --profile NAME    run NAME's children with --cpu-prof (bench/results/prof/)
   --timeout SEC     kill a child after SEC seconds (default 180)
-  --from build|src  workpool compiled to bench/results/build first (default), or src/ via tsx`;
+  --from build|src|pack  workpool compiled to bench/results/build first (default), src/ via
+                    tsx, or the packed tarball installed in a scratch directory`;
 
 function positiveInt(flag: string, raw: string | undefined): number {
   const n = Number(raw);
@@ -42,7 +46,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   let markdown: boolean | undefined;
   let profile: string | undefined;
   let timeoutSec = 180;
-  let from: 'build' | 'src' = 'build';
+  let from: 'build' | 'src' | 'pack' = 'build';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = (): string | undefined => argv[++i];
@@ -73,8 +77,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         break;
       case '--from': {
         const v = next();
-        if (v !== 'build' && v !== 'src')
-          throw new RangeError(`Expected --from to be build or src, got ${v}`);
+        if (v !== 'build' && v !== 'src' && v !== 'pack')
+          throw new RangeError(`Expected --from to be build, src or pack, got ${v}`);
         from = v;
         break;
       }

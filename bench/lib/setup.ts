@@ -1,6 +1,6 @@
 /** What the parent prepares before any child runs. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { busy } from '../tasks/work.mjs';
 import { median } from './stats.js';
@@ -50,4 +50,27 @@ export function calibrateBusy(ms: number): number {
     times.push(performance.now() - t0);
   }
   return Math.round((probe * ms) / median(times));
+}
+
+/**
+ * What users install: `npm pack` of this tree (its `prepack` builds dist/), installed into
+ * a scratch directory under bench/results/. Returns the installed package's entry file.
+ */
+export function packWorkpool(): string {
+  const scratch = fileURLToPath(new URL('../results/pack/', import.meta.url));
+  rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(scratch, { recursive: true });
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const run = (args: string[], cwd: string): void => {
+    const r = spawnSync(npm, args, { cwd, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`npm ${args.join(' ')} failed:\n${r.stdout}${r.stderr}`);
+  };
+  run(['pack', '--silent', '--pack-destination', scratch], root);
+  const tarball = readdirSync(scratch).find((f) => f.endsWith('.tgz'));
+  if (tarball === undefined) throw new Error('npm pack wrote no tarball');
+  writeFileSync(`${scratch}package.json`, '{ "name": "bench-scratch", "private": true }\n');
+  run(['install', '--silent', '--no-audit', '--no-fund', `./${tarball}`], scratch);
+  const entry = `${scratch}node_modules/workpool/dist/index.js`;
+  if (!existsSync(entry)) throw new Error(`the installed package has no ${entry}`);
+  return entry;
 }

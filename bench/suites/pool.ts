@@ -147,7 +147,7 @@ function asyncCases(quick: boolean): CaseDef[] {
       ...base,
       id: 'pool/heap-async',
       kind: 'heap-async',
-      title: `heap per queued task: ${count} calls of \`run(async () => i)\` behind 16 gated ones, read right after the calls (no gc) and after gc`,
+      title: `heap per queued task: ${count} calls of \`run(async () => i)\` behind 16 gated ones, heap + ArrayBuffers read right after the calls (no gc) and after gc`,
       contenders: runners,
       peer: 'p-limit',
       metrics: [

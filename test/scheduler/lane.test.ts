@@ -4,7 +4,7 @@ import { PoolClosedError, TaskDroppedError } from '../../src/errors.js';
 import { Pool } from '../../src/index.js';
 import { Backlog } from '../../src/scheduler/backlog.js';
 import { Lane } from '../../src/scheduler/lane.js';
-import { noTaskOptions, normalizeTaskOptions } from '../../src/scheduler/options.js';
+import { normalizeTaskOptions, noTaskOptions } from '../../src/scheduler/options.js';
 import { QUEUED, TaskRecord } from '../../src/scheduler/task.js';
 import { gate } from '../helpers.js';
 
