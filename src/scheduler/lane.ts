@@ -35,9 +35,14 @@ export class Lane<P> {
     }
     const chunk = this.#chunks[this.#chunks.length - 1] as Chunk;
     const i = this.#tail++;
-    chunk.refs[i * 3] = payload;
-    chunk.refs[i * 3 + 1] = sink;
-    chunk.refs[i * 3 + 2] = promise;
+    const refs = chunk.refs;
+    // A new chunk grows as it fills (no up-front fill); a reused one is written in place.
+    if (refs.length === i * 3) refs.push(payload, sink, promise);
+    else {
+      refs[i * 3] = payload;
+      refs[i * 3 + 1] = sink;
+      refs[i * 3 + 2] = promise;
+    }
     chunk.nums[i * 2] = id;
     chunk.nums[i * 2 + 1] = since;
     this.#size++;
@@ -92,9 +97,7 @@ interface Chunk {
 }
 
 function newChunk(): Chunk {
-  const refs: unknown[] = [];
-  for (let i = 0; i < CHUNK * 3; i++) refs.push(undefined);
-  return { refs, nums: new Float64Array(CHUNK * 2) };
+  return { refs: [], nums: new Float64Array(CHUNK * 2) };
 }
 
 const EMPTY: Chunk = { refs: [], nums: new Float64Array(0) };
