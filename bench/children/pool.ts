@@ -65,16 +65,22 @@ async function throughput(runner: Runner, fn: Fn, n: number): Promise<number> {
   return n / ((performance.now() - start) / 1000);
 }
 
+/** Fills every slot with a task blocked on a gate that never opens; returns their promises. */
+async function occupy(runner: Runner, concurrency: number): Promise<Promise<unknown>[]> {
+  const gate = gatePromise();
+  const held: Promise<unknown>[] = [];
+  for (let i = 0; i < concurrency; i++) held.push(runner.run(() => gate.promise));
+  await tick();
+  return held;
+}
+
 /** Bytes of heap per task with `n` tasks queued behind `concurrency` gated ones. */
 async function heapPerQueued(
   runner: Runner,
   n: number,
   concurrency: number,
 ): Promise<Record<string, number>> {
-  const gate = gatePromise();
-  const held: Promise<unknown>[] = [];
-  for (let i = 0; i < concurrency; i++) held.push(runner.run(() => gate.promise));
-  await tick();
+  const held = await occupy(runner, concurrency);
   const before = settledHeap();
   const queuedBefore = runner.queued();
   const all: Promise<unknown>[] = [];
@@ -147,10 +153,7 @@ async function asyncHeap(
   n: number,
   concurrency: number,
 ): Promise<Record<string, number>> {
-  const gate = gatePromise();
-  const held: Promise<unknown>[] = [];
-  for (let i = 0; i < concurrency; i++) held.push(runner.run(() => gate.promise));
-  await tick();
+  const held = await occupy(runner, concurrency);
   // Made before the first reading, so the array holding the promises is not counted.
   const all: unknown[] = [];
   for (let i = 0; i < n; i++) all.push(undefined);
