@@ -78,8 +78,6 @@ export type { ProgressListener } from './scheduler/progress.js';
 export type { RateLimit } from './scheduler/rate.js';
 export { type NormalizedRetry, type RetryPolicy, retryDelay } from './scheduler/retry.js';
 export type { CloseOptions } from './scheduler/scheduler.js';
-/** The option checks every normaliser uses (TypeError/RangeError naming the option), for integrations. */
-export * as checks from './scheduler/validate.js';
 export {
   type AfterClock,
   type AfterOptions,
@@ -114,3 +112,5 @@ export type {
   Transferred,
 } from './task.js';
 export type { Outcome } from './types.js';
+/** The option checks every normaliser uses (TypeError/RangeError naming the option), for integrations. */
+export * as checks from './validate.js';

@@ -6,8 +6,8 @@ import {
   schedulerOptionKeys,
   type TaskOptions,
 } from '../scheduler/options.js';
-import * as v from '../scheduler/validate.js';
 import { ErrGroup } from '../sync/err-group.js';
+import * as v from '../validate.js';
 import { type MapOptions, PoolBase } from './base.js';
 import type { Mapper } from './map-leases.js';
 import type { TaskStream } from './stream.js';

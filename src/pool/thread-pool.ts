@@ -3,7 +3,6 @@ import type { ThreadPayload } from '../executors/thread/thread.js';
 import { type ThreadEvents, ThreadExecutor } from '../executors/thread/thread-executor.js';
 import { Emitter } from '../scheduler/events.js';
 import type { NormalizedTaskOptions, TaskOptions } from '../scheduler/options.js';
-import * as v from '../scheduler/validate.js';
 import { ErrGroup } from '../sync/err-group.js';
 import type {
   Handler,
@@ -15,6 +14,7 @@ import type {
   StreamValue,
 } from '../task.js';
 import type { Health } from '../types.js';
+import * as v from '../validate.js';
 import { type MapOptions, PoolBase } from './base.js';
 import type { TaskStream } from './stream.js';
 import { normalizeStreamOptions, type StreamOptions } from './stream-options.js';
