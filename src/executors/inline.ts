@@ -1,3 +1,4 @@
+import { isThenable } from '../thenable.js';
 import type { Executor, ExecutorHooks, Job } from '../types.js';
 
 /** What an in-process task function receives. */
@@ -35,14 +36,6 @@ class Context implements TaskContext {
   get attempt(): number {
     return this.#job.attempt;
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 /**

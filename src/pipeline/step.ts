@@ -61,14 +61,6 @@ export function aborted(signal: AbortSignal): TaskCancelledError {
     : new TaskCancelledError('Pipeline was cancelled', { cause: signal.reason });
 }
 
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
 /**
  * Sends without a promise when the channel has room (the hot path), else waits: for half the
  * buffer on a channel between stages (FlowChannel), for one slot on any other.

@@ -1,6 +1,7 @@
 /**
  * The in-thread entry: loads the task module, runs tasks, reports results. It imports only
- * the protocol module and the stream driver (and Node built-ins), so a thread starts fast.
+ * the protocol module, the stream driver and src/thenable.ts (and Node built-ins), so a
+ * thread starts fast.
  *
  * Tasks begin in the order they arrive, at most `concurrency` at once; the rest wait here
  * (the pool sends tasks ahead, so the next one is already here when one ends). Before each
@@ -12,6 +13,7 @@
  * crashing or hanging the thread cannot take a finished result with it (DESIGN invariant 7).
  */
 import { receiveMessageOnPort, type TransferListItem, workerData } from 'node:worker_threads';
+import { isThenable } from '../../thenable.js';
 import { Credit, drive, isStreamable } from '../drive.js';
 import {
   ANNOUNCE,
@@ -200,10 +202,7 @@ function run(id: number, index: number, input: unknown, attempt: number, stream:
     result = handler(input, context);
     if (stream) result = streamOf(id, result, context);
     // Inside the try: reading `then` may throw too (a getter).
-    thenable =
-      result !== null &&
-      (typeof result === 'object' || typeof result === 'function') &&
-      typeof (result as { then?: unknown }).then === 'function';
+    thenable = isThenable(result);
   } catch (error) {
     active--;
     fail(id, error);
