@@ -65,6 +65,8 @@ export {
   type ThreadTaskOptions,
 } from './pool/thread-pool.js';
 export { type Clock, ManualClock, systemClock } from './scheduler/clock.js';
+/** The typed emitter behind `pool.on` and `ThreadPool.threads`, for integrations' own events. */
+export { Emitter } from './scheduler/events.js';
 export {
   type Concurrency,
   type Fairness,

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type CloseReport,
+  Emitter,
   type Handler,
   type HandlerInput,
   type HandlerName,
@@ -23,7 +24,6 @@ import { readAdverts, type WorkerAdvert } from './adverts.js';
 import { type Call, Calls } from './calls.js';
 import { encodeValue } from './codec.js';
 import { within } from './connection.js';
-import { Listeners } from './listeners.js';
 import { type DistributedMapOptions, mapJobs } from './map.js';
 import { PoolMeters } from './meters.js';
 import {
@@ -59,7 +59,7 @@ const noop = (): void => {};
 export class DistributedPool<M = Record<string, Handler>> implements AsyncDisposable {
   readonly #o: NormalizedPoolOptions;
   readonly #calls = new Calls();
-  readonly #listeners = new Listeners<DistributedPoolEvents>();
+  readonly #listeners = new Emitter<DistributedPoolEvents>();
   readonly #meters = new PoolMeters();
   readonly #ready: Promise<Parts>;
   #parts: Parts | undefined;

@@ -10,6 +10,7 @@ import type { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   DataCloneError,
+  type Emitter,
   type Outcome,
   retryDelay,
   TaskCancelledError,
@@ -19,7 +20,6 @@ import {
 import type { Call, Calls } from './calls.js';
 import { decodeError, decodeValue } from './codec.js';
 import { type Keys, keys } from './keys.js';
-import type { Listeners } from './listeners.js';
 import type { PoolMeters } from './meters.js';
 import { retriedByBull } from './options.js';
 import type { DistributedPoolEvents } from './types.js';
@@ -48,7 +48,7 @@ export class Results {
   readonly #parts: Parts;
   readonly #calls: Calls;
   readonly #meters: PoolMeters;
-  readonly #listeners: Listeners<DistributedPoolEvents>;
+  readonly #listeners: Emitter<DistributedPoolEvents>;
   readonly #sweep: NodeJS.Timeout;
   #healthy = true;
 
@@ -58,7 +58,7 @@ export class Results {
     o: { readonly prefix: string; readonly queue: string; readonly reconcileInterval: number },
     calls: Calls,
     meters: PoolMeters,
-    listeners: Listeners<DistributedPoolEvents>,
+    listeners: Emitter<DistributedPoolEvents>,
   ) {
     this.keys = keys(o.prefix, o.queue);
     this.#host = host;

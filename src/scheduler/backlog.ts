@@ -1,6 +1,7 @@
 import { FairQueue } from '../queue/fair.js';
 import { PriorityQueue } from '../queue/priority.js';
 import type { TaskQueue } from '../queue/types.js';
+import { RingBuffer } from '../sync/ring-buffer.js';
 import { overflowVictim } from './admission.js';
 import type { NormalizedSchedulerOptions } from './options.js';
 import { DELAYED, type TaskRecord } from './task.js';
@@ -27,7 +28,7 @@ export class Backlog<P> {
   readonly #agingInterval: number;
   readonly #weights: ReadonlyMap<string, number> | undefined;
   #queue: TaskQueue<TaskRecord<P>>;
-  #returned: TaskRecord<P>[] = [];
+  readonly #returned = new RingBuffer<TaskRecord<P>>();
   readonly #delayed = new Set<TaskRecord<P>>();
 
   constructor(options: BacklogOptions) {
@@ -41,7 +42,7 @@ export class Backlog<P> {
 
   /** Records waiting for a worker: queued or given back (not the delayed ones). */
   get size(): number {
-    return this.#queue.size + this.#returned.length;
+    return this.#queue.size + this.#returned.size;
   }
 
   /** Records waiting out a retry backoff. */
@@ -79,14 +80,14 @@ export class Backlog<P> {
    * `eligible` (fair queues; `undefined`: any). `undefined` when none may start.
    */
   shift(eligible?: (key: string) => boolean): TaskRecord<P> | undefined {
-    if (this.#returned.length > 0) return this.#returned.shift();
+    if (this.#returned.size > 0) return this.#returned.shift();
     return this.#queue.shift(eligible);
   }
 
   /** Takes out a waiting record (QUEUED or DELAYED), wherever it waits. */
   remove(record: TaskRecord<P>): void {
     if (record.state === DELAYED) this.#delayed.delete(record);
-    else if (!this.#queue.remove(record)) this.#returned.splice(this.#returned.indexOf(record), 1);
+    else if (!this.#queue.remove(record)) this.#returned.remove(record);
   }
 
   /** The queued record a drop overflow `policy` evicts for a newcomer of `priority`, if any. */
@@ -99,9 +100,7 @@ export class Backlog<P> {
 
   /** Empties the queue (records given back first), in dispatch order; delayed ones stay. */
   takeQueued(): TaskRecord<P>[] {
-    const out = this.#returned;
-    this.#returned = [];
-    return out.concat(this.#queue.drain());
+    return this.#returned.drain().concat(this.#queue.drain());
   }
 
   /** The delayed records, as a copy (safe to iterate while they leave). */
