@@ -20,6 +20,7 @@ import {
   type SchedulerEvents,
   type TaskRecord,
 } from '../scheduler/scheduler.js';
+import { ErrGroup } from '../sync/err-group.js';
 import type { Executor, Health } from '../types.js';
 import { MapIterator } from './map.js';
 import { type LeaseHost, Leases, type Mapper } from './map-leases.js';
@@ -173,6 +174,23 @@ export class PoolBase<P> implements AsyncDisposable {
       ...(health.error === undefined ? {} : { error: health.error.message }),
       ...(details === undefined ? {} : { details }),
     };
+  }
+
+  /**
+   * An ErrGroup for work on this pool, the same for `Pool` and `ThreadPool`: `go(fn)` calls
+   * `fn(signal)` on the calling thread with the group's signal, which `fn` passes to the
+   * pool's `run`/`submit`; the first error (or an abort of `options.signal`) aborts it,
+   * which cancels every queued and running task given it. `limit` bounds the functions in
+   * flight (the pool's own limits bound the tasks). `wait()` rejects with the first error.
+   *
+   * ```ts
+   * const g = pool.group();
+   * for (const file of files) g.go((signal) => pool.run('resize', file, { signal }));
+   * await g.wait();
+   * ```
+   */
+  group(options: { readonly signal?: AbortSignal; readonly limit?: number } = {}): ErrGroup {
+    return new ErrGroup(options);
   }
 
   // ---- for the facades --------------------------------------------------------------------

@@ -6,7 +6,6 @@ import {
   schedulerOptionKeys,
   type TaskOptions,
 } from '../scheduler/options.js';
-import { ErrGroup } from '../sync/err-group.js';
 import * as v from '../validate.js';
 import { type MapOptions, PoolBase } from './base.js';
 import type { Mapper } from './map-leases.js';
@@ -117,14 +116,4 @@ export class Pool extends PoolBase<TaskFunction> {
     );
   }
 
-  /**
-   * An ErrGroup whose functions run on this pool: the first error aborts the group's signal,
-   * which cancels its queued and running tasks.
-   */
-  group(options: { readonly signal?: AbortSignal } = {}): ErrGroup {
-    return new ErrGroup({
-      ...options,
-      run: (fn, signal) => this.run(({ signal: taskSignal }) => fn(taskSignal), { signal }),
-    });
-  }
 }
