@@ -22,6 +22,7 @@ import {
 } from '../scheduler/scheduler.js';
 import { ErrGroup } from '../sync/err-group.js';
 import type { Executor, Health } from '../types.js';
+import * as v from '../validate.js';
 import { MapIterator } from './map.js';
 import { type LeaseHost, Leases, type Mapper } from './map-leases.js';
 import { ItemMeter } from './map-meter.js';
@@ -89,7 +90,7 @@ export class PoolBase<P> implements AsyncDisposable {
     this.#scheduler = new Scheduler(executor, options, this.#metrics, label);
   }
 
-  /** Typed events: `start`, `end`, `idle`, `drain`, `resize`, `health`. */
+  /** Typed events (`SchedulerEvents`: start, end, error, retry, drop, reject, kill, idle, drain, resize, health). */
   get events(): Emitter<PoolEvents> {
     return this.#scheduler.events;
   }
@@ -214,7 +215,7 @@ export class PoolBase<P> implements AsyncDisposable {
     const s = this.#scheduler;
     let resolve: (value: unknown) => void = noop;
     // Only `resolve` is kept (failures arrive as rejected promises): the reject function
-    // is dropped at once, which is ~64 bytes less per queued task.
+    // is dropped at once, so a queued task holds one closure less.
     const promise = new Promise<R>((r) => {
       resolve = r as (value: unknown) => void;
     });
@@ -301,9 +302,7 @@ export class PoolBase<P> implements AsyncDisposable {
     options: MapOptions | undefined,
     mapper?: Mapper,
   ): AsyncIterableIterator<R> {
-    const ordered = options?.ordered ?? true;
-    if (typeof ordered !== 'boolean')
-      throw new TypeError(`Expected \`ordered\` to be a boolean, got ${typeof ordered}`);
+    const ordered = v.boolean('ordered', options?.ordered ?? true);
     let taskOptions: TaskOptions | undefined;
     if (options !== undefined) {
       const { ordered: _ordered, ...rest } = options;

@@ -26,8 +26,8 @@ const SAMPLE = 16;
  * mapping), with `start`/`end`/`error` events carrying a task id of its own. The leases
  * themselves are the pool's internal tasks and are not counted.
  *
- * Timing: reading the clock costs more than running a synchronous item (~120 ns against
- * ~300 ns for a whole identity item on a busy 2-core machine), so once a mapper has
+ * Timing: reading the clock costs a large share of a whole synchronous item
+ * (figures: docs/ARCHITECTURE.md, "Outcomes"), so once a mapper has
  * returned synchronously, only 1 in 16 of the items that follow in a row is timed; the
  * others record the duration last measured, and are handed to the metrics in one batch
  * (`completedMany`), flushed before any read, so counts are exact at every read. Async

@@ -34,8 +34,8 @@ import {
   POSTED,
   PROGRESS,
   READY,
-  REQUESTED,
   RESULTS,
+  SENT,
   type SerializedError,
   SKIPPED,
   Spinner,
@@ -287,7 +287,7 @@ function onMessage(message: ToWorker): void {
 }
 
 const spinner = new Spinner(data.spin);
-/** The pool's REQUESTED count when this thread last read its port while spinning. */
+/** The pool's SENT count when this thread last read its port while spinning. */
 let requested = 0;
 
 /**
@@ -300,7 +300,7 @@ function linger(): void {
 
 /** Reads the port if the pool posted since the last look; returns whether anything came. */
 function take(): boolean {
-  const count = Atomics.load(cells, REQUESTED);
+  const count = Atomics.load(cells, SENT);
   if (count === requested) return false;
   requested = count;
   return drain();
