@@ -107,7 +107,7 @@ export interface Executor<P> {
 }
 
 /**
- * How an accepted task ended: exactly one per task (docs/DESIGN-NOTES.md, "Outcomes").
+ * How an accepted task ended: exactly one per task (docs/ARCHITECTURE.md, "Outcomes").
  * `completed` its value; `failed` its own error (or its thread crashed); `cancelled` by
  * `cancel()`, its signal, a stopping map or the pool's shutdown; `timedOut` its `timeout` or
  * `queueTimeout`; `dropped` evicted from a full queue by a drop overflow policy.

@@ -34,7 +34,7 @@ export type PoolEvents = SchedulerEvents;
 
 /**
  * What `close()` and `terminate()` resolve with: the pool's counters over its life, the
- * same figures and names as `stats()` (docs/DESIGN-NOTES.md, "Outcomes").
+ * same figures and names as `stats()` (docs/ARCHITECTURE.md, "Outcomes").
  */
 export type CloseReport = Counters;
 
