@@ -115,5 +115,4 @@ export class Pool extends PoolBase<TaskFunction> {
       (_record, n) => credit.add(n),
     );
   }
-
 }
