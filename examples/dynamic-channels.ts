@@ -8,7 +8,7 @@
  * a worker above the minimum stops after 1 s without a job (a select between the jobs
  * channel and a timer). The tutorial's pool only ever grows.
  */
-import { Channel, select, WaitGroup } from '../src/index.js';
+import { after, Channel, select, WaitGroup } from '../src/index.js';
 import { type ExampleIO, runIfMain } from './io.js';
 
 export interface DynamicResult {
@@ -65,7 +65,10 @@ class WorkerPool {
       for (;;) {
         // Workers above the minimum wait for a job at most idleTimeout.
         const got = extra
-          ? await select([{ receive: this.jobs }, { receive: this.#io.after(this.idleTimeout) }])
+          ? await select([
+              { receive: this.jobs },
+              { receive: after(this.idleTimeout, { clock: this.#io.clock }) },
+            ])
           : { index: 0 as const, ...(await this.jobs.receive()) };
         if (got.index === 1) {
           this.#workers--;

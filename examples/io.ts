@@ -6,20 +6,15 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Channel, type Clock, systemClock } from '../src/index.js';
+import { type Clock, systemClock } from '../src/index.js';
 
 export interface ExampleIO {
   /** Prints one line. */
   readonly log: (line: string) => void;
-  /** The example's time: pools are given it, `sleep` and `after` wait on it. */
+  /** The example's time: pools are given it, `sleep` waits on it, `after(ms, { clock })` too. */
   readonly clock: Clock;
   /** Waits `ms` on `clock` (Go's `time.Sleep`); an aborted `signal` stops the wait and rejects. */
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /**
-   * Go's `time.After(d)` on `clock`: a channel that receives the time once, after `ms`.
-   * (`after` from src/sync always uses real timers, so it cannot follow a test's clock.)
-   */
-  readonly after: (ms: number) => Channel<number>;
 }
 
 export interface IOOptions {
@@ -45,12 +40,7 @@ export function createIO(options: IOOptions = {}): ExampleIO {
       }, ms);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
-  const after = (ms: number): Channel<number> => {
-    const channel = new Channel<number>(1);
-    clock.setTimeout(() => channel.trySend(clock.now()), ms);
-    return channel;
-  };
-  return { log, clock, sleep, after };
+  return { log, clock, sleep };
 }
 
 /**

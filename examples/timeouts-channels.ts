@@ -3,7 +3,7 @@
  * each job gets 1 s, so jobs 1-4 finish and 5-9 time out (job 5 needs exactly 1 s: the
  * deadline, started first, wins). A timed-out job reports -j.
  */
-import { Channel, select, WaitGroup } from '../src/index.js';
+import { after, Channel, select, WaitGroup } from '../src/index.js';
 import { type ExampleIO, runIfMain } from './io.js';
 
 export async function main(io: ExampleIO): Promise<number[]> {
@@ -40,7 +40,7 @@ async function worker(
   try {
     for await (const j of jobs) {
       io.log(`Worker ${id} started job ${j}`);
-      const timeout = io.after(1000);
+      const timeout = after(1000, { clock: io.clock });
       // Capacity 1, unlike the tutorial's unbuffered channel: after a timeout nobody
       // receives, and the work could never hand over its `true` (in Go, a leaked goroutine).
       const done = new Channel<boolean>(1);

@@ -60,6 +60,8 @@ export {
   type ThreadTaskOptions,
 } from './pool/thread-pool.js';
 export { type Clock, ManualClock, systemClock } from './scheduler/clock.js';
+/** The typed emitter behind `pool.on` and `ThreadPool.threads`, for integrations' own events. */
+export { Emitter } from './scheduler/events.js';
 export type {
   Concurrency,
   Fairness,
@@ -105,3 +107,5 @@ export type {
   Transferred,
 } from './task.js';
 export type { Outcome } from './types.js';
+/** The option checks every normaliser uses (TypeError/RangeError naming the option), for integrations. */
+export * as checks from './validate.js';

@@ -18,4 +18,4 @@ export {
 } from './scheduler/options.js';
 export { type NormalizedRetry, retryDelay } from './scheduler/retry.js';
 /** The option checks every normaliser uses (TypeError/RangeError naming the option). */
-export * as checks from './scheduler/validate.js';
+export * as checks from './validate.js';

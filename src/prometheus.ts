@@ -14,7 +14,7 @@
  * Times are in seconds (Prometheus convention), as histograms with the fixed bounds of
  * `durationBuckets`, so they add up across pools and instances. Every counter and
  * histogram carries a `task` label per task name, and one series without it for tasks
- * that have none: the series of one metric add up to the pool's total (docs/DESIGN-NOTES.md,
+ * that have none: the series of one metric add up to the pool's total (docs/ARCHITECTURE.md,
  * "Outcomes" and "Metrics").
  */
 import type { Metric, Registry } from 'prom-client';

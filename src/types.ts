@@ -95,14 +95,19 @@ export interface Executor<P> {
    * running them that have not begun. Executors that run what they accept at once omit it.
    */
   recall?(): void;
-  /** Stops every worker. `force` kills work still running; each such job still gets `finish`. */
-  close(force: boolean): Promise<void>;
+  /**
+   * Stops every worker and resolves once they are gone. The scheduler calls it once nothing
+   * runs (graceful close) or after aborting what runs (terminate, a close deadline): work
+   * still running then is killed where the mechanism can (threads: `killed`, then
+   * `finished`); in-process work cannot be stopped, and the scheduler abandons it.
+   */
+  close(): Promise<void>;
   /** Mechanism-specific figures for `stats()` (threads: per-thread utilization). */
   details?(): Record<string, unknown>;
 }
 
 /**
- * How an accepted task ended: exactly one per task (docs/DESIGN-NOTES.md, "Outcomes").
+ * How an accepted task ended: exactly one per task (docs/ARCHITECTURE.md, "Outcomes").
  * `completed` its value; `failed` its own error (or its thread crashed); `cancelled` by
  * `cancel()`, its signal, a stopping map or the pool's shutdown; `timedOut` its `timeout` or
  * `queueTimeout`; `dropped` evicted from a full queue by a drop overflow policy.

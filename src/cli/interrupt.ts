@@ -26,9 +26,10 @@ export function onInterrupt(
     count++;
     if (count === 1) {
       before();
+      // Under 80 columns, so the message keeps to one row of a terminal.
       const what = signal === 'SIGINT' ? 'Interrupted' : 'Terminated (SIGTERM)';
       const again = signal === 'SIGINT' ? 'Ctrl-C' : 'a signal';
-      stderr.write(`\n${what}: finishing the running tasks (${again} again to stop at once)\n`);
+      stderr.write(`\n${what}: finishing running tasks (${again} again: stop at once)\n`);
       graceful(signal);
     } else {
       stderr.write('\nInterrupted twice: stopping now\n');

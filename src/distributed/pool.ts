@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type CloseReport,
+  Emitter,
   type Handler,
   type HandlerInput,
   type HandlerName,
@@ -26,7 +27,6 @@ import { encodeValue } from './codec.js';
 import { within } from './connection.js';
 import { jobCounts, waitingJobs } from './counts.js';
 import { keyQueue } from './keys.js';
-import { Listeners } from './listeners.js';
 import { type DistributedMapOptions, mapJobs } from './map.js';
 import { PoolMeters } from './meters.js';
 import {
@@ -62,7 +62,7 @@ const noop = (): void => {};
 export class DistributedPool<M = Record<string, Handler>> implements AsyncDisposable {
   readonly #o: NormalizedPoolOptions;
   readonly #calls = new Calls();
-  readonly #listeners = new Listeners<DistributedPoolEvents>();
+  readonly #listeners = new Emitter<DistributedPoolEvents>();
   readonly #meters = new PoolMeters();
   readonly #ready: Promise<Parts>;
   #parts: Parts | undefined;

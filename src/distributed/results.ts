@@ -9,6 +9,7 @@
 import type { QueueEvents } from 'bullmq';
 import {
   DataCloneError,
+  type Emitter,
   type Outcome,
   TaskCancelledError,
   TaskDroppedError,
@@ -18,7 +19,6 @@ import { retryDelay } from '../internal.js';
 import type { Call, Calls } from './calls.js';
 import { decodeError, decodeValue } from './codec.js';
 import { type Keys, keys } from './keys.js';
-import type { Listeners } from './listeners.js';
 import type { PoolMeters } from './meters.js';
 import { retriedByBull } from './options.js';
 import type { Parts } from './parts.js';
@@ -43,7 +43,7 @@ export class Results {
   readonly #parts: Parts;
   readonly #calls: Calls;
   readonly #meters: PoolMeters;
-  readonly #listeners: Listeners<DistributedPoolEvents>;
+  readonly #listeners: Emitter<DistributedPoolEvents>;
   readonly #sweep: NodeJS.Timeout;
   #healthy = true;
 
@@ -53,7 +53,7 @@ export class Results {
     o: { readonly prefix: string; readonly queue: string; readonly reconcileInterval: number },
     calls: Calls,
     meters: PoolMeters,
-    listeners: Listeners<DistributedPoolEvents>,
+    listeners: Emitter<DistributedPoolEvents>,
   ) {
     this.keys = keys(o.prefix, o.queue);
     this.#prefix = o.prefix;

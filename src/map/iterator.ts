@@ -1,6 +1,7 @@
 import { QueueFullError, TaskCancelledError } from '../errors.js';
 import type { NormalizedTaskOptions } from '../scheduler/options.js';
 import type { Scheduler, TaskRecord } from '../scheduler/scheduler.js';
+import { RingBuffer } from '../sync/ring-buffer.js';
 import type { LeaseHost, Leases } from './leases.js';
 
 /** `#take`'s answer when the map failed. */
@@ -36,8 +37,7 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
   readonly #records: (TaskRecord<P> | undefined)[];
   readonly #sinks: ((ok: boolean, value: unknown) => void)[];
   /** Unordered mode: finished slots in finishing order. */
-  #finished: number[] = [];
-  #finishedHead = 0;
+  readonly #finished = new RingBuffer<number>();
   #pulled = 0;
   #emitted = 0;
   #pulling = false;
@@ -151,15 +151,7 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
       const slot = this.#emitted % this.#window;
       return this.#state[slot] === OK ? slot : -1;
     }
-    if (this.#finishedHead < this.#finished.length) {
-      const slot = this.#finished[this.#finishedHead++] as number;
-      if (this.#finishedHead === this.#finished.length) {
-        this.#finished = [];
-        this.#finishedHead = 0;
-      }
-      return slot;
-    }
-    return -1;
+    return this.#finished.shift() ?? -1;
   }
 
   #pump(): void {

@@ -62,8 +62,9 @@ export interface HistogramDump {
  * bucket layout (2 significant digits, 1 µs to 1 hour) in a Float64Array, plus the exact
  * sum, the exact max and fixed buckets (`durationBuckets`) for exports that must aggregate
  * (Prometheus histograms). Written out here rather than Node's native
- * `perf_hooks.createHistogram`: a native record crosses into C++ (~70 ns on a busy 2-core
- * machine), this one is a few array writes, and it is on the hot path three times per task.
+ * `perf_hooks.createHistogram`: a native record crosses into C++, this one is a few array
+ * writes, and it is on the hot path three times per task (the figures are in
+ * docs/ARCHITECTURE.md, "Metrics").
  */
 export class DurationHistogram {
   #slots: Float64Array | undefined;

@@ -2,7 +2,7 @@ import type { MetricsSink, Outcome } from '../types.js';
 import { DurationHistogram, emptyPercentiles, type Percentiles } from './histogram.js';
 
 /**
- * Counters since the pool was made, in the one vocabulary of outcomes (docs/DESIGN-NOTES.md,
+ * Counters since the pool was made, in the one vocabulary of outcomes (docs/ARCHITECTURE.md,
  * "Outcomes"). Every accepted task is `submitted` once and, once settled, is counted in
  * exactly one of `completed`, `failed`, `cancelled`, `timedOut`, `dropped`: their sum is
  * `submitted` minus what is still queued or running. `rejected` tasks were never accepted.

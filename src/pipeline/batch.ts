@@ -5,9 +5,9 @@
  * without waiting.
  */
 import { type Clock, systemClock } from '../scheduler/clock.js';
-import * as v from '../scheduler/validate.js';
 import type { Channel } from '../sync/channel.js';
 import { select } from '../sync/select.js';
+import * as v from '../validate.js';
 import { normalizeStageOptions } from './options.js';
 import { close, type Env, Step, send } from './step.js';
 import type { Stage } from './types.js';

@@ -10,7 +10,8 @@
  *   delays its successors without letting the stage run further ahead.
  */
 import type { Channel } from '../sync/channel.js';
-import { close, drain, type Env, isThenable, Step, send } from './step.js';
+import { isThenable } from '../thenable.js';
+import { close, drain, type Env, Step, send } from './step.js';
 import type { ErrorPolicy } from './types.js';
 
 /** Runs one item: a value, or a promise of one. Made per run by `Call.bind`. */

@@ -3,7 +3,7 @@
  * is a TypeError, a value out of range a RangeError, and the message names the option.
  */
 import { normalizeTaskOptions, type TaskOptions } from '../scheduler/options.js';
-import * as v from '../scheduler/validate.js';
+import * as v from '../validate.js';
 import type { DeadLetter, ErrorPolicy } from './types.js';
 
 /** Options of the pipeline as a whole (the last argument of `pipeline`). */

@@ -10,6 +10,7 @@
  */
 import { Readable } from 'node:stream';
 import type { Channel } from '../sync/channel.js';
+import { isThenable } from '../thenable.js';
 import {
   type NormalizedPipelineOptions,
   normalizePipelineOptions,
@@ -18,7 +19,7 @@ import {
 import { Run } from './run.js';
 import { checkSource, pump } from './source.js';
 import { toStep } from './stages.js';
-import { close, type Env, isThenable, Step, send } from './step.js';
+import { close, type Env, Step, send } from './step.js';
 import type { DeadLetter, Source } from './types.js';
 
 /** A running pipeline: iterate it (once) for its output. */

@@ -9,9 +9,9 @@
  * language requires), and a `Readable` is destroyed, which ends any read in progress.
  */
 import { Readable } from 'node:stream';
-import * as v from '../scheduler/validate.js';
 import { Channel } from '../sync/channel.js';
 import { listen } from '../sync/signal.js';
+import * as v from '../validate.js';
 import { forward, type RunControl, send } from './step.js';
 import type { Source } from './types.js';
 

@@ -6,7 +6,7 @@
 import type { TransferListItem } from 'node:worker_threads';
 import { Pool } from '../pool/pool.js';
 import { ThreadPool } from '../pool/thread-pool.js';
-import * as v from '../scheduler/validate.js';
+import * as v from '../validate.js';
 import { functionCall, poolCall, threadCall } from './calls.js';
 import { type Call, type Kind, MapStep } from './map-step.js';
 import { type NormalizedStageOptions, normalizeStageOptions } from './options.js';

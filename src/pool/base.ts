@@ -23,7 +23,9 @@ import {
   type SchedulerEvents,
   type TaskRecord,
 } from '../scheduler/scheduler.js';
+import { ErrGroup } from '../sync/err-group.js';
 import type { Executor, Health } from '../types.js';
+import * as v from '../validate.js';
 import { StreamReader, type TaskStream } from './stream.js';
 import type { NormalizedStreamOptions } from './stream-options.js';
 import { Task } from './task.js';
@@ -32,7 +34,7 @@ export type PoolEvents = SchedulerEvents;
 
 /**
  * What `close()` and `terminate()` resolve with: the pool's counters over its life, the
- * same figures and names as `stats()` (docs/DESIGN-NOTES.md, "Outcomes").
+ * same figures and names as `stats()` (docs/ARCHITECTURE.md, "Outcomes").
  */
 export type CloseReport = Counters;
 
@@ -88,7 +90,7 @@ export class PoolBase<P> implements AsyncDisposable {
     this.#scheduler = new Scheduler(executor, options, this.#metrics, label);
   }
 
-  /** Typed events: `start`, `end`, `idle`, `drain`, `resize`, `health`. */
+  /** Typed events (`SchedulerEvents`: start, end, error, retry, drop, reject, kill, idle, drain, resize, health). */
   get events(): Emitter<PoolEvents> {
     return this.#scheduler.events;
   }
@@ -173,6 +175,23 @@ export class PoolBase<P> implements AsyncDisposable {
       ...(health.error === undefined ? {} : { error: health.error.message }),
       ...(details === undefined ? {} : { details }),
     };
+  }
+
+  /**
+   * An ErrGroup for work on this pool, the same for `Pool` and `ThreadPool`: `go(fn)` calls
+   * `fn(signal)` on the calling thread with the group's signal, which `fn` passes to the
+   * pool's `run`/`submit`; the first error (or an abort of `options.signal`) aborts it,
+   * which cancels every queued and running task given it. `limit` bounds the functions in
+   * flight (the pool's own limits bound the tasks). `wait()` rejects with the first error.
+   *
+   * ```ts
+   * const g = pool.group();
+   * for (const file of files) g.go((signal) => pool.run('resize', file, { signal }));
+   * await g.wait();
+   * ```
+   */
+  group(options: { readonly signal?: AbortSignal; readonly limit?: number } = {}): ErrGroup {
+    return new ErrGroup(options);
   }
 
   // ---- for the facades --------------------------------------------------------------------
@@ -297,9 +316,7 @@ export class PoolBase<P> implements AsyncDisposable {
     options: MapOptions | undefined,
     mapper?: Mapper,
   ): AsyncIterableIterator<R> {
-    const ordered = options?.ordered ?? true;
-    if (typeof ordered !== 'boolean')
-      throw new TypeError(`Expected \`ordered\` to be a boolean, got ${typeof ordered}`);
+    const ordered = v.boolean('ordered', options?.ordered ?? true);
     let taskOptions: TaskOptions | undefined;
     if (options !== undefined) {
       const { ordered: _ordered, ...rest } = options;

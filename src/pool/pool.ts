@@ -7,8 +7,7 @@ import {
   schedulerOptionKeys,
   type TaskOptions,
 } from '../scheduler/options.js';
-import * as v from '../scheduler/validate.js';
-import { ErrGroup } from '../sync/err-group.js';
+import * as v from '../validate.js';
 import { type MapOptions, PoolBase } from './base.js';
 import type { TaskStream } from './stream.js';
 import { normalizeStreamOptions, type StreamOptions } from './stream-options.js';
@@ -115,16 +114,5 @@ export class Pool extends PoolBase<TaskFunction> {
       o,
       (_record, n) => credit.add(n),
     );
-  }
-
-  /**
-   * An ErrGroup whose functions run on this pool: the first error aborts the group's signal,
-   * which cancels its queued and running tasks.
-   */
-  group(options: { readonly signal?: AbortSignal } = {}): ErrGroup {
-    return new ErrGroup({
-      ...options,
-      run: (fn, signal) => this.run(({ signal: taskSignal }) => fn(taskSignal), { signal }),
-    });
   }
 }

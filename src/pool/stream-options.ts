@@ -3,7 +3,7 @@ import {
   normalizeTaskOptions,
   type TaskOptions,
 } from '../scheduler/options.js';
-import * as v from '../scheduler/validate.js';
+import * as v from '../validate.js';
 
 /** Options of one streaming task (`pool.stream`, `threads.stream`): a task's, plus its flow. */
 export interface StreamOptions extends TaskOptions {

@@ -9,7 +9,7 @@ import {
   type SchedulerOptions,
   schedulerOptionKeys,
 } from '../scheduler/options.js';
-import * as v from '../scheduler/validate.js';
+import * as v from '../validate.js';
 
 /** Options of a `ThreadPool`. Scheduler options (`maxQueue`, `idleTimeout`, ...) mean what they mean for `Pool`. */
 export interface ThreadPoolOptions extends Omit<SchedulerOptions, 'concurrency'> {

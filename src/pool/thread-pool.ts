@@ -3,8 +3,6 @@ import type { ThreadPayload } from '../executors/thread/thread.js';
 import { type ThreadEvents, ThreadExecutor } from '../executors/thread/thread-executor.js';
 import { Emitter } from '../scheduler/events.js';
 import type { NormalizedTaskOptions, TaskOptions } from '../scheduler/options.js';
-import * as v from '../scheduler/validate.js';
-import { ErrGroup } from '../sync/err-group.js';
 import type {
   Handler,
   HandlerInput,
@@ -15,6 +13,7 @@ import type {
   StreamValue,
 } from '../task.js';
 import type { Health } from '../types.js';
+import * as v from '../validate.js';
 import { type MapOptions, PoolBase } from './base.js';
 import type { TaskStream } from './stream.js';
 import { normalizeStreamOptions, type StreamOptions } from './stream-options.js';
@@ -202,20 +201,6 @@ export class ThreadPool<M = Record<string, Handler>> extends PoolBase<ThreadPayl
   ): AsyncIterableIterator<HandlerOutput<M, K>> {
     v.string('name', name);
     return this.mapPayloads(source, (input) => ({ name, input, transfer: undefined }), options);
-  }
-
-  /**
-   * An ErrGroup for work on this pool: `go` gets the group's signal (pass it to `run`), and
-   * the first error aborts it, which cancels the group's queued and running tasks.
-   *
-   * ```ts
-   * const g = pool.group();
-   * for (const file of files) g.go((signal) => pool.run('resize', file, { signal }));
-   * await g.wait();
-   * ```
-   */
-  group(options: { readonly signal?: AbortSignal; readonly limit?: number } = {}): ErrGroup {
-    return new ErrGroup(options);
   }
 }
 

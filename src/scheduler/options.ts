@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
+import * as v from '../validate.js';
 import { type Clock, systemClock } from './clock.js';
 import type { ProgressListener } from './progress.js';
 import { normalizeRate, type RateLimit } from './rate.js';
 import { type NormalizedRetry, normalizeRetry, type RetryPolicy } from './retry.js';
-import * as v from './validate.js';
 
 /**
  * Worker count limits. A number `n` means `{ min: n, max: n }`. `'auto'` (or

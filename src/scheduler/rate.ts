@@ -1,4 +1,4 @@
-import * as v from './validate.js';
+import * as v from '../validate.js';
 
 /** At most `limit` task starts in any window of `interval` ms. */
 export interface RateLimit {

@@ -1,10 +1,10 @@
 import { TaskCancelledError, TaskTimeoutError } from '../errors.js';
 import type { MetricsSink } from '../types.js';
+import * as v from '../validate.js';
 import type { Backlog } from './backlog.js';
 import type { Clock } from './clock.js';
 import type { Emitter, SchedulerEvents } from './events.js';
 import { DELAYED, type TaskRecord } from './task.js';
-import * as v from './validate.js';
 
 /** How a failed task is tried again. */
 export interface RetryPolicy {

@@ -83,8 +83,8 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   /** What close() waits for (shutdown.ts). */
   readonly #close: CloseTracker;
   /** Start limits beyond free workers (limits.ts). */
-  readonly #limits: StartLimits;
-  /** `#limits.limited`, copied once: the run/finish path tests it and never calls in otherwise. */
+  readonly #startLimits: StartLimits;
+  /** `#startLimits.limited`, copied once: the run/finish path tests it and never calls in otherwise. */
   readonly #limited: boolean;
 
   constructor(
@@ -110,8 +110,8 @@ export class Scheduler<P> implements ExecutorHooks<P> {
         this.#dispatch();
       },
     });
-    this.#limits = new StartLimits(options, () => this.#dispatch());
-    this.#limited = this.#limits.limited;
+    this.#startLimits = new StartLimits(options, () => this.#dispatch());
+    this.#limited = this.#startLimits.limited;
     executor.bind(this);
     this.#sizer = new Sizer(executor, options, options.clock, options.idleTimeout, this.events);
   }
@@ -131,7 +131,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   }
   /** Whether starts are rate limited (every task start counts, so no batching of items). */
   get rateLimited(): boolean {
-    return this.#limits.rated;
+    return this.#startLimits.rated;
   }
   /** Whether a full queue makes producers wait (overflow `'wait'`). */
   get waits(): boolean {
@@ -151,8 +151,8 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   /** Worker limits, and the adaptive limit on running tasks when `concurrency: 'auto'`. */
   get limits(): { readonly min: number; readonly max: number; readonly limit?: number } {
     const { min, max } = this.#sizer;
-    return this.#limits.adaptive
-      ? { min, max, limit: this.#limits.cap(this.#sizer) }
+    return this.#startLimits.adaptive
+      ? { min, max, limit: this.#startLimits.cap(this.#sizer) }
       : { min, max };
   }
   // ---- admission -------------------------------------------------------------------------
@@ -302,7 +302,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
       !this.#dispatching &&
       this.#backlog.size === 0 &&
       this.#executor.free > 0 &&
-      (!this.#limited || this.#limits.mayStartNow(this.#active.size, options.key, now, this.#sizer))
+      (!this.#limited || this.#startLimits.mayStartNow(this.#active.size, options.key, now, this.#sizer))
     );
   }
 
@@ -367,11 +367,11 @@ export class Scheduler<P> implements ExecutorHooks<P> {
       let record: TaskRecord<P> | undefined;
       if (this.#limited) {
         // Limits count dispatched records, not begun ones: conservative under prefetch.
-        if (this.#active.size >= this.#limits.cap(this.#sizer)) return;
-        if (!this.#limits.rateAllows()) return;
+        if (this.#active.size >= this.#startLimits.cap(this.#sizer)) return;
+        if (!this.#startLimits.rateAllows()) return;
       }
-      if (!this.#limited || !this.#limits.perKey) record = backlog.shift();
-      else record = backlog.shift(this.#limits.keyEligible);
+      if (!this.#limited || !this.#startLimits.perKey) record = backlog.shift();
+      else record = backlog.shift(this.#startLimits.keyEligible);
       if (record === undefined) return; // every waiting key is at its cap
       this.#start(record);
     }
@@ -391,7 +391,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     record.state = DISPATCHED;
     this.#idle = false;
     this.#active.add(record);
-    if (this.#limited) this.#limits.started(record.options.key, now);
+    if (this.#limited) this.#startLimits.started(record.options.key, now);
     if (now === undefined) this.#executor.start(record);
     else {
       // Admitted and handed over at once: a `began` inside `start` reuses the admission time.
@@ -452,7 +452,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   /** Undoes `#start`'s bookkeeping. */
   #release(record: TaskRecord<P>): void {
     this.#active.delete(record);
-    if (this.#limited) this.#limits.released(record.options.key);
+    if (this.#limited) this.#startLimits.released(record.options.key);
   }
 
   /** The executor reports the work ended: free the slot, settle or retry if still undecided. */
@@ -479,7 +479,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     const runMs = now - beganAt;
     if (record.options.internal !== true)
       this.#metrics.ran(runMs, record.options.name ?? this.#label(record.payload));
-    if (this.#limited) this.#limits.ran(runMs, this.#active.size + 1, this.#sizer);
+    if (this.#limited) this.#startLimits.ran(runMs, this.#active.size + 1, this.#sizer);
     const heldRetry = record.extra?.retryDelay;
     if (heldRetry !== undefined) this.#retries.afterStopped(record, heldRetry);
     else if (!record.settled) {
@@ -595,7 +595,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   resize(concurrency: unknown): void {
     const { min, max, adaptive } = normalizeConcurrency(concurrency, 'concurrency');
     this.#sizer.setLimits(min, max);
-    if (adaptive) this.#limits.enableAdaptive({ min, max });
+    if (adaptive) this.#startLimits.enableAdaptive({ min, max });
     this.#dispatch();
   }
 
@@ -650,12 +650,12 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     const timeout = options.timeout ?? Number.POSITIVE_INFINITY;
     if (timeout === Number.POSITIVE_INFINITY) {
       await this.#close.settled();
-      await this.#executor.close(false);
+      await this.#executor.close();
       return;
     }
     const drained = await within(this.#o.clock, this.#close.settled(), timeout);
     if (drained) {
-      await this.#executor.close(false);
+      await this.#executor.close();
       return;
     }
     this.#abortAll(new TaskCancelledError('Pool close deadline passed'));
@@ -695,8 +695,8 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   }
 
   async #kill(): Promise<void> {
-    this.#limits.stop();
-    await this.#executor.close(true);
+    this.#startLimits.stop();
+    await this.#executor.close();
     // Threads report what they killed (`killed`); work still running now cannot be stopped
     // (in-process): it is abandoned, and counted as killed too.
     for (const record of this.#active.snapshot()) if (record.state === RUNNING) this.killed(record);

@@ -1,17 +1,28 @@
-import { UnknownHandlerError } from '../index.js';
+import { type ThreadPool, UnknownHandlerError } from '../index.js';
 
 /**
- * The task module's handler names, as far as the server knows them. The pool is the
- * authority: it looks names up in a Map of the module's own function exports, so
- * `__proto__`, `constructor` or `toString` never reach a handler, and answers
- * `UnknownHandlerError` with the full list of names. The server learns that list from the
- * first such error and answers later unknown names 404 at once, without queueing them.
+ * The task module's handler names, as far as the server knows them: the pool's own list
+ * (`ThreadPool.handlers()`), known once the module has loaded in a thread. The server
+ * makes its pool wait for that before it listens; a pool given to it may load later (with
+ * `minThreads: 0`, at its first task), and until then every name goes to the pool, which
+ * answers an unknown one `UnknownHandlerError` itself. The pool looks names up in a Map of
+ * the module's own function exports, so `__proto__`, `constructor` or `toString` never
+ * reach a handler.
  *
  * Per-name metrics use only names known to be handlers, so label values stay bounded.
  */
 export class HandlerNames {
   #all: ReadonlySet<string> | undefined;
-  readonly #seen = new Set<string>();
+
+  constructor(pool: ThreadPool) {
+    pool.handlers().then(
+      (names) => {
+        this.#all = new Set(names);
+      },
+      // A module that cannot load: every task rejects TaskModuleError, answered as such.
+      () => {},
+    );
+  }
 
   /** True only when the name is certainly not a handler. */
   unknown(name: string): boolean {
@@ -20,19 +31,10 @@ export class HandlerNames {
 
   /** The name if it is a handler, for labelling; else `undefined`. */
   label(name: string): string | undefined {
-    return this.#all?.has(name) === true || this.#seen.has(name) ? name : undefined;
+    return this.#all?.has(name) === true ? name : undefined;
   }
 
-  /** The pool ran `name` (it answered, or failed in the handler): it is a handler. */
-  confirm(name: string): void {
-    if (this.#all === undefined && this.#seen.size < 1024) this.#seen.add(name);
-  }
-
-  learn(error: unknown): void {
-    if (error instanceof UnknownHandlerError) this.#all = new Set(error.available);
-  }
-
-  /** An UnknownHandlerError for `name`, from the learned list. */
+  /** An UnknownHandlerError for `name`, with the module's handlers. */
   error(name: string): UnknownHandlerError {
     return new UnknownHandlerError(name, [...(this.#all ?? [])]);
   }

@@ -131,7 +131,7 @@ export async function serve(options: ServeOptions): Promise<WorkpoolServer> {
   registerTasksRoute(app, {
     pool,
     tracker,
-    handlers: new HandlerNames(),
+    handlers: new HandlerNames(pool),
     options: o,
     capacity,
     inflight,
@@ -198,29 +198,17 @@ async function shutdown(o: NormalizedServeOptions, p: Parts): Promise<void> {
 
 /**
  * Resolves once a thread of `pool` has loaded its task module; rejects with a
- * `TaskModuleError` (the load error as its cause) once the pool gives up loading it.
+ * `TaskModuleError` (the load error as its cause) once the pool gives up loading it, and
+ * stops the pool then.
  */
-function loaded(pool: ThreadPool): Promise<void> {
-  const initial = pool.stats();
-  if (!initial.healthy) return Promise.reject(moduleError(initial.error));
-  return new Promise((resolve, reject) => {
-    const done = (): void => {
-      pool.threads.off('online', online);
-      pool.off('health', health);
-    };
-    const online = (): void => {
-      done();
-      resolve();
-    };
-    const health = (h: { healthy: boolean; error?: Error }): void => {
-      if (h.healthy) return;
-      done();
-      void pool.terminate();
-      reject(moduleError(h.error?.message, h.error));
-    };
-    pool.threads.on('online', online);
-    pool.on('health', health);
-  });
+async function loaded(pool: ThreadPool): Promise<void> {
+  try {
+    await pool.ready();
+  } catch (error) {
+    void pool.terminate();
+    const cause = error instanceof Error ? error : undefined;
+    throw moduleError(cause?.message ?? String(error), cause);
+  }
 }
 
 function moduleError(message: string | undefined, cause?: Error): TaskModuleError {

@@ -94,7 +94,6 @@ export function registerTasksRoute(app: FastifyInstance, ctx: TasksRouteContext)
       } catch (error) {
         return fail(reply, name, error, controller.signal.reason, start, events);
       }
-      handlers.confirm(name);
       let json: string;
       try {
         json = JSON.stringify(value === undefined ? null : value);
@@ -122,9 +121,7 @@ export function registerTasksRoute(app: FastifyInstance, ctx: TasksRouteContext)
     start: number,
     events?: TaskEvents,
   ): FastifyReply {
-    handlers.learn(error);
     const answer: Answer = answerFor(error, reason, o.exposeStack);
-    if (answer.status === 500 || answer.status === 504) handlers.confirm(name);
     if (answer.status !== 404)
       tracker.record(handlers.label(name), answer.outcome, o.clock.now() - start);
     if (events?.opened === true) {

@@ -1,14 +1,6 @@
+import * as v from '../validate.js';
 import { Channel, channelInternals } from './channel.js';
 import type { SignalOptions } from './signal.js';
-
-function validateMs(ms: unknown): number {
-  const got = `got \`${String(ms)}\` (${typeof ms})`;
-  if (typeof ms !== 'number') throw new TypeError(`Expected \`ms\` to be a number, ${got}`);
-  if (Number.isNaN(ms) || ms < 0 || ms === Number.POSITIVE_INFINITY) {
-    throw new RangeError(`Expected \`ms\` to be a finite number from 0 and up, ${got}`);
-  }
-  return ms;
-}
 
 /**
  * Go's `time.After(d)`: a channel (capacity 1) that receives `Date.now()` (or `clock.now()`) once, after `ms`
@@ -27,7 +19,7 @@ function validateMs(ms: unknown): number {
  * timer; the channel then never receives (as a stopped Go timer never fires).
  */
 export function after(ms: number, options?: AfterOptions): Channel<number> {
-  const delay = validateMs(ms);
+  const delay = v.number('ms', ms, 0);
   const channel = new Channel<number>(1);
   const signal = options?.signal;
   if (signal?.aborted) return channel;

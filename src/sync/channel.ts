@@ -1,4 +1,5 @@
 import { ChannelClosedError } from '../errors.js';
+import * as v from '../validate.js';
 import { RingBuffer } from './ring-buffer.js';
 import { cancelled, listen, type SignalOptions } from './signal.js';
 import { type WaitNode, WaitQueue } from './wait-queue.js';
@@ -42,16 +43,6 @@ const RESOLVED: Promise<void> = Promise.resolve();
 const CLOSED: ReceiveResult<never> = Object.freeze({ value: undefined, ok: false });
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
-function validateCapacity(capacity: unknown): number {
-  const got = `got \`${String(capacity)}\` (${typeof capacity})`;
-  if (typeof capacity !== 'number')
-    throw new TypeError(`Expected \`capacity\` to be a number, ${got}`);
-  if (!Number.isInteger(capacity) || capacity < 0) {
-    throw new RangeError(`Expected \`capacity\` to be an integer from 0 and up, ${got}`);
-  }
-  return capacity;
-}
-
 /**
  * Go's `chan T`. With `capacity` 0 (the default) the channel is unbuffered: a send completes
  * only when a receiver takes the value, handed over directly. With `capacity` n, up to n
@@ -86,7 +77,7 @@ export class Channel<T> implements AsyncIterable<T> {
 
   /** @param capacity buffer size, an integer from 0 and up. @default 0 (unbuffered) */
   constructor(capacity = 0) {
-    this.#capacity = validateCapacity(capacity);
+    this.#capacity = v.integer('capacity', capacity, 0);
   }
 
   /** The buffer size given at construction. */

@@ -1,4 +1,5 @@
 import { TaskCancelledError } from '../errors.js';
+import * as v from '../validate.js';
 import { listen } from './signal.js';
 import { WaitQueue } from './wait-queue.js';
 
@@ -28,21 +29,6 @@ interface Pending {
 
 const directRun: ErrGroupRun = async (fn, signal) => fn(signal);
 
-function validateLimit(limit: unknown): number {
-  const got = `got \`${String(limit)}\` (${typeof limit})`;
-  if (typeof limit !== 'number') throw new TypeError(`Expected \`limit\` to be a number, ${got}`);
-  if (limit !== Number.POSITIVE_INFINITY && (!Number.isInteger(limit) || limit < 1)) {
-    throw new RangeError(`Expected \`limit\` to be an integer from 1 and up or Infinity, ${got}`);
-  }
-  return limit;
-}
-
-function validateFn(fn: unknown): void {
-  if (typeof fn !== 'function') {
-    throw new TypeError(`Expected \`fn\` to be a function, got \`${String(fn)}\` (${typeof fn})`);
-  }
-}
-
 /**
  * Go's `errgroup.Group` with `WithContext` and `SetLimit`: runs functions, `wait` resolves when
  * all have finished or rejects with the FIRST error (later ones are ignored). A zero-config
@@ -69,9 +55,9 @@ export class ErrGroup {
   #waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
 
   constructor(options: ErrGroupOptions = {}) {
-    this.#limit = validateLimit(options.limit ?? Number.POSITIVE_INFINITY);
+    this.#limit = v.integer('limit', options.limit ?? Number.POSITIVE_INFINITY, 1, true);
     const run = options.run ?? directRun;
-    if (typeof run !== 'function') throw new TypeError('Expected `run` to be a function');
+    v.fn('run', run);
     this.#run = run;
     const parent = options.signal;
     if (parent?.aborted) this.#controller.abort(parent.reason);
@@ -107,7 +93,7 @@ export class ErrGroup {
    * it to apply back-pressure, as Go's `Go` blocks at the limit.
    */
   go(fn: (signal: AbortSignal) => unknown): Promise<void> {
-    validateFn(fn);
+    v.fn('fn', fn);
     if (this.tryGo(fn)) return Promise.resolve();
     return new Promise<void>((started) => {
       this.#pending.push({ fn, started });
@@ -116,7 +102,7 @@ export class ErrGroup {
 
   /** Starts `fn` only if a slot is free (and nothing waits for one): true when started. */
   tryGo(fn: (signal: AbortSignal) => unknown): boolean {
-    validateFn(fn);
+    v.fn('fn', fn);
     if (this.#active >= this.#limit || this.#pending.size > 0) return false;
     this.#start(fn);
     return true;

@@ -1,4 +1,5 @@
 import { ChannelClosedError } from '../errors.js';
+import * as v from '../validate.js';
 import { type Channel, channelInternals, type ReceiveResult } from './channel.js';
 import { cancelled, listen, type SignalOptions } from './signal.js';
 
@@ -142,9 +143,8 @@ export async function select(
 }
 
 function validate(cases: readonly SelectCase[]): number {
-  if (!Array.isArray(cases)) {
-    throw new TypeError(`Expected \`cases\` to be an array, got \`${String(cases)}\``);
-  }
+  if (!Array.isArray(cases))
+    throw new TypeError(`Expected \`cases\` to be an array, got ${v.describe(cases)}`);
   let defaultIndex = -1;
   cases.forEach((c: unknown, index) => {
     const kinds =

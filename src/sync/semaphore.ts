@@ -1,18 +1,10 @@
+import * as v from '../validate.js';
 import { cancelled, listen, type SignalOptions } from './signal.js';
 import { WaitQueue } from './wait-queue.js';
 
 interface Waiter {
   readonly n: number;
   readonly grant: () => void;
-}
-
-function validateCount(name: string, value: unknown, min: number): number {
-  const got = `got \`${String(value)}\` (${typeof value})`;
-  if (typeof value !== 'number') throw new TypeError(`Expected \`${name}\` to be a number, ${got}`);
-  if (!Number.isInteger(value) || value < min) {
-    throw new RangeError(`Expected \`${name}\` to be an integer from ${min} and up, ${got}`);
-  }
-  return value;
 }
 
 /**
@@ -29,7 +21,7 @@ export class Semaphore {
 
   /** @param size the number of tokens, an integer from 1 and up. */
   constructor(size: number) {
-    this.#size = validateCount('size', size, 1);
+    this.#size = v.integer('size', size, 1);
   }
 
   get size(): number {
@@ -99,7 +91,7 @@ export class Semaphore {
    * @default n 1
    */
   release(n = 1): void {
-    validateCount('n', n, 1);
+    v.integer('n', n, 1);
     if (n > this.#held) {
       throw new RangeError(`semaphore: released more than held (release ${n}, held ${this.#held})`);
     }
@@ -108,7 +100,7 @@ export class Semaphore {
   }
 
   #check(n: number): void {
-    validateCount('n', n, 1);
+    v.integer('n', n, 1);
     if (n > this.#size) {
       throw new RangeError(
         `Expected \`n\` to be at most the semaphore size ${this.#size}, got \`${n}\``,

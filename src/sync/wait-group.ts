@@ -1,3 +1,4 @@
+import * as v from '../validate.js';
 import { cancelled, listen, type SignalOptions } from './signal.js';
 
 /**
@@ -20,11 +21,7 @@ export class WaitGroup {
    * @default delta 1
    */
   add(delta = 1): void {
-    if (typeof delta !== 'number' || !Number.isInteger(delta)) {
-      throw new TypeError(
-        `Expected \`delta\` to be an integer, got \`${String(delta)}\` (${typeof delta})`,
-      );
-    }
+    v.anyInteger('delta', delta);
     const next = this.#count + delta;
     if (next < 0) {
       throw new RangeError(

@@ -139,7 +139,7 @@ export function threadAdapter(lib: Lib, schedule: Schedule): Adapter {
     },
     pending(model: Model, h) {
       // A task whose input was transferred to a thread ahead of time is not stolen by an
-      // idle one (DESIGN-NOTES, work stealing): it may wait for the task ahead of it.
+      // idle one (docs/ARCHITECTURE.md, work stealing): it may wait for the task ahead of it.
       const waiting = model.waiting.filter((t) => config.prefetch === 0 || !t.spec.transfer);
       if (!model.paused && model.holders < model.limit && waiting.length > 0)
         return `${waiting.length} tasks wait while ${model.limit - model.holders} slots are free`;

@@ -78,6 +78,55 @@ describe('workpool run --resume', () => {
     });
   }
 
+  it('--strict then --resume: nothing after the bad line runs in the first run, so no line runs twice', async () => {
+    const dir = tempDir();
+    const held = tempDir(); // line 1 waits here until the test opens it
+    const open = tempDir(); // every other line passes at once, leaving started-<n>
+    writeFileSync(join(open, 'open'), '');
+    const input = join(dir, 'in.jsonl');
+    const output = join(dir, 'out.jsonl');
+    const good = [3, 4, 5, 6];
+    writeFileSync(
+      input,
+      `${JSON.stringify({ n: 1, dir: held })}\n{bad\n${good.map((n) => JSON.stringify({ n, dir: open })).join('\n')}\n`,
+    );
+    const flags = ['--threads', '2', '--progress-interval', '1h', '-i', input, '-o', output];
+    // Ordered, with line 1 held: a run that found the bad line only when writing its result
+    // would have read and run lines 3-6 on the free thread meanwhile, and dropped them.
+    const first = spawnCli(['run', tasks, 'gated', ...flags, '--ordered', '--strict']);
+    const done = finished(first);
+    await until(() => starts(held).length === 1);
+    writeFileSync(join(held, 'open'), '');
+    const a = await done;
+    assert.equal(a.code, 1, a.stderr);
+    assert.match(a.stderr, /stopped at malformed line 2: --strict/);
+    assert.deepEqual(starts(open), [], 'no line after the bad one ran');
+    assert.deepEqual(
+      parseResults(readFileSync(output, 'utf8')).map((l) => [l.line, l.ok]),
+      [
+        [1, true],
+        [2, false],
+      ],
+    );
+
+    const b = await runCli(['run', tasks, 'gated', ...flags, '--strict', '--resume']);
+    assert.equal(b.code, 0, b.stderr);
+    assert.match(b.stderr, /2 already done \(--resume\)/);
+    assert.deepEqual(
+      starts(open)
+        .map((f) => Number(f.slice('started-'.length)))
+        .sort((x, y) => x - y),
+      good,
+      'the resumed run ran each remaining line once',
+    );
+    const all = parseResults(readFileSync(output, 'utf8'));
+    assert.deepEqual(
+      all.map((l) => l.line).sort((x, y) => x - y),
+      [1, 2, ...good],
+      'every line has exactly one result',
+    );
+  });
+
   it('a last line cut short is dropped and that line runs again; the file stays valid', async () => {
     const dir = tempDir();
     const output = join(dir, 'out.jsonl');

@@ -6,16 +6,17 @@
  * - else `redis-server` on PATH is started on a free loopback port, with its own temporary
  *   data directory and `appendonly yes` (`appendfsync always`, so a kill -9 loses nothing
  *   acknowledged), and stopped when the test process exits;
- * - else, as root with apt-get, `apt-get install -y redis-server` is run once (a lock in
- *   the temp dir keeps parallel test files from racing), as CI on a fresh machine would;
+ * - else, as root with apt-get, `apt-get install -y redis-server` is run once
+ *   (test/support/apt.ts), as CI on a fresh machine would;
  * - else the test fails at once with what to install. It never skips.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { accessSync, constants, mkdirSync, mkdtempSync, rmdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { systemCommand } from '../support/apt.js';
 
 export interface TestRedis {
   readonly host: string;
@@ -34,60 +35,8 @@ export interface TestRedis {
 const INSTALL_HINT =
   'The distributed tests need a Redis server: install redis-server (Debian/Ubuntu: `apt-get install -y redis-server`, macOS: `brew install redis`) or set WORKPOOL_TEST_REDIS_URL=redis://host:port';
 
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    const file = join(dir, name);
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {}
-  }
-  return undefined;
-}
-
-/** Installs redis-server with apt-get, once across parallel test processes. */
-function aptInstall(): void {
-  const lock = join(tmpdir(), 'workpool-test-redis-install.lock');
-  const deadline = Date.now() + 10 * 60_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`${INSTALL_HINT} (timed out waiting for ${lock})`);
-      // Another test process is installing: wait for it, synchronously (this runs once).
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
-    }
-  }
-  try {
-    if (onPath('redis-server') !== undefined) return;
-    process.stderr.write('redis-server not found: installing it with apt-get\n');
-    // RUNLEVEL=1 keeps the package's init script from starting a system-wide server.
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive', RUNLEVEL: '1' };
-    execFileSync('apt-get', ['update'], { stdio: ['ignore', 'ignore', 'inherit'], env });
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env,
-    });
-  } finally {
-    rmdirSync(lock);
-  }
-}
-
 function redisServerBinary(): string {
-  const found = onPath('redis-server');
-  if (found !== undefined) return found;
-  if (process.getuid?.() === 0 && onPath('apt-get') !== undefined) {
-    try {
-      aptInstall();
-    } catch (error) {
-      throw new Error(`${INSTALL_HINT} (apt-get install failed)`, { cause: error });
-    }
-    const installed = onPath('redis-server');
-    if (installed !== undefined) return installed;
-  }
-  throw new Error(INSTALL_HINT);
+  return systemCommand('redis-server', 'redis-server', INSTALL_HINT);
 }
 
 /** A loopback port free now (nothing listens on it once this resolves). */

@@ -56,6 +56,81 @@ describe('every connection is bounded', () => {
   });
 });
 
+/**
+ * A slow client the server has certainly taken in: it sends its headers with
+ * `expect: 100-continue`, so Node answers `100 Continue` once it has parsed them (the
+ * request is in the server's hands, waiting for its body); then it sends part of the body
+ * and nothing more.
+ */
+async function heldClient(port: number): Promise<{ socket: Socket; closed: Promise<string> }> {
+  const c = slowClient(
+    port,
+    `POST /tasks/echo HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nauthorization: Bearer ${token}\r\nexpect: 100-continue\r\ncontent-length: 1000\r\n\r\n`,
+  );
+  let seen = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (d: string): void => {
+      seen += d;
+      if (!seen.includes('\r\n\r\n')) return;
+      c.socket.off('data', onData);
+      if (/^HTTP\/1\.1 100 /.test(seen)) resolve();
+      else reject(new Error(`expected 100 Continue, got ${seen}`));
+    };
+    c.socket.on('data', onData);
+  });
+  c.socket.write('{"a":');
+  return c;
+}
+
+/** One request on a raw keep-alive connection; resolves the status line of its answer. */
+function statusOn(socket: Socket, path: string): Promise<string> {
+  return new Promise((resolve) => {
+    let got = '';
+    const onData = (d: string): void => {
+      got += d;
+      if (!got.includes('\r\n')) return;
+      socket.off('data', onData);
+      resolve(got.slice(0, got.indexOf('\r\n')));
+    };
+    socket.on('data', onData);
+    socket.write(`GET ${path} HTTP/1.1\r\nhost: x\r\n\r\n`);
+  });
+}
+
+test('with 300 slow requests held open and the connection limit reached, /healthz is answered, and the next connection is refused', async () => {
+  // No deadline runs out during the test (requestTimeout 60 s): the slow requests stay
+  // open until the test drops them, so what is proved is an order, not a speed. /healthz
+  // is answered while every slow request is still waiting for its body (none had to end
+  // first), on the last connection the limit allows; the one after it is closed unread.
+  const slow = 300;
+  const server = await start({
+    token,
+    threads: 1,
+    requestTimeout: 60_000,
+    maxConnections: slow + 1,
+  });
+  const held: { socket: Socket; closed: Promise<string> }[] = [];
+  try {
+    for (let i = 0; i < slow; i++) held.push(await heldClient(server.port));
+    let ended = 0;
+    for (const c of held) void c.closed.then(() => ended++);
+
+    const health = connect(server.port, '127.0.0.1');
+    health.setEncoding('latin1');
+    assert.equal(await statusOn(health, '/healthz'), 'HTTP/1.1 200 OK');
+    assert.equal(ended, 0, 'no slow request had to end for /healthz to be answered');
+    assert.equal(await statusOn(health, '/healthz'), 'HTTP/1.1 200 OK', 'and again');
+
+    const past = slowClient(server.port, 'GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n');
+    assert.equal(await past.closed, '', 'past maxConnections: closed, nothing answered');
+    assert.equal(ended, 0, 'the slow requests are all still open');
+    health.destroy();
+  } finally {
+    for (const c of held) c.socket.destroy();
+    await server.close();
+  }
+});
+
 test('past maxConnections a new connection is closed as it arrives', async () => {
   const server = await start({ threads: 1, maxConnections: 3 });
   try {

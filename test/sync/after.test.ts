@@ -45,7 +45,7 @@ test('an aborted after() never fires', async () => {
 
 test('ms is validated', () => {
   assert.throws(() => after(-1), RangeError);
-  assert.throws(() => after(Number.NaN), RangeError);
+  assert.throws(() => after(Number.NaN), TypeError); // NaN is not a number of ms: the one rule of src/validate.ts
   assert.throws(() => after('1' as unknown as number), TypeError);
 });
 

@@ -110,7 +110,7 @@ test('tryGo starts only under the limit', async () => {
 test('limit is validated', () => {
   assert.throws(() => new ErrGroup({ limit: 0 }), {
     name: 'RangeError',
-    message: 'Expected `limit` to be an integer from 1 and up or Infinity, got `0` (number)',
+    message: 'Expected `limit` to be an integer from 1 and up (or Infinity), got `0` (number)',
   });
   assert.throws(() => new ErrGroup({ limit: 1.5 }), RangeError);
   assert.throws(() => new ErrGroup({ limit: '2' as unknown as number }), TypeError);

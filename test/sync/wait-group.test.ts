@@ -42,7 +42,8 @@ test('add(n) and negative deltas; going below zero throws and changes nothing', 
   wg.done();
   assert.throws(() => wg.done(), RangeError);
   assert.equal(wg.count, 0);
-  assert.throws(() => wg.add(1.5), TypeError);
+  assert.throws(() => wg.add(1.5), RangeError);
+  assert.throws(() => wg.add('1' as unknown as number), TypeError);
 });
 
 test('the group is reusable after reaching zero', async () => {

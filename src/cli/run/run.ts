@@ -54,10 +54,14 @@ export async function run(o: RunOptions): Promise<ExitCodeValue> {
     throw error;
   }
   const writer = new LineWriter(output ?? process.stdout, output !== undefined);
-  const tally = { ok: 0, failed: 0, malformed: 0, notRun: 0, resumed: 0, discarded: 0 };
+  const tally = { ok: 0, failed: 0, malformed: 0, notRun: 0, resumed: 0 };
   let interrupted: StopSignal | undefined;
   let fatal: Error | undefined;
-  /** `--strict`: the first malformed line; no result after it is written. */
+  /**
+   * `--strict`: the first malformed line. Lines are started in input order, so when it is
+   * read no later line has started, and none will: the window stops there. Nothing after
+   * it runs or is written, so `--resume` runs each of them once.
+   */
   let strictAt: number | undefined;
 
   const start = (line: Line): Promise<LineResult | typeof BLANK> => {
@@ -66,6 +70,10 @@ export async function run(o: RunOptions): Promise<ExitCodeValue> {
     try {
       value = JSON.parse(line.text);
     } catch (error) {
+      if (o.strict && strictAt === undefined) {
+        strictAt = line.number;
+        window.stop();
+      }
       return Promise.resolve({ line: line.number, ok: false, error, malformed: true });
     }
     return target.run(value).then(
@@ -113,18 +121,10 @@ export async function run(o: RunOptions): Promise<ExitCodeValue> {
         tally.notRun++;
         continue;
       }
-      if (strictAt !== undefined && r.line > strictAt) {
-        tally.discarded++; // after the malformed line: not written, so --resume runs it
-        continue;
-      }
       if (r.ok) tally.ok++;
       else {
         tally.failed++;
         if (r.malformed) tally.malformed++;
-        if (r.malformed && o.strict && strictAt === undefined) {
-          strictAt = r.line;
-          window.stop();
-        }
         if (r.error instanceof TaskModuleError && fatal === undefined) {
           fatal = r.error;
           window.stop();
@@ -152,8 +152,6 @@ export async function run(o: RunOptions): Promise<ExitCodeValue> {
     const parts = [`${count(tally.ok)} ok`, `${count(tally.failed)} failed`];
     if (tally.malformed > 0) parts.push(`${count(tally.malformed)} malformed`);
     if (interrupted !== undefined) parts.push(`${count(tally.notRun)} not run (interrupted)`);
-    if (tally.discarded > 0)
-      parts.push(`${count(tally.discarded)} not written (after the malformed line)`);
     if (tally.resumed > 0) parts.push(`${count(tally.resumed)} already done (--resume)`);
     const stopped =
       strictAt === undefined ? '' : ` (stopped at malformed line ${strictAt}: --strict)`;

@@ -14,7 +14,6 @@ import {
   TaskModuleError,
   type TaskOptions,
   ThreadPool,
-  UnknownHandlerError,
 } from '../../index.js';
 import { UsageError } from '../errors.js';
 import type { Rate } from '../parse.js';
@@ -76,7 +75,7 @@ export async function createTarget(o: TargetOptions): Promise<Target> {
     ...poolOptions,
   });
   try {
-    await checkHandler(path, o.handler);
+    await checkHandler(pool, path, o.handler);
   } catch (error) {
     await pool.terminate();
     throw error;
@@ -96,28 +95,20 @@ function target(pool: AnyPool, capacity: number, run: Target['run']): Target {
   };
 }
 
-/** A name no module exports: asking for it makes a thread answer with the handlers it has. */
-const PROBE = '\u0000workpool-probe';
-
 /**
- * Loads the module in one thread of a throwaway pool and asks for a handler that cannot
- * exist: `UnknownHandlerError.available` lists the real ones, `TaskModuleError` says why the
- * module does not load. A separate pool, so the probe uses none of the real pool's `--rate`.
+ * Waits for the module to load in a thread of the run's own pool (its `minThreads` start at
+ * once) and checks `handler` against the handlers it has; `TaskModuleError` says why the
+ * module does not load. No task is sent, so the check takes none of the pool's `--rate`.
  */
-async function checkHandler(path: string, handler: string): Promise<void> {
-  const probe = new ThreadPool({ module: path, minThreads: 1, maxThreads: 1, loadRetries: 0 });
+async function checkHandler(pool: ThreadPool, path: string, handler: string): Promise<void> {
+  let available: readonly string[];
   try {
-    await probe.run(PROBE);
+    available = await pool.handlers();
   } catch (error) {
-    if (error instanceof UnknownHandlerError) {
-      if (error.available.includes(handler)) return;
-      throw new UsageError(unknownHandler(path, handler, error.available));
-    }
     if (error instanceof TaskModuleError) throw new UsageError(error.message);
     throw new UsageError(`Task module ${path} could not be checked: ${String(error)}`);
-  } finally {
-    await probe.terminate();
   }
+  if (!available.includes(handler)) throw new UsageError(unknownHandler(path, handler, available));
 }
 
 /** `--async`: the handler runs on the main thread, so the module is imported here. */

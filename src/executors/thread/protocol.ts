@@ -128,9 +128,9 @@ export const POSTED = 2;
 /**
  * Messages the pool has posted to the thread, counted after each post. An idle thread reads
  * it while it spins for the next task, so its next task needs no wake-up of its event loop
- * (a wake costs the sender ~5-15 µs here; a post to a spinning thread ~0.5 µs).
+ * (a wake costs the sender far more than a post to a spinning thread).
  */
-export const REQUESTED = 3;
+export const SENT = 3;
 /**
  * From here, a ring of claims, one per task sent: the k-th task the thread receives is
  * claimed at `CLAIMS + (k & (ring - 1))`. Before beginning a task the thread turns its claim
@@ -162,7 +162,7 @@ export interface ModuleData {
 
 /** What the thread is started with (`workerData`). */
 export interface WorkerData extends ModuleData {
-  /** The Int32 cells CONSUMED, CONTROL, POSTED, REQUESTED and the CLAIMS ring. */
+  /** The Int32 cells CONSUMED, CONTROL, POSTED, SENT and the CLAIMS ring. */
   readonly shared: SharedArrayBuffer;
   /**
    * The thread's end of its own channel: tasks come in and replies go out here, not on
@@ -323,8 +323,8 @@ export function isTransferred(value: unknown): value is Transferred<unknown> {
 /**
  * Bounded, adaptive busy-waiting, used by both ends of a thread's channel. A reply to a
  * short task, or the next task of a busy pool, is there within a few µs, but a thread whose
- * event loop went to sleep takes tens of µs to wake, and waking it costs the sender as much
- * (measured here: ~2 µs round trip with both ends spinning, ~20-50 µs without).
+ * event loop went to sleep takes much longer to wake, and waking it costs the sender as
+ * much (the figures: docs/ARCHITECTURE.md, "Spinning instead of sleeping").
  *
  * A spin that times out doubles the number of spins skipped after it (up to MAX_PENALTY),
  * so waits that are long anyway cost almost no spinning; one that succeeds resets that. At

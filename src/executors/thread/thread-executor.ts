@@ -373,8 +373,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
    * Starts threads up to the target, unless closing, unhealthy or backing off. While no
    * thread is online, at most `availableParallelism()` start at once and the rest follow
    * when one is online: threads starting together share the cores, so more than there are
-   * cores only delays the first (first result here, 2 cores: ~27 ms with 1 or 2 threads,
-   * 40-55 ms with 4 started at once, ~29 ms with 2 then 2).
+   * cores only delays the first result.
    */
   #fill(): void {
     if (this.#closing || this.#unhealthy || this.#backoff !== undefined) return;

@@ -22,9 +22,9 @@ import {
   OK,
   OPEN,
   POSTED,
-  REQUESTED,
   RUN,
   reviveError,
+  SENT,
   type SerializedError,
   STOLEN,
   THROWN,
@@ -106,7 +106,7 @@ export class Thread {
    * in a thread that dies or is asked to give it back (issue 11). See `ThreadExecutor`.
    */
   parked: Job<ThreadPayload>[] = [];
-  /** CONSUMED, CONTROL, POSTED, REQUESTED and the claim ring, shared with the thread. */
+  /** CONSUMED, CONTROL, POSTED, SENT and the claim ring, shared with the thread. */
   readonly cells: Int32Array;
   killTimer: unknown = undefined;
   /** Tasks not posted yet: `[RUN, id, index, input, attempt, ...]`, and their transfer list. */
@@ -336,7 +336,7 @@ export class Thread {
   /** Posts to the thread, then counts the post for a thread spinning for its next task. */
   #send(message: unknown[], transfer?: readonly TransferListItem[]): void {
     this.port.postMessage(message, transfer);
-    Atomics.add(this.cells, REQUESTED, 1);
+    Atomics.add(this.cells, SENT, 1);
   }
 
   /** For `stats().details`. Event-loop utilization is since the thread started. */

@@ -1,6 +1,7 @@
 /**
  * The in-thread entry: loads the task module, runs tasks, reports results. It imports only
- * the protocol module and the stream driver (and Node built-ins), so a thread starts fast.
+ * the protocol module, the stream driver and src/thenable.ts (and Node built-ins), so a
+ * thread starts fast.
  *
  * Tasks begin in the order they arrive, at most `concurrency` at once; the rest wait here
  * (the pool sends tasks ahead, so the next one is already here when one ends). Before each
@@ -12,6 +13,7 @@
  * crashing or hanging the thread cannot take a finished result with it (DESIGN invariant 7).
  */
 import { receiveMessageOnPort, type TransferListItem, workerData } from 'node:worker_threads';
+import { isThenable } from '../../thenable.js';
 import { Credit, drive, isStreamable } from '../drive.js';
 import {
   ANNOUNCE,
@@ -32,8 +34,8 @@ import {
   POSTED,
   PROGRESS,
   READY,
-  REQUESTED,
   RESULTS,
+  SENT,
   type SerializedError,
   SKIPPED,
   Spinner,
@@ -200,10 +202,7 @@ function run(id: number, index: number, input: unknown, attempt: number, stream:
     result = handler(input, context);
     if (stream) result = streamOf(id, result, context);
     // Inside the try: reading `then` may throw too (a getter).
-    thenable =
-      result !== null &&
-      (typeof result === 'object' || typeof result === 'function') &&
-      typeof (result as { then?: unknown }).then === 'function';
+    thenable = isThenable(result);
   } catch (error) {
     active--;
     fail(id, error);
@@ -288,7 +287,7 @@ function onMessage(message: ToWorker): void {
 }
 
 const spinner = new Spinner(data.spin);
-/** The pool's REQUESTED count when this thread last read its port while spinning. */
+/** The pool's SENT count when this thread last read its port while spinning. */
 let requested = 0;
 
 /**
@@ -301,7 +300,7 @@ function linger(): void {
 
 /** Reads the port if the pool posted since the last look; returns whether anything came. */
 function take(): boolean {
-  const count = Atomics.load(cells, REQUESTED);
+  const count = Atomics.load(cells, SENT);
   if (count === requested) return false;
   requested = count;
   return drain();

@@ -1,5 +1,6 @@
 /**
- * Option checks shared by every normaliser and runtime setter. A wrong type is a TypeError,
+ * Argument and option checks shared by every layer (the Go primitives of sync/, the
+ * scheduler's normalisers and runtime setters, pipelines); it imports nothing. A wrong type is a TypeError,
  * a value out of range a RangeError; the message names the option, what was expected and
  * what was received, e.g. "Expected `concurrency` to be an integer from 1 and up, got `0` (number)".
  */
@@ -24,6 +25,13 @@ export function integer(name: string, value: unknown, min: number, allowInfinity
   if (typeof value !== 'number' || Number.isNaN(value)) fail(TypeError, name, expected, value);
   if (value === Number.POSITIVE_INFINITY && allowInfinity) return value;
   if (!Number.isInteger(value) || value < min) fail(RangeError, name, expected, value);
+  return value;
+}
+
+/** Any integer, negative ones included. */
+export function anyInteger(name: string, value: unknown): number {
+  if (typeof value !== 'number' || Number.isNaN(value)) fail(TypeError, name, 'an integer', value);
+  if (!Number.isInteger(value)) fail(RangeError, name, 'an integer', value);
   return value;
 }
 
