@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import type { ThreadPool } from '../index.js';
 import { resolvePeer } from '../peer.js';
 import { dashboardHtml } from './dashboard/page.js';
-import type { Sampler } from './sampler.js';
+import type { Sampler, Update } from './sampler.js';
 import type { Tracker } from './tracker.js';
 
 export interface ObserveContext {
@@ -14,6 +14,10 @@ export interface ObserveContext {
   readonly registry: Registry;
   /** Open `/events` streams, ended when the server closes. */
   readonly streams: Set<() => void>;
+  /** The page hides its actions (the server refuses them anyway). */
+  readonly readOnly: boolean;
+  /** A token guards the server (the page offers to sign out). */
+  readonly token: boolean;
 }
 
 /** A stream whose client reads slower than this many buffered bytes is dropped. */
@@ -47,8 +51,16 @@ export function registerObserveRoutes(app: FastifyInstance, ctx: ObserveContext)
     return reply.type(registry.contentType).send(text);
   });
 
+  const page = dashboardHtml({ readOnly: ctx.readOnly, token: ctx.token });
   app.get('/', async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(dashboardHtml),
+    reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .header(
+        'content-security-policy',
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+      )
+      .send(page),
   );
 
   const assets = uplotAssets();
@@ -74,22 +86,35 @@ export function registerObserveRoutes(app: FastifyInstance, ctx: ObserveContext)
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    raw.write(`retry: 2000\nevent: history\ndata: ${JSON.stringify(sampler.history())}\n\n`);
+    raw.write(`retry: 2000\nevent: history\ndata: ${JSON.stringify(sampler.series())}\n\n`);
     const end = (): void => {
       unsubscribe();
       ctx.streams.delete(end);
       if (!raw.writableEnded) raw.end();
     };
-    const unsubscribe = sampler.subscribe((snapshot) => {
+    const unsubscribe = sampler.subscribe((update) => {
       if (raw.writableLength > MAX_BUFFERED) {
         end();
         return;
       }
-      raw.write(`data: ${JSON.stringify(snapshot)}\n\n`);
+      raw.write(eventText(update));
     });
     ctx.streams.add(end);
     request.raw.socket.once('close', end);
   });
+}
+
+/** Each update as SSE text, made once however many streams are open. */
+const texts = new WeakMap<Update, string>();
+function eventText(update: Update): string {
+  let text = texts.get(update);
+  if (text === undefined) {
+    text = `data: ${JSON.stringify(update.fine)}\n\n`;
+    if (update.coarse !== undefined)
+      text += `event: coarse\ndata: ${JSON.stringify(update.coarse)}\n\n`;
+    texts.set(update, text);
+  }
+  return text;
 }
 
 /** uPlot's browser build and stylesheet, found when `workpool/server` is imported (uplot is a peer). */
