@@ -160,9 +160,14 @@ describe('actions', () => {
   });
 
   test('retry runs a failed task again with its input; the list shows it', async () => {
-    const failed = await post(server, 'fail', { message: 'try me again' }, {
-      headers: { 'x-task-key': 'acme' },
-    });
+    const failed = await post(
+      server,
+      'fail',
+      { message: 'try me again' },
+      {
+        headers: { 'x-task-key': 'acme' },
+      },
+    );
     assert.equal(failed.status, 500);
     const list = (await get(server, '/api/failures?name=fail&key=acme&limit=1')).body as {
       failures: Failure[];
@@ -223,7 +228,14 @@ describe('actions', () => {
 test('read-only: every action is 403 and changes nothing', async () => {
   const server = await start({ threads: 1, readOnly: true });
   try {
-    for (const path of ['pause', 'resume', 'drain', 'resize', 'tasks/1/cancel', 'failures/1/retry']) {
+    for (const path of [
+      'pause',
+      'resume',
+      'drain',
+      'resize',
+      'tasks/1/cancel',
+      'failures/1/retry',
+    ]) {
       const a = await act(server, path, path === 'resize' ? { threads: 2 } : {});
       assert.equal(a.status, 403, path);
       assert.equal(code(a), 'ERR_READ_ONLY', path);

@@ -25,8 +25,7 @@ function ended(
     name: 'work',
     startedAt: 100,
     acceptedAt: 90,
-    submitted:
-      input === undefined ? undefined : { name: 'work', key, input, task: task(id) },
+    submitted: input === undefined ? undefined : { name: 'work', key, input, task: task(id) },
   };
   return { entry, event: { id, outcome, error, name: 'work' }, at: 150 };
 }

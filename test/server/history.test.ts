@@ -47,10 +47,13 @@ test('bucketDelta is the window between two cumulative readings', () => {
     [10, 7],
     [100, 3],
   ]);
-  assert.deepEqual(bucketDelta(now, before), buckets([
-    [10, 2],
-    [100, 3],
-  ]));
+  assert.deepEqual(
+    bucketDelta(now, before),
+    buckets([
+      [10, 2],
+      [100, 3],
+    ]),
+  );
   assert.deepEqual(bucketDelta(now, undefined), now);
 });
 
@@ -148,8 +151,14 @@ test('the mode shows a drain, and when it has drained', () => {
   const h = new History(5, 10, 3, 0);
   const busy = reading(0, 0);
   const withWork = { ...busy, all: { ...busy.all, running: 1 } };
-  assert.equal(h.add({ reading: withWork, server: { ...server, draining: true } }).fine.mode, 'draining');
-  assert.equal(h.add({ reading: reading(1, 0), server: { ...server, draining: true } }).fine.mode, 'drained');
+  assert.equal(
+    h.add({ reading: withWork, server: { ...server, draining: true } }).fine.mode,
+    'draining',
+  );
+  assert.equal(
+    h.add({ reading: reading(1, 0), server: { ...server, draining: true } }).fine.mode,
+    'drained',
+  );
   assert.equal(h.add({ reading: { ...reading(2, 0), paused: true }, server }).fine.mode, 'paused');
   assert.equal(h.add({ reading: { ...reading(3, 0), closed: true }, server }).fine.mode, 'closed');
 });

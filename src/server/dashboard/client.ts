@@ -24,7 +24,7 @@ export const dashboardScript = String.raw`
   var draws = 0;
   var listed = -1;
   var state = {
-    charts: charts, actions: [],
+    charts: charts, actions: [], columns: function (list, n, get) { return columns(list, n, get); },
     received: function () { return received; },
     draws: function () { return draws; },
     last: null,
