@@ -1,3 +1,5 @@
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { ActionError, taskId } from './actions.js';
 import {
@@ -63,7 +65,28 @@ export function registerListRoutes(
     }
     return reply.send({ failure });
   });
-  app.get('/api/history', async (_request, reply) => reply.send(ctx.sampler.series()));
+  // A full history is about a megabyte of JSON that compresses ~100x: sent gzipped to
+  // clients that take it, made once per sample however many pages load it.
+  let cached: { last: unknown; json: string; gzip: Promise<Buffer> } | undefined;
+  app.get('/api/history', async (request, reply) => {
+    const series = ctx.sampler.series();
+    const last = series.fine.at(-1);
+    if (cached === undefined || cached.last !== last) {
+      const json = JSON.stringify(series);
+      cached = { last, json, gzip: gzipped(json) };
+    }
+    reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding');
+    const accepts = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+    if (!accepts) return reply.send(cached.json);
+    return reply.header('content-encoding', 'gzip').send(await cached.gzip);
+  });
+}
+
+const gzipAsync = promisify(gzip);
+function gzipped(text: string): Promise<Buffer> {
+  const p = gzipAsync(text);
+  p.catch(() => {});
+  return p;
 }
 
 /** Most in-flight tasks `GET /api/tasks` lists. */

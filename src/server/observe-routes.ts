@@ -86,7 +86,9 @@ export function registerObserveRoutes(app: FastifyInstance, ctx: ObserveContext)
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    raw.write(`retry: 2000\nevent: history\ndata: ${JSON.stringify(sampler.series())}\n\n`);
+    // The history is not sent here: the page fetches it (`GET /api/history`, compressed)
+    // each time this stream opens, and merges the points that arrive meanwhile.
+    raw.write('retry: 2000\n\n');
     const end = (): void => {
       unsubscribe();
       ctx.streams.delete(end);

@@ -351,24 +351,42 @@ export const dashboardScript = String.raw`
     loadInflight();
   }
 
+  // Each time the stream opens (first load, reconnect) the kept history is fetched; live
+  // points that arrive before it are held, then those newer than its last are added.
+  var held = null;
+  function history() {
+    held = [];
+    return getJson('/api/history').then(function (res) {
+      if (res.status !== 200) return;
+      var h = res.body;
+      points.fine = h.fine.slice();
+      points.coarse = h.coarse.slice();
+      LIMIT.fine = h.fineSize; LIMIT.coarse = h.coarseSize;
+      var lastFine = points.fine.length ? points.fine[points.fine.length - 1].t : -1;
+      var lastCoarse = points.coarse.length ? points.coarse[points.coarse.length - 1].t : -1;
+      var later = held;
+      held = null;
+      received += points.fine.length;
+      later.forEach(function (x) {
+        if (x[1].t > (x[0] === 'fine' ? lastFine : lastCoarse)) { add(x[0], x[1]); if (x[0] === 'fine') received++; }
+      });
+      draw();
+      if (points.fine.length) update(points.fine[points.fine.length - 1]);
+    });
+  }
+
   function connect() {
     var source = new EventSource('/events');
-    source.addEventListener('history', function (e) {
-      var h = JSON.parse(e.data);
-      points.fine = h.fine.slice(); points.coarse = h.coarse.slice();
-      // The server's bounds: what it sent on connect is what it keeps.
-      LIMIT.fine = Math.max(h.fine.length, h.fineSize || 0) || LIMIT.fine;
-      LIMIT.coarse = Math.max(h.coarse.length, h.coarseSize || 0) || LIMIT.coarse;
-      received += h.fine.length;
-      draw();
-      if (h.fine.length) update(h.fine[h.fine.length - 1]);
-    });
+    source.onopen = function () { history(); };
     source.addEventListener('coarse', function (e) {
-      add('coarse', JSON.parse(e.data));
+      var p = JSON.parse(e.data);
+      if (held) { held.push(['coarse', p]); return; }
+      add('coarse', p);
       if (view === 'coarse') draw();
     });
     source.onmessage = function (e) {
       var p = JSON.parse(e.data);
+      if (held) { held.push(['fine', p]); return; }
       received++;
       add('fine', p);
       if (view === 'fine') draw();
