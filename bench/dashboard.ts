@@ -19,10 +19,10 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import type { CDPSession } from 'playwright-core';
 import { ManualClock, ThreadPool } from '../src/index.js';
 import { serve } from '../src/server/index.js';
@@ -61,19 +61,20 @@ async function weight(): Promise<void> {
     }
     // An hour of samples: both tiers full.
     for (let i = 0; i < 3600; i++) clock.advance(1000);
-    const rows: [string, Buffer][] = [];
+    const rows: [string, Buffer, number][] = [];
     for (const path of ['/', '/assets/uplot.js', '/assets/uplot.css', '/api/history']) {
-      rows.push([path, Buffer.from(await (await fetch(`${server.url}${path}`)).arrayBuffer())]);
+      const plain = await bytes(`${server.url}${path}`, {});
+      const sent = await bytes(`${server.url}${path}`, { 'accept-encoding': 'gzip' });
+      rows.push([path, plain, sent.length]);
     }
-    console.log('\n| what | bytes | gzipped |\n| :-- | --: | --: |');
+    console.log('\n| what | bytes | sent (gzip, as a browser asks) |\n| :-- | --: | --: |');
     let raw = 0;
     let zipped = 0;
-    for (const [path, body] of rows) {
-      const z = gzipSync(body).length;
+    for (const [path, body, sent] of rows) {
       raw += body.length;
-      zipped += z;
+      zipped += sent;
       const label = path === '/api/history' ? 'history on load (full: 300 + 360 points)' : path;
-      console.log(`| ${label} | ${kb(body.length)} | ${kb(z)} |`);
+      console.log(`| ${label} | ${kb(body.length)} | ${kb(sent)} |`);
     }
     console.log(`| total on first load | ${kb(raw)} | ${kb(zipped)} |`);
     const fine = JSON.parse(rows[3]?.[1].toString() ?? '{}').fine as unknown[];
@@ -81,6 +82,17 @@ async function weight(): Promise<void> {
   } finally {
     await server.close();
   }
+}
+
+/** The bytes a GET answers with, as sent (not decompressed). */
+function bytes(url: string, headers: Record<string, string>): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(Buffer.concat(chunks)));
+    }).on('error', reject);
+  });
 }
 
 async function sampling(): Promise<void> {
@@ -192,7 +204,7 @@ async function updateCost(seconds: number, rounds: number, rate: number): Promis
     return us / 1000 / ((b.at - a.at) / 1000); // ms of CPU per second
   };
   console.log(
-    `\n| round | dashboard | tasks/s | server CPU ms/s | browser script ms/s | browser task ms/s |\n| --: | :-- | --: | --: | --: | --: |`,
+    `\n| round | dashboard | tasks/s | server CPU ms/s | browser script ms/s | layout + style ms/s | all browser main-thread tasks ms/s |\n| --: | :-- | --: | --: | --: | --: | --: |`,
   );
   for (let round = 1; round <= rounds; round++) {
     for (const open of [false, true]) {
@@ -226,10 +238,12 @@ async function updateCost(seconds: number, rounds: number, rate: number): Promis
       const cpu = await serverCpu(running);
       const elapsed = (performance.now() - t0) / 1000;
       const m1 = await metrics();
-      const per = (k: string): string =>
-        cdp === undefined ? '—' : ((((m1[k] ?? 0) - (m0[k] ?? 0)) * 1000) / elapsed).toFixed(1);
+      const per = (...k: string[]): string =>
+        cdp === undefined
+          ? '—'
+          : ((k.reduce((n, x) => n + (m1[x] ?? 0) - (m0[x] ?? 0), 0) * 1000) / elapsed).toFixed(1);
       console.log(
-        `| ${round} | ${open ? 'open' : 'none'} | ${Math.round(answered / elapsed)} | ${cpu.toFixed(0)} | ${per('ScriptDuration')} | ${per('TaskDuration')} |`,
+        `| ${round} | ${open ? 'open' : 'none'} | ${Math.round(answered / elapsed)} | ${cpu.toFixed(0)} | ${per('ScriptDuration')} | ${per('LayoutDuration', 'RecalcStyleDuration')} | ${per('TaskDuration')} |`,
       );
       await page?.close();
     }

@@ -1,7 +1,6 @@
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { ActionError, taskId } from './actions.js';
+import { Compressible } from './compress.js';
 import {
   type FailureFilter,
   type FailureOutcome,
@@ -67,26 +66,16 @@ export function registerListRoutes(
   });
   // A full history is about a megabyte of JSON that compresses ~100x: sent gzipped to
   // clients that take it, made once per sample however many pages load it.
-  let cached: { last: unknown; json: string; gzip: Promise<Buffer> } | undefined;
+  let cached: { last: unknown; body: Compressible } | undefined;
   app.get('/api/history', async (request, reply) => {
     const series = ctx.sampler.series();
     const last = series.fine.at(-1);
     if (cached === undefined || cached.last !== last) {
-      const json = JSON.stringify(series);
-      cached = { last, json, gzip: gzipped(json) };
+      cached = { last, body: new Compressible(JSON.stringify(series)) };
     }
-    reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding');
-    const accepts = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
-    if (!accepts) return reply.send(cached.json);
-    return reply.header('content-encoding', 'gzip').send(await cached.gzip);
+    reply.type('application/json; charset=utf-8');
+    return cached.body.send(request, reply);
   });
-}
-
-const gzipAsync = promisify(gzip);
-function gzipped(text: string): Promise<Buffer> {
-  const p = gzipAsync(text);
-  p.catch(() => {});
-  return p;
 }
 
 /** Most in-flight tasks `GET /api/tasks` lists. */

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { ThreadPool } from '../index.js';
 import { resolvePeer } from '../peer.js';
+import { Compressible } from './compress.js';
 import { dashboardHtml } from './dashboard/page.js';
 import type { Sampler, Update } from './sampler.js';
 import type { Tracker } from './tracker.js';
@@ -51,30 +52,32 @@ export function registerObserveRoutes(app: FastifyInstance, ctx: ObserveContext)
     return reply.type(registry.contentType).send(text);
   });
 
-  const page = dashboardHtml({ readOnly: ctx.readOnly, token: ctx.token });
-  app.get('/', async (_request, reply) =>
-    reply
-      .type('text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .header(
-        'content-security-policy',
-        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
-      )
-      .send(page),
+  const page = new Compressible(dashboardHtml({ readOnly: ctx.readOnly, token: ctx.token }));
+  app.get('/', async (request, reply) =>
+    page.send(
+      request,
+      reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .header(
+          'content-security-policy',
+          "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+        ),
+    ),
   );
 
   const assets = uplotAssets();
-  app.get('/assets/uplot.js', async (_request, reply) =>
-    reply
-      .type('text/javascript; charset=utf-8')
-      .header('cache-control', 'max-age=86400')
-      .send(await assets.js()),
+  app.get('/assets/uplot.js', async (request, reply) =>
+    (await assets.js()).send(
+      request,
+      reply.type('text/javascript; charset=utf-8').header('cache-control', 'max-age=86400'),
+    ),
   );
-  app.get('/assets/uplot.css', async (_request, reply) =>
-    reply
-      .type('text/css; charset=utf-8')
-      .header('cache-control', 'max-age=86400')
-      .send(await assets.css()),
+  app.get('/assets/uplot.css', async (request, reply) =>
+    (await assets.css()).send(
+      request,
+      reply.type('text/css; charset=utf-8').header('cache-control', 'max-age=86400'),
+    ),
   );
 
   app.get('/events', (request, reply) => {
@@ -126,11 +129,11 @@ const uplotFiles = {
 };
 
 /** uPlot's files, read once on first use. */
-function uplotAssets(): { js(): Promise<Buffer>; css(): Promise<Buffer> } {
-  const once = (path: string): (() => Promise<Buffer>) => {
-    let p: Promise<Buffer> | undefined;
+function uplotAssets(): { js(): Promise<Compressible>; css(): Promise<Compressible> } {
+  const once = (path: string): (() => Promise<Compressible>) => {
+    let p: Promise<Compressible> | undefined;
     return () => {
-      p ??= readFile(path);
+      p ??= readFile(path).then((b) => new Compressible(b));
       return p;
     };
   };

@@ -123,6 +123,8 @@ test('the dashboard shows the pool live, and every action works from it', async 
   const keys = await page.$$eval('#keys tbody td:first-child', (c) => c.map((x) => x.textContent));
   assert.deepEqual(keys, ['acme', 'globex']);
   assert.equal(await page.locator('#hosts tbody tr').count(), 1);
+  // The failure list loads while it is on screen.
+  await page.locator('#failures').scrollIntoViewIfNeeded();
   await page.waitForFunction(
     () =>
       (globalThis as unknown as Browserish).document.querySelectorAll('#failures tbody tr')

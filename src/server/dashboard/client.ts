@@ -216,7 +216,7 @@ export const dashboardScript = String.raw`
       var v = el('filter-' + k).value.trim();
       if (v) q.push(k + '=' + encodeURIComponent(v));
     });
-    q.push('limit=100');
+    q.push('limit=50');
     return q.join('&');
   }
 
@@ -344,10 +344,36 @@ export const dashboardScript = String.raw`
     if (list.length > LIMIT[kind]) list.splice(0, list.length - LIMIT[kind]);
   }
 
+  // The list is reloaded when it changed, at most every 2 s, and only while it is on
+  // screen: at 100 failures a second, re-laying out 50 rows each second was most of the
+  // page's cost (see BENCHMARKS.md).
+  var failuresVisible = true;
+  var failuresStale = false;
+  var failuresAt = 0;
+  var failuresTimer = null;
+  function wantFailures() {
+    failuresStale = true;
+    if (!failuresVisible || failuresTimer !== null) return;
+    var wait = failuresAt + 2000 - Date.now();
+    failuresTimer = setTimeout(function () {
+      failuresTimer = null;
+      if (!failuresVisible || !failuresStale) return;
+      failuresStale = false;
+      failuresAt = Date.now();
+      loadFailures();
+    }, Math.max(0, wait));
+  }
+  if (window.IntersectionObserver) {
+    new IntersectionObserver(function (entries) {
+      failuresVisible = entries.some(function (e) { return e.isIntersecting; });
+      if (failuresVisible && failuresStale) wantFailures();
+    }).observe(el('failures-panel'));
+  }
+
   function update(p) {
     state.last = p;
     figures(p);
-    if (p.listed !== listed) { listed = p.listed; loadFailures(); }
+    if (p.listed !== listed) { listed = p.listed; wantFailures(); }
     loadInflight();
   }
 

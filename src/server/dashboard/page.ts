@@ -114,15 +114,15 @@ export function dashboardHtml(options: PageOptions): string {
       </div></div>
     <div class="charts">${charts.map(([id, label]) => `<div class="chart" id="${id}" role="img" aria-label="${label}"></div>`).join('')}</div>
   </section>
-  <section class="panel" aria-labelledby="h-tables"><h2 id="h-tables">Hosts, tasks and keys</h2>
+  <section class="panel lazy" aria-labelledby="h-tables"><h2 id="h-tables">Hosts, tasks and keys</h2>
     ${table('hosts', 'Worker hosts', ['Host', 'threads', 'running', 'waiting', 'utilization', 'event loop', 'health'])}
     ${table('tasks', 'Per task name', ['Task', ...partHead.slice(1)])}
     ${table('keys', 'Per key (tenant, from x-task-key)', ['Key', ...partHead.slice(1)])}
   </section>
-  <section class="panel" aria-labelledby="h-inflight"><details id="inflight-panel"><summary><h2 id="h-inflight">In flight <span id="inflight-count"></span></h2></summary>
+  <section class="panel lazy" aria-labelledby="h-inflight"><details id="inflight-panel"><summary><h2 id="h-inflight">In flight <span id="inflight-count"></span></h2></summary>
     ${table('inflight', 'Tasks waiting or running (oldest first)', ['Id', 'task', 'key', 'state', 'attempt', 'age ms', 'input', ''])}
   </details></section>
-  <section class="panel" aria-labelledby="h-failures"><h2 id="h-failures">Recent failures</h2>
+  <section class="panel lazy" id="failures-panel" aria-labelledby="h-failures"><h2 id="h-failures">Recent failures</h2>
     <form id="filters" class="filters" role="search" aria-label="Filter recent failures">
       <label>Task <input id="filter-name" name="name" list="names" autocomplete="off"></label><datalist id="names"></datalist>
       <label>Key <input id="filter-key" name="key" autocomplete="off"></label>

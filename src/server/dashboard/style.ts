@@ -23,7 +23,9 @@ main { padding: 12px 16px; max-width: 1600px; margin: 0 auto; }
 .figure .value { font-size: 26px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .figure .unit { color: var(--dim); font-size: 13px; margin-left: 3px; }
 .figure.alert .value { color: var(--bad); }
-.panel { background: var(--panel); border-radius: 8px; padding: 10px 12px; margin-bottom: 12px; min-width: 0; }
+.panel { background: var(--panel); border-radius: 8px; padding: 10px 12px; margin-bottom: 12px; min-width: 0; contain: layout paint; }
+/* Below the fold: laid out only when scrolled to (a table re-rendered each second costs nothing unseen). */
+.panel.lazy { content-visibility: auto; contain-intrinsic-size: auto 500px; }
 .bar { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: 8px; margin-bottom: 6px; }
 .range { display: flex; flex-wrap: wrap; gap: 4px 14px; }
 .range label { display: inline-flex; align-items: center; gap: 4px; white-space: nowrap; }
@@ -37,7 +39,7 @@ button:focus-visible, input:focus-visible, select:focus-visible { outline: 2px s
 #action-result { margin: 8px 0 0; min-height: 1.4em; overflow-wrap: anywhere; }
 #action-result.ok { color: var(--ok); } #action-result.bad { color: var(--bad); }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 440px), 1fr)); gap: 10px; }
-.chart { background: #141b23; border-radius: 6px; padding: 6px; min-height: 240px; min-width: 0; overflow: hidden; }
+.chart { background: #141b23; border-radius: 6px; padding: 6px; min-height: 240px; min-width: 0; overflow: hidden; contain: layout paint; }
 .uplot { color: var(--text); } .u-title { font-size: 13px !important; font-weight: 600 !important; }
 .u-legend { font-size: 12px; } .u-legend th { font-weight: 400; }
 .scroll { overflow-x: auto; max-width: 100%; margin-top: 8px; }
