@@ -207,7 +207,8 @@ async function updateCost(seconds: number, rounds: number, rate: number): Promis
     `\n| round | dashboard | tasks/s | server CPU ms/s | browser script ms/s | layout + style ms/s | all browser main-thread tasks ms/s |\n| --: | :-- | --: | --: | --: | --: | --: |`,
   );
   for (let round = 1; round <= rounds; round++) {
-    for (const open of [false, true]) {
+    for (const view of ['none', 'top', 'failure list'] as const) {
+      const open = view !== 'none';
       const page = open
         ? await browser.newPage({ viewport: { width: 1400, height: 1000 } })
         : undefined;
@@ -219,6 +220,7 @@ async function updateCost(seconds: number, rounds: number, rate: number): Promis
             .workpoolDashboard;
           return d !== undefined && d.received() > 0;
         });
+        if (view === 'failure list') await page.locator('#failures').scrollIntoViewIfNeeded();
         cdp = await page.context().newCDPSession(page);
         await cdp.send('Performance.enable');
       }
@@ -243,7 +245,7 @@ async function updateCost(seconds: number, rounds: number, rate: number): Promis
           ? '—'
           : ((k.reduce((n, x) => n + (m1[x] ?? 0) - (m0[x] ?? 0), 0) * 1000) / elapsed).toFixed(1);
       console.log(
-        `| ${round} | ${open ? 'open' : 'none'} | ${Math.round(answered / elapsed)} | ${cpu.toFixed(0)} | ${per('ScriptDuration')} | ${per('LayoutDuration', 'RecalcStyleDuration')} | ${per('TaskDuration')} |`,
+        `| ${round} | ${open ? `open, ${view}` : 'none'} | ${Math.round(answered / elapsed)} | ${cpu.toFixed(0)} | ${per('ScriptDuration')} | ${per('LayoutDuration', 'RecalcStyleDuration')} | ${per('TaskDuration')} |`,
       );
       await page?.close();
     }
