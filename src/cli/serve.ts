@@ -18,6 +18,7 @@ interface Flags {
   readonly drainTimeout: number;
   readonly bodyLimit?: number;
   readonly exposeStack?: true;
+  readonly readOnly?: true;
 }
 
 /**
@@ -33,6 +34,8 @@ export function register(program: Command): void {
         '  POST /tasks/<handler>  JSON body in, JSON result out (x-timeout-ms: deadline)\n' +
         '  GET /  dashboard    GET /events  SSE    GET /metrics  Prometheus\n' +
         '  GET /stats  JSON    GET /healthz  200 healthy, 503 (e.g. module fails to load)\n' +
+        '  POST /api/pause|resume|drain|resize  and  /api/tasks/<id>/cancel,\n' +
+        "  /api/failures/<id>/retry: the dashboard's actions (JSON body; 403 with --read-only)\n" +
         'Overload is refused early with 503 + Retry-After. Binding to a non-loopback host\n' +
         'requires --token (bearer auth on every route but /healthz; the dashboard has a login\n' +
         'form at /login). A task module that cannot load: nothing listens, exit 2.\n' +
@@ -78,6 +81,10 @@ export function register(program: Command): void {
       integer(1),
     )
     .option('--expose-stack', 'include handler error stacks in 500 answers')
+    .option(
+      '--read-only',
+      'the dashboard only shows: pause, resume, resize, drain, cancel and retry answer 403',
+    )
     .action(async (module: string, flags: Flags) => {
       const { serve } = await import('../server/index.js');
       let server: Awaited<ReturnType<typeof serve>>;
@@ -100,6 +107,7 @@ export function register(program: Command): void {
           ...(flags.timeout === undefined ? {} : { timeout: Math.round(flags.timeout) }),
           ...(flags.bodyLimit === undefined ? {} : { bodyLimit: flags.bodyLimit }),
           ...(flags.exposeStack === true ? { exposeStack: true } : {}),
+          ...(flags.readOnly === true ? { readOnly: true } : {}),
           ...(flags.concurrency === undefined
             ? {}
             : { poolOptions: { concurrentTasksPerThread: flags.concurrency } }),

@@ -9,9 +9,11 @@ export const sessionCookie = 'workpool_session';
  * Token auth on every route but `/healthz` and the login form. Two ways in:
  * - `Authorization: Bearer <token>` (the scheme in any case), on every route;
  * - the login form (`GET /login`, `POST /login` with the token as a form field), which sets
- *   an HttpOnly, SameSite=Strict cookie that opens the GET routes: the dashboard, its
- *   `/events` stream (EventSource cannot send headers), `/stats`, `/metrics`. `POST /tasks`
- *   takes the header only, so a cookie never runs a task.
+ *   an HttpOnly, SameSite=Strict cookie that opens the GET routes (the dashboard, its
+ *   `/events` stream, which cannot send headers, `/stats`, `/metrics`, `/api/...`) and the
+ *   dashboard's actions (`POST /api/...`, which take JSON only, so another site's page
+ *   cannot send them without a CORS preflight). `POST /tasks` takes the header only, so a
+ *   cookie never runs a new task.
  * A client without a valid token is answered 401 as soon as its headers arrive, before any
  * body is read, and its connection is closed.
  */
@@ -24,9 +26,10 @@ export function registerAuth(app: FastifyInstance, token: string): void {
 
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.url;
-    if (route === '/healthz' || route === '/login') return;
+    if (route === '/healthz' || route === '/login' || route === '/logout') return;
     if (valid(bearer(request.headers.authorization), expected)) return;
-    if (request.method === 'GET' && valid(cookie(request, sessionCookie), sessionDigest)) return;
+    const cookieOpens = request.method === 'GET' || route?.startsWith('/api/') === true;
+    if (cookieOpens && valid(cookie(request, sessionCookie), sessionDigest)) return;
     if (request.method === 'GET' && route === '/') return reply.redirect('/login', 303);
     return unauthorized(reply, 'A valid bearer token is required');
   });
@@ -57,6 +60,12 @@ export function registerAuth(app: FastifyInstance, token: string): void {
         )
         .redirect('/', 303);
     });
+    // Signing out clears the cookie (harmless without one, so it needs no token).
+    scope.post('/logout', async (_request, reply) =>
+      reply
+        .header('set-cookie', `${sessionCookie}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`)
+        .redirect('/login', 303),
+    );
   });
 }
 

@@ -13,10 +13,16 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { TaskModuleError, ThreadPool } from '../index.js';
 import { importPeer } from '../peer.js';
+import { Control, registerActions } from './actions.js';
 import { registerAuth } from './auth.js';
 import { registerJsonBody } from './body.js';
 import { registerErrorShape, ShuttingDownError } from './errors.js';
+import { Failures } from './failures.js';
 import { HandlerNames } from './handlers.js';
+import { History } from './history.js';
+import { Keys } from './keys.js';
+import { Lifecycle } from './lifecycle.js';
+import { registerListRoutes } from './list-routes.js';
 import { registerObserveRoutes } from './observe-routes.js';
 import {
   type NormalizedServeOptions,
@@ -24,6 +30,7 @@ import {
   type ServeOptions,
 } from './options.js';
 import { Sampler } from './sampler.js';
+import { LocalSource } from './source.js';
 import { registerTasksRoute } from './tasks-route.js';
 import { Tracker } from './tracker.js';
 
@@ -41,9 +48,12 @@ const { Registry } = await importPeer(
 const { registerPoolMetrics } = await import('../prometheus.js');
 const { registerRequestMetrics } = await import('./request-metrics.js');
 
+export { ActionError } from './actions.js';
+export type { Failure, FailureOutcome } from './failures.js';
 export type { ServeOptions } from './options.js';
 export { serveDefaults } from './options.js';
-export type { Snapshot, TaskSample } from './sampler.js';
+export type { HostRow, Mode, PartPoint, Point, Series, Update } from './sampler.js';
+export type { DashboardSource, PartReading, Reading } from './source.js';
 
 /** A running server. */
 export interface WorkpoolServer extends AsyncDisposable {
@@ -78,11 +88,38 @@ export async function serve(options: ServeOptions): Promise<WorkpoolServer> {
       maxQueue: o.maxQueue,
     });
   if (owned) await loaded(pool);
-  const capacity = owned
-    ? o.threads * (o.poolOptions?.concurrentTasksPerThread ?? 1)
-    : pool.stats().concurrency.max;
-  const tracker = new Tracker(pool, () => o.clock.now());
-  const sampler = new Sampler(pool, tracker, o.sampleInterval, o.history);
+  // A given pool does not say how many tasks each of its threads runs: one is assumed.
+  const perThread = owned ? (o.poolOptions?.concurrentTasksPerThread ?? 1) : 1;
+  const control = new Control(
+    owned ? o.threads * perThread : pool.stats().concurrency.max,
+    perThread,
+  );
+  const now = (): number => o.clock.now();
+  // Wall-clock ms at clock time 0: points carry epoch times, measured on the server's clock.
+  const epoch = Date.now() - now();
+  const tracker = new Tracker(pool, now);
+  const lifecycle = new Lifecycle(pool, now);
+  const failures = new Failures(o.failures, () => epoch);
+  const keys = new Keys();
+  lifecycle.onEnded((e) => {
+    failures.record(e);
+    keys.record(e);
+  });
+  const sampler = new Sampler(
+    new LocalSource(pool, lifecycle, keys, now),
+    () => {
+      const t = tracker.totals();
+      return {
+        answered: t.completed + t.failed + t.timedOut + t.cancelled,
+        refused: t.rejected,
+        draining: control.draining,
+        listed: failures.recorded,
+      };
+    },
+    new History(o.history, o.coarseEvery, o.coarseHistory, epoch),
+    o.clock,
+    o.sampleInterval,
+  );
   const registry = new Registry();
   const unregisterPool = registerPoolMetrics(pool, { registry });
   const unregisterRequests = registerRequestMetrics(registry, tracker);
@@ -133,15 +170,27 @@ export async function serve(options: ServeOptions): Promise<WorkpoolServer> {
     tracker,
     handlers: new HandlerNames(pool),
     options: o,
-    capacity,
+    control,
+    lifecycle,
     inflight,
   });
-  registerObserveRoutes(app, { pool, tracker, sampler, registry, streams });
+  registerObserveRoutes(app, {
+    pool,
+    tracker,
+    sampler,
+    registry,
+    streams,
+    readOnly: o.readOnly,
+    token: o.token !== undefined,
+  });
+  registerListRoutes(app, { failures, sampler, lifecycle, now });
+  registerActions(app, { pool, lifecycle, failures, control, readOnly: o.readOnly });
 
   try {
     await app.listen({ port: o.port, host: o.host });
   } catch (error) {
     tracker.dispose();
+    lifecycle.dispose();
     unregister();
     if (owned) await pool.terminate();
     throw error;
@@ -154,6 +203,7 @@ export async function serve(options: ServeOptions): Promise<WorkpoolServer> {
     draining = true;
     closing ??= shutdown(o, { app, pool, owned, sampler, streams, inflight }).finally(() => {
       tracker.dispose();
+      lifecycle.dispose();
       unregister();
     });
     return closing;

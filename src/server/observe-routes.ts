@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { ThreadPool } from '../index.js';
 import { resolvePeer } from '../peer.js';
+import { Compressible } from './compress.js';
 import { dashboardHtml } from './dashboard/page.js';
-import type { Sampler } from './sampler.js';
+import type { Sampler, Update } from './sampler.js';
 import type { Tracker } from './tracker.js';
 
 export interface ObserveContext {
@@ -14,6 +15,10 @@ export interface ObserveContext {
   readonly registry: Registry;
   /** Open `/events` streams, ended when the server closes. */
   readonly streams: Set<() => void>;
+  /** The page hides its actions (the server refuses them anyway). */
+  readonly readOnly: boolean;
+  /** A token guards the server (the page offers to sign out). */
+  readonly token: boolean;
 }
 
 /** A stream whose client reads slower than this many buffered bytes is dropped. */
@@ -47,22 +52,32 @@ export function registerObserveRoutes(app: FastifyInstance, ctx: ObserveContext)
     return reply.type(registry.contentType).send(text);
   });
 
-  app.get('/', async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(dashboardHtml),
+  const page = new Compressible(dashboardHtml({ readOnly: ctx.readOnly, token: ctx.token }));
+  app.get('/', async (request, reply) =>
+    page.send(
+      request,
+      reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .header(
+          'content-security-policy',
+          "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+        ),
+    ),
   );
 
   const assets = uplotAssets();
-  app.get('/assets/uplot.js', async (_request, reply) =>
-    reply
-      .type('text/javascript; charset=utf-8')
-      .header('cache-control', 'max-age=86400')
-      .send(await assets.js()),
+  app.get('/assets/uplot.js', async (request, reply) =>
+    (await assets.js()).send(
+      request,
+      reply.type('text/javascript; charset=utf-8').header('cache-control', 'max-age=86400'),
+    ),
   );
-  app.get('/assets/uplot.css', async (_request, reply) =>
-    reply
-      .type('text/css; charset=utf-8')
-      .header('cache-control', 'max-age=86400')
-      .send(await assets.css()),
+  app.get('/assets/uplot.css', async (request, reply) =>
+    (await assets.css()).send(
+      request,
+      reply.type('text/css; charset=utf-8').header('cache-control', 'max-age=86400'),
+    ),
   );
 
   app.get('/events', (request, reply) => {
@@ -74,22 +89,37 @@ export function registerObserveRoutes(app: FastifyInstance, ctx: ObserveContext)
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    raw.write(`retry: 2000\nevent: history\ndata: ${JSON.stringify(sampler.history())}\n\n`);
+    // The history is not sent here: the page fetches it (`GET /api/history`, compressed)
+    // each time this stream opens, and merges the points that arrive meanwhile.
+    raw.write('retry: 2000\n\n');
     const end = (): void => {
       unsubscribe();
       ctx.streams.delete(end);
       if (!raw.writableEnded) raw.end();
     };
-    const unsubscribe = sampler.subscribe((snapshot) => {
+    const unsubscribe = sampler.subscribe((update) => {
       if (raw.writableLength > MAX_BUFFERED) {
         end();
         return;
       }
-      raw.write(`data: ${JSON.stringify(snapshot)}\n\n`);
+      raw.write(eventText(update));
     });
     ctx.streams.add(end);
     request.raw.socket.once('close', end);
   });
+}
+
+/** Each update as SSE text, made once however many streams are open. */
+const texts = new WeakMap<Update, string>();
+function eventText(update: Update): string {
+  let text = texts.get(update);
+  if (text === undefined) {
+    text = `data: ${JSON.stringify(update.fine)}\n\n`;
+    if (update.coarse !== undefined)
+      text += `event: coarse\ndata: ${JSON.stringify(update.coarse)}\n\n`;
+    texts.set(update, text);
+  }
+  return text;
 }
 
 /** uPlot's browser build and stylesheet, found when `workpool/server` is imported (uplot is a peer). */
@@ -99,11 +129,11 @@ const uplotFiles = {
 };
 
 /** uPlot's files, read once on first use. */
-function uplotAssets(): { js(): Promise<Buffer>; css(): Promise<Buffer> } {
-  const once = (path: string): (() => Promise<Buffer>) => {
-    let p: Promise<Buffer> | undefined;
+function uplotAssets(): { js(): Promise<Compressible>; css(): Promise<Compressible> } {
+  const once = (path: string): (() => Promise<Compressible>) => {
+    let p: Promise<Compressible> | undefined;
     return () => {
-      p ??= readFile(path);
+      p ??= readFile(path).then((b) => new Compressible(b));
       return p;
     };
   };

@@ -44,8 +44,19 @@ export interface ServeOptions {
   readonly drainTimeout?: number;
   /** Ms between dashboard samples (`/events`). @default 1000 */
   readonly sampleInterval?: number;
-  /** Samples the dashboard history keeps. @default 300 (5 minutes at 1 s) */
+  /** Fine points the dashboard history keeps, one per sample. @default 300 (5 minutes at 1 s) */
   readonly history?: number;
+  /** Ms each coarse point of the history spans (a whole number of samples). @default 10_000 */
+  readonly coarseInterval?: number;
+  /** Coarse points the history keeps. @default 360 (an hour at 10 s) */
+  readonly coarseHistory?: number;
+  /** Recent failed, timed-out, cancelled and dropped tasks the task list keeps. @default 200 */
+  readonly failures?: number;
+  /**
+   * Refuse every dashboard action (pause, resume, resize, drain, cancel, retry) with 403:
+   * for a screen anyone may look at. @default false
+   */
+  readonly readOnly?: boolean;
   /**
    * Time source of request deadlines, the drain deadline and latency figures (tests inject
    * a `ManualClock`). @default systemClock
@@ -72,6 +83,11 @@ export interface NormalizedServeOptions {
   readonly drainTimeout: number;
   readonly sampleInterval: number;
   readonly history: number;
+  /** Samples per coarse point. */
+  readonly coarseEvery: number;
+  readonly coarseHistory: number;
+  readonly failures: number;
+  readonly readOnly: boolean;
   readonly clock: Clock;
 }
 
@@ -88,6 +104,10 @@ export const serveDefaults = Object.freeze({
   drainTimeout: 10_000,
   sampleInterval: 1000,
   history: 300,
+  coarseInterval: 10_000,
+  coarseHistory: 360,
+  failures: 200,
+  readOnly: false,
   queuePerThread: 64,
 });
 
@@ -116,6 +136,18 @@ export function normalizeServeOptions(options: ServeOptions): NormalizedServeOpt
     );
   }
   const timeout = int('timeout', options.timeout, serveDefaults.timeout, 1);
+  const sampleInterval = int(
+    'sampleInterval',
+    options.sampleInterval,
+    serveDefaults.sampleInterval,
+    10,
+  );
+  const coarseInterval = int(
+    'coarseInterval',
+    options.coarseInterval,
+    Math.max(serveDefaults.coarseInterval, sampleInterval),
+    sampleInterval,
+  );
   const clock = options.clock ?? systemClock;
   if (
     typeof clock !== 'object' ||
@@ -150,8 +182,18 @@ export function normalizeServeOptions(options: ServeOptions): NormalizedServeOpt
     bodyLimit: int('bodyLimit', options.bodyLimit, serveDefaults.bodyLimit, 1),
     exposeStack: bool('exposeStack', options.exposeStack, serveDefaults.exposeStack),
     drainTimeout: int('drainTimeout', options.drainTimeout, serveDefaults.drainTimeout, 0),
-    sampleInterval: int('sampleInterval', options.sampleInterval, serveDefaults.sampleInterval, 10),
+    sampleInterval,
     history: int('history', options.history, serveDefaults.history, 1, 100_000),
+    coarseEvery: Math.max(1, Math.round(coarseInterval / sampleInterval)),
+    coarseHistory: int(
+      'coarseHistory',
+      options.coarseHistory,
+      serveDefaults.coarseHistory,
+      1,
+      100_000,
+    ),
+    failures: int('failures', options.failures, serveDefaults.failures, 1, 100_000),
+    readOnly: bool('readOnly', options.readOnly, serveDefaults.readOnly),
     clock,
   });
 }

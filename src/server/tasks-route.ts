@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Task, ThreadPool } from '../index.js';
+import type { Control } from './actions.js';
 import { admission, parseDeadline, predictWait, retryAfterSeconds } from './admission.js';
 import {
   type Answer,
@@ -9,6 +10,7 @@ import {
   RequestDeadlineError,
 } from './errors.js';
 import type { HandlerNames } from './handlers.js';
+import type { Lifecycle } from './lifecycle.js';
 import type { NormalizedServeOptions } from './options.js';
 import { TaskEvents, wantsEvents } from './task-events.js';
 import type { Tracker } from './tracker.js';
@@ -18,8 +20,10 @@ export interface TasksRouteContext {
   readonly tracker: Tracker;
   readonly handlers: HandlerNames;
   readonly options: NormalizedServeOptions;
-  /** Tasks that can run at once. */
-  readonly capacity: number;
+  /** Tasks that can run at once, and whether the server drains. */
+  readonly control: Control;
+  /** Where submitted tasks are kept while in flight (to cancel, to retry once failed). */
+  readonly lifecycle: Lifecycle;
   /** Signals of requests in flight, aborted when a drain runs out of time. */
   readonly inflight: Set<AbortController>;
 }
@@ -33,6 +37,8 @@ export interface TasksRouteContext {
  * thread is killed after the pool's `killGrace`) and the answer is 504. A client that goes
  * away cancels its task the same way. With `Accept: text/event-stream` an accepted task is
  * answered as Server-Sent Events: its progress as it runs, then its result (task-events.ts).
+ * `x-task-key` gives the task a fair-share `key` (a tenant). While the server drains,
+ * every request is 503 `ERR_DRAINING`.
  */
 export function registerTasksRoute(app: FastifyInstance, ctx: TasksRouteContext): void {
   const { pool, tracker, handlers, options: o } = ctx;
@@ -42,10 +48,25 @@ export function registerTasksRoute(app: FastifyInstance, ctx: TasksRouteContext)
     if (handlers.unknown(name)) return reply.code(404).send(errorBody(handlers.error(name)));
     const deadline = parseDeadline(request.headers['x-timeout-ms'], o.timeout, o.maxTimeout);
     if (deadline instanceof Error) return reply.code(400).send(errorBody(deadline));
+    const key = parseKey(request.headers['x-task-key']);
+    if (key instanceof Error) return reply.code(400).send(errorBody(key));
+    if (ctx.control.draining) {
+      tracker.record(handlers.label(name), 'rejected');
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send({
+          error: {
+            name: 'DrainingError',
+            code: 'ERR_DRAINING',
+            message: 'The server is draining: it takes no new tasks until resumed',
+          },
+        });
+    }
 
     const load = {
       inSystem: tracker.inSystem,
-      capacity: ctx.capacity,
+      capacity: ctx.control.capacity,
       intervalMs: tracker.intervalMs,
     };
     const decision = admission(load, deadline);
@@ -71,13 +92,13 @@ export function registerTasksRoute(app: FastifyInstance, ctx: TasksRouteContext)
     try {
       let task: Task<unknown> | undefined;
       try {
-        task = pool.trySubmit(
-          name,
-          request.body,
-          events === undefined
-            ? { signal: controller.signal }
-            : { signal: controller.signal, onProgress: (value) => events.progress(value) },
-        );
+        task = pool.trySubmit(name, request.body, {
+          signal: controller.signal,
+          ...(key === undefined ? {} : { key }),
+          ...(events === undefined
+            ? {}
+            : { onProgress: (value: unknown) => events.progress(value) }),
+        });
       } catch (error) {
         return fail(reply, name, error, undefined, start);
       }
@@ -88,6 +109,7 @@ export function registerTasksRoute(app: FastifyInstance, ctx: TasksRouteContext)
       }
       tracker.accepted(task.id);
       events?.open(reply, task.id);
+      ctx.lifecycle.submitted({ name, key, input: request.body, task });
       let value: unknown;
       try {
         value = await task.result;
@@ -138,4 +160,24 @@ function overloaded(reply: FastifyReply, retryAfter: number, message: string): F
     .code(503)
     .header('retry-after', String(retryAfter))
     .send({ error: { name: 'OverloadedError', code: 'ERR_OVERLOADED', message } });
+}
+
+/** Longest `x-task-key`. */
+const maxKeyLength = 128;
+
+/** The task's fair-share key from `x-task-key` (1 to 128 printable characters), if given. */
+export function parseKey(header: string | string[] | undefined): string | undefined | RangeError {
+  if (header === undefined) return undefined;
+  const text = Array.isArray(header) ? undefined : header.trim();
+  if (
+    text === undefined ||
+    text === '' ||
+    text.length > maxKeyLength ||
+    !/^[\x21-\x7e ]+$/.test(text)
+  ) {
+    return new RangeError(
+      `Expected the x-task-key header to be 1 to ${maxKeyLength} printable ASCII characters, got ${JSON.stringify(header)}`,
+    );
+  }
+  return text;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ThreadPool } from '../../src/index.js';
-import { type Snapshot, serve, type WorkpoolServer } from '../../src/server/index.js';
+import { type Point, serve, type WorkpoolServer } from '../../src/server/index.js';
 import { get, parseMetrics, post, start } from './helpers.js';
 
 /** `name{labels} value` lines of a Prometheus text exposition, keyed by name and labels. */
@@ -67,7 +67,7 @@ describe('observability routes', () => {
     assert.equal(body.tasks.add?.latency.count, body.tasks.add?.completed);
   });
 
-  test('GET /events: the history, then one snapshot per interval', async () => {
+  test('GET /events: one point per interval; GET /api/history: the kept series', async () => {
     const controller = new AbortController();
     const response = await fetch(`${server.url}/events`, { signal: controller.signal });
     assert.equal(response.headers.get('content-type'), 'text/event-stream; charset=utf-8');
@@ -84,13 +84,23 @@ describe('observability routes', () => {
       events.push(...parts);
     }
     controller.abort();
-    assert.match(events[0] ?? '', /^retry: 2000\nevent: history\ndata: \[/);
-    const sample = JSON.parse((events[1] ?? '').replace(/^data: /, '')) as Snapshot;
+    assert.equal(events[0], 'retry: 2000');
+    const sample = JSON.parse((events[1] ?? '').replace(/^data: /, '')) as Point;
     assert.equal(sample.threads, 2);
     assert.equal(sample.healthy, true);
-    for (const key of ['queued', 'running', 'throughput', 'rejected'] as const) {
+    assert.equal(sample.mode, 'running');
+    for (const key of ['waiting', 'running', 'delayed', 'retrying', 'utilization'] as const) {
       assert.equal(typeof sample[key], 'number', key);
     }
+    assert.equal(typeof sample.rates.completed, 'number');
+    assert.equal(typeof sample.requests.refused, 'number');
+    const history = await fetch(`${server.url}/api/history`, {
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    assert.equal(history.headers.get('content-encoding'), 'gzip');
+    const series = (await history.json()) as { fine: Point[]; fineSize: number };
+    assert.ok(series.fine.length >= 1);
+    assert.equal(series.fineSize, 300);
     for (const key of ['p50', 'p95', 'p99'] as const) {
       assert.ok(sample[key] === null || typeof sample[key] === 'number', key);
     }

@@ -13,6 +13,8 @@ interface Served {
   readonly url: string;
   /** Resolves when stderr has printed a line matching `re`. */
   stderr(re: RegExp): Promise<void>;
+  /** Everything printed so far, stdout and stderr. */
+  output(): string;
   exit: Promise<number | null>;
 }
 
@@ -53,6 +55,7 @@ async function serveProcess(...args: string[]): Promise<Served> {
     child,
     url,
     exit,
+    output: () => out + err,
     stderr: (re) =>
       re.test(err) ? Promise.resolve() : new Promise((resolve) => waiters.push([re, resolve])),
   };
@@ -99,4 +102,23 @@ test('SIGTERM: past --drain-timeout the in-flight request is cancelled (503), an
   assert.equal((a.body as { error: { name: string } }).error.name, 'ShuttingDownError');
   await gate.closed;
   assert.equal(await served.exit, 0);
+});
+
+test('workpool serve --read-only: the actions answer 403; a token given is never printed', async () => {
+  const token = 'never-printed-token-42';
+  const served = await serveProcess('--read-only', '--token', token);
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  const pause = await fetch(`${served.url}/api/pause`, { method: 'POST', headers, body: '{}' });
+  assert.equal(pause.status, 403);
+  assert.equal(((await pause.json()) as { error: { code: string } }).error.code, 'ERR_READ_ONLY');
+  const login = await fetch(`${served.url}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token }).toString(),
+  });
+  assert.equal(login.status, 303);
+  served.child.kill('SIGTERM');
+  assert.equal(await served.exit, 0);
+  assert.ok(!served.output().includes(token), 'the token is not in the output');
 });

@@ -1,8 +1,11 @@
 /**
  * The dashboard's browser script (plain ES2017, no build), inlined into the page. It loads
- * uPlot from `/assets`, opens `/events`, keeps the last `MAX` samples in column arrays
- * (uPlot's data shape) and redraws on each sample. `window.workpoolDashboard` exposes the
- * charts and the sample count for the browser test.
+ * uPlot from `/assets`, opens `/events` (the server's kept history on connect, then one
+ * point per sample), and draws the series it is showing (fine: the last minutes; coarse:
+ * the last hour). A window in which nothing finished has no percentiles (`null`), and a
+ * missing stretch of time gets a `null` point: both are drawn as gaps, never as a line
+ * across. Actions POST JSON to `/api/...` and show the answer. `window.workpoolDashboard`
+ * exposes the charts and counters for the browser test.
  *
  * Kept as a string: the project compiles TypeScript for Node (no DOM types) and ships
  * `dist/` only. No template literals or `${` inside it (it sits in one).
@@ -10,24 +13,37 @@
 export const dashboardScript = String.raw`
 (function () {
   'use strict';
-  var MAX = 300;
-  var palette = ['#42a5f5', '#ab47bc', '#26a69a', '#ffa726', '#ec407a', '#9ccc65', '#7e57c2', '#29b6f6'];
-  var cols = { t: [], thr: [], err: [], rej: [], p50: [], p95: [], p99: [], queued: [], running: [], threads: [] };
-  var names = [];
-  var perTask = {};
+  var config = JSON.parse(document.getElementById('config').textContent);
+  var palette = ['#42a5f5', '#ef5350', '#ffa726', '#ab47bc', '#26a69a', '#9ccc65', '#7e57c2', '#29b6f6', '#ec407a', '#d4e157'];
+  var points = { fine: [], coarse: [] };
+  var LIMIT = { fine: 100000, coarse: 100000 };
+  var view = 'fine';
   var charts = {};
+  var shape = {};
   var received = 0;
-  var state = { charts: charts, received: function () { return received; }, last: null };
+  var draws = 0;
+  var listed = -1;
+  var state = {
+    charts: charts, actions: [], columns: function (list, n, get) { return columns(list, n, get); },
+    received: function () { return received; },
+    draws: function () { return draws; },
+    last: null,
+  };
   window.workpoolDashboard = state;
 
   function el(id) { return document.getElementById(id); }
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; });
+  }
   function fmt(n) {
     if (n === null || n === undefined || isNaN(n)) return '–';
-    if (n >= 10000) return Math.round(n).toLocaleString();
+    if (n >= 10000) return Math.round(n).toLocaleString('en-US');
     if (n >= 100) return String(Math.round(n));
     if (n >= 10) return n.toFixed(1);
     return n.toFixed(2).replace(/\.?0+$/, '') || '0';
   }
+
+  function count(n) { return n === null || n === undefined ? '–' : Math.round(n).toLocaleString('en-US'); }
 
   function load(cb) {
     var css = document.createElement('link');
@@ -40,121 +56,367 @@ export const dashboardScript = String.raw`
     document.head.appendChild(js);
   }
 
-  function width(id) { return Math.max(300, el(id).clientWidth - 16); }
+  // ---- charts ---------------------------------------------------------------------------
 
-  function make(id, title, series, yLabel) {
+  function width(id) { return Math.max(160, el(id).clientWidth - 12); }
+  function height() { return window.innerWidth < 460 ? 170 : 200; }
+
+  // The y axis is as wide as its longest label, so labels never run into the plot.
+  function ySize(u, values) {
+    if (!values || values.length === 0) return 40;
+    var longest = 0;
+    values.forEach(function (v) { if (v && String(v).length > longest) longest = String(v).length; });
+    return Math.ceil(longest * 7.5) + 18;
+  }
+
+  var defs = {
+    'c-throughput': { title: 'Outcomes per second', unit: '/s',
+      series: ['completed', 'failed', 'timed out', 'cancelled', 'dropped', 'refused (503)'],
+      cols: function (p) { var r = p.rates; return [r.completed, r.failed, r.timedOut, r.cancelled, r.dropped, p.requests.refused]; } },
+    'c-latency': { title: 'Latency (queue + run), ms', unit: 'ms', series: ['p50', 'p95', 'p99'],
+      cols: function (p) { return [p.p50, p.p95, p.p99]; } },
+    'c-load': { title: 'Waiting, running, delayed, threads', unit: '',
+      series: ['waiting', 'running', 'delayed', 'retrying', 'threads'],
+      cols: function (p) { return [p.waiting, p.running, p.delayed, p.retrying, p.threads]; } },
+    'c-util': { title: 'Utilization, %', unit: '%', series: ['utilization'],
+      cols: function (p) { return [Math.round(p.utilization * 1000) / 10]; } },
+    'c-tasks': { title: 'Completed per second by task', unit: '/s', per: 'tasks',
+      pick: function (x) { return x.rates.completed; } },
+    'c-task-latency': { title: 'p95 latency by task, ms', unit: 'ms', per: 'tasks',
+      pick: function (x) { return x.p95; } },
+    'c-keys': { title: 'Completed per second by key', unit: '/s', per: 'keys',
+      pick: function (x) { return x.rates.completed; } },
+  };
+
+  function namesOf(list, per) {
+    var seen = {};
+    list.forEach(function (p) { Object.keys(p[per]).forEach(function (n) { seen[n] = true; }); });
+    return Object.keys(seen).sort();
+  }
+
+  function make(id, labels) {
+    var d = defs[id];
     var opts = {
-      title: title, width: width(id), height: 210,
+      title: d.title, width: width(id), height: height(),
       scales: { x: { time: true } },
-      series: [{}].concat(series.map(function (s, i) {
-        return { label: s, stroke: palette[i % palette.length], width: 2, spanGaps: true,
-          value: function (u, v) { return v === null ? '–' : fmt(v); } };
+      series: [{}].concat(labels.map(function (s, i) {
+        return { label: s, stroke: palette[i % palette.length], width: 2, spanGaps: false,
+          value: function (u, v) { return v === null || v === undefined ? '–' : fmt(v); } };
       })),
       axes: [
-        { stroke: '#8b98a5', grid: { stroke: '#253040' } },
-        { stroke: '#8b98a5', grid: { stroke: '#253040' }, size: 55, label: yLabel },
+        { stroke: '#9aa7b4', grid: { stroke: '#253040' }, ticks: { stroke: '#253040' }, space: 80 },
+        { stroke: '#9aa7b4', grid: { stroke: '#253040' }, ticks: { stroke: '#253040' }, space: 36, size: ySize,
+          values: function (u, splits) { return splits.map(function (v) { return fmt(v); }); } },
       ],
+      legend: { live: true },
     };
     if (charts[id]) charts[id].destroy();
-    charts[id] = new uPlot(opts, [[]].concat(series.map(function () { return []; })), el(id));
+    charts[id] = new uPlot(opts, [[]].concat(labels.map(function () { return []; })), el(id));
+    shape[id] = labels.join('\u0000');
   }
 
-  function build() {
-    make('c-throughput', 'Throughput', ['completed/s', 'errors/s', '503/s'], 'per second');
-    make('c-latency', 'Latency', ['p50', 'p95', 'p99'], 'ms');
-    make('c-load', 'Queue and threads', ['queued', 'running', 'threads'], 'tasks');
-    buildTasks();
-  }
-
-  function buildTasks() {
-    var series = names.length ? names : ['(no tasks yet)'];
-    make('c-tasks', 'Throughput per task', series, 'completed/s');
-    make('c-task-latency', 'p95 latency per task', series, 'ms');
-  }
-
-  function push(s) {
-    received++;
-    cols.t.push(s.t / 1000);
-    cols.thr.push(s.throughput); cols.err.push(s.errors); cols.rej.push(s.rejected);
-    cols.p50.push(s.p50); cols.p95.push(s.p95); cols.p99.push(s.p99);
-    cols.queued.push(s.queued); cols.running.push(s.running); cols.threads.push(s.threads);
-    var fresh = false;
-    Object.keys(s.tasks).forEach(function (n) {
-      if (!perTask[n]) {
-        perTask[n] = { thr: cols.t.slice(0, -1).map(function () { return null; }), p95: cols.t.slice(0, -1).map(function () { return null; }) };
-        names.push(n); names.sort(); fresh = true;
+  // Column arrays for one chart. A stretch of time with no point (the server was not
+  // sampling, or was down) gets a null point, which uPlot draws as a gap.
+  function columns(list, n, get) {
+    var cols = [];
+    for (var i = 0; i <= n; i++) cols.push([]);
+    var prev = null;
+    list.forEach(function (p) {
+      if (prev !== null && p.span > 0 && p.t - prev.t > 2.5 * p.span) {
+        cols[0].push((prev.t + p.span) / 1000);
+        for (var j = 1; j <= n; j++) cols[j].push(null);
       }
+      cols[0].push(p.t / 1000);
+      var v = get(p);
+      for (var k = 1; k <= n; k++) { var x = v[k - 1]; cols[k].push(x === undefined ? null : x); }
+      prev = p;
     });
-    names.forEach(function (n) {
-      var x = s.tasks[n];
-      perTask[n].thr.push(x ? x.throughput : 0);
-      perTask[n].p95.push(x ? x.p95 : null);
-    });
-    if (cols.t.length > MAX) {
-      Object.keys(cols).forEach(function (k) { cols[k].shift(); });
-      names.forEach(function (n) { perTask[n].thr.shift(); perTask[n].p95.shift(); });
-    }
-    state.last = s;
-    return fresh;
+    return cols;
   }
 
   function draw() {
-    charts['c-throughput'].setData([cols.t, cols.thr, cols.err, cols.rej]);
-    charts['c-latency'].setData([cols.t, cols.p50, cols.p95, cols.p99]);
-    charts['c-load'].setData([cols.t, cols.queued, cols.running, cols.threads]);
-    var thr = [cols.t];
-    var lat = [cols.t];
-    names.forEach(function (n) { thr.push(perTask[n].thr); lat.push(perTask[n].p95); });
-    if (names.length === 0) {
-      thr.push(cols.t.map(function () { return null; }));
-      lat.push(cols.t.map(function () { return null; }));
-    }
-    charts['c-tasks'].setData(thr);
-    charts['c-task-latency'].setData(lat);
+    draws++;
+    var list = points[view];
+    Object.keys(defs).forEach(function (id) {
+      var d = defs[id];
+      var labels = d.series;
+      var get = d.cols;
+      if (d.per) {
+        var names = namesOf(list, d.per);
+        labels = names.length ? names : ['(none yet)'];
+        get = function (p) {
+          if (!names.length) return [null];
+          return names.map(function (n) { var x = p[d.per][n]; return x ? d.pick(x) : null; });
+        };
+      }
+      if (shape[id] !== labels.join('\u0000')) make(id, labels);
+      charts[id].setData(columns(list, labels.length, get));
+    });
   }
 
-  function figures(s) {
-    el('f-throughput').textContent = fmt(s.throughput);
-    el('f-p50').textContent = fmt(s.p50);
-    el('f-p95').textContent = fmt(s.p95);
-    el('f-p99').textContent = fmt(s.p99);
-    el('f-queued').textContent = fmt(s.queued);
-    el('f-running').textContent = fmt(s.running);
-    el('f-threads').textContent = s.threads + ' / ' + s.maxThreads;
-    el('f-rejected').textContent = fmt(s.rejected);
-    el('f-errors').textContent = fmt(s.errors);
-    el('f-completed').textContent = fmt(s.totals.completed);
-    el('fig-rejected').classList.toggle('alert', s.rejected > 0);
-    el('fig-errors').classList.toggle('alert', s.errors > 0);
+  // ---- figures and tables ---------------------------------------------------------------
+
+  function setText(id, text) { var e = el(id); if (e && e.textContent !== text) e.textContent = text; }
+
+  function figures(p) {
+    var s = { waiting: p.waiting, running: p.running, delayed: p.delayed, retrying: p.retrying };
+    Object.keys(s).forEach(function (k) { setText('f-' + k, count(s[k])); });
+    ['completed', 'failed', 'timedOut', 'cancelled', 'dropped'].forEach(function (k) { setText('f-' + k, count(p.totals[k])); });
+    setText('f-refused', fmt(p.requests.refused));
+    setText('f-throughput', fmt(p.rates.completed));
+    setText('f-p50', fmt(p.p50)); setText('f-p95', fmt(p.p95)); setText('f-p99', fmt(p.p99));
+    setText('f-utilization', fmt(p.utilization * 100));
+    setText('f-threads', p.threads + ' / ' + p.maxThreads);
+    el('fig-refused').classList.toggle('alert', p.requests.refused > 0);
+    el('fig-failed').classList.toggle('alert', p.rates.failed > 0);
+    el('fig-timedOut').classList.toggle('alert', p.rates.timedOut > 0);
     var h = el('health');
-    h.textContent = s.healthy ? 'healthy' : 'unhealthy';
-    h.className = 'pill ' + (s.healthy ? 'ok' : 'bad');
-    el('health-error').textContent = s.error || '';
-    el('updated').textContent = 'updated ' + new Date(s.t).toLocaleTimeString();
-    var rows = names.map(function (n) {
-      var x = s.tasks[n] || { throughput: 0, p50: null, p95: null, p99: null, errors: 0, rejected: 0, completed: 0 };
-      return '<tr><td>' + n.replace(/[&<>"]/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; }) + '</td><td>' +
-        [x.throughput, x.p50, x.p95, x.p99, x.errors, x.rejected, x.completed].map(fmt).join('</td><td>') + '</td></tr>';
+    h.textContent = p.healthy ? 'healthy' : 'unhealthy';
+    h.className = 'pill ' + (p.healthy ? 'ok' : 'bad');
+    var m = el('mode');
+    m.textContent = p.mode;
+    m.className = 'pill ' + (p.mode === 'running' ? 'ok' : p.mode === 'closed' ? 'bad' : 'warn');
+    setText('health-error', p.error || '');
+    setText('updated', 'updated ' + new Date(p.t).toLocaleTimeString('en-US'));
+    var input = el('threads-input');
+    if (input && document.activeElement !== input && input.value === '') input.placeholder = String(p.maxThreads);
+    rows('hosts', p.hosts.map(function (x) {
+      return [esc(x.host), x.threads + ' / ' + x.maxThreads, count(x.running), count(x.waiting),
+        fmt(x.utilization * 100) + '%', x.eventLoopUtilization === null ? '–' : fmt(x.eventLoopUtilization * 100) + '%',
+        x.healthy ? 'healthy' : '<span class="err">' + esc(x.error || 'unhealthy') + '</span>'];
+    }));
+    rows('tasks', partRows(p.tasks));
+    rows('keys', partRows(p.keys));
+    var names = Object.keys(p.tasks).sort();
+    var list = el('names');
+    if (list.childElementCount !== names.length) {
+      list.innerHTML = names.map(function (n) { return '<option value="' + esc(n) + '">'; }).join('');
+    }
+  }
+
+  function partRows(parts) {
+    return Object.keys(parts).sort().map(function (n) {
+      var x = parts[n];
+      return [esc(n), fmt(x.rates.completed), fmt(x.rates.failed), fmt(x.rates.timedOut), fmt(x.p50), fmt(x.p95), fmt(x.p99),
+        count(x.waiting), count(x.running), count(x.totals.completed), count(x.totals.failed)];
     });
-    document.querySelector('#tasks tbody').innerHTML = rows.join('');
+  }
+
+  function rows(id, list) {
+    var html = list.map(function (r) { return '<tr><td>' + r.join('</td><td>') + '</td></tr>'; }).join('');
+    var body = document.querySelector('#' + id + ' tbody');
+    if (body.innerHTML !== html) body.innerHTML = html;
+  }
+
+  // ---- task list and tasks in flight ----------------------------------------------------
+
+  function filterQuery() {
+    var q = [];
+    ['name', 'key', 'outcome'].forEach(function (k) {
+      var v = el('filter-' + k).value.trim();
+      if (v) q.push(k + '=' + encodeURIComponent(v));
+    });
+    q.push('limit=50');
+    return q.join('&');
+  }
+
+  function getJson(path) {
+    return fetch(path, { credentials: 'same-origin', headers: { accept: 'application/json' } }).then(function (r) {
+      return r.json().then(function (body) { return { status: r.status, body: body }; });
+    });
+  }
+
+  var failuresLoading = 0;
+  function loadFailures() {
+    var mine = ++failuresLoading;
+    return getJson('/api/failures?' + filterQuery()).then(function (res) {
+      if (mine !== failuresLoading || res.status !== 200) return;
+      var body = document.querySelector('#failures tbody');
+      body.innerHTML = res.body.failures.map(function (f) {
+        var err = esc(f.error.name) + ': ' + esc(f.error.message);
+        var buttons = (f.hasStack ? '<button type="button" data-stack="' + f.id + '" aria-expanded="false">Stack</button> ' : '') +
+          (!config.readOnly && f.retryable ? '<button type="button" data-retry="' + f.id + '">Retry</button>' : '') +
+          (f.retriedAs !== undefined ? '<span>retried as ' + f.retriedAs + '</span>' : '');
+        return '<tr data-id="' + f.id + '"><td>' + f.id + '</td><td>' + esc(new Date(f.at).toLocaleTimeString('en-US')) + '</td><td class="text">' +
+          esc(f.name === null ? '–' : f.name) + '</td><td class="text">' + esc(f.key === null ? '–' : f.key) + '</td><td>' + esc(f.outcome) +
+          '</td><td class="text err" title="' + err + '">' + err + '</td><td>' + f.attempts + '</td><td>' + fmt(f.durationMs) +
+          '</td><td class="text" title="' + esc(f.input || '') + '"><code>' + esc(f.input === null ? '–' : f.input) + '</code></td><td>' + buttons + '</td></tr>';
+      }).join('');
+    });
+  }
+
+  function loadInflight() {
+    if (!el('inflight-panel').open) return Promise.resolve();
+    return getJson('/api/tasks?limit=50').then(function (res) {
+      if (res.status !== 200) return;
+      setText('inflight-count', '(' + res.body.inFlight + ')');
+      document.querySelector('#inflight tbody').innerHTML = res.body.tasks.map(function (t) {
+        return '<tr><td>' + t.id + '</td><td class="text">' + esc(t.name === null ? '–' : t.name) + '</td><td class="text">' +
+          esc(t.key === null ? '–' : t.key) + '</td><td>' + esc(t.state) + '</td><td>' + t.attempt + '</td><td>' + fmt(t.ageMs) +
+          '</td><td class="text"><code>' + esc(t.input === null ? '–' : t.input) + '</code></td><td>' +
+          (!config.readOnly && t.cancellable ? '<button type="button" data-cancel="' + t.id + '">Cancel</button>' : '') + '</td></tr>';
+      }).join('');
+    });
+  }
+
+  // ---- actions --------------------------------------------------------------------------
+
+  function act(path, body, label) {
+    var out = el('action-result');
+    if (out) { out.textContent = label + '…'; out.className = ''; }
+    return fetch('/api/' + path, {
+      method: 'POST', credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body || {}),
+    }).then(function (r) {
+      return r.json().then(function (json) { return { status: r.status, body: json }; });
+    }).then(function (res) {
+      state.actions.push(res);
+      var text;
+      if (res.body.ok) {
+        text = label + ': done. ' + (res.body.retry !== undefined ? 'New task ' + res.body.retry + '. ' : '') +
+          'Threads ' + res.body.threads + ' / ' + res.body.maxThreads + ', waiting ' + res.body.waiting +
+          ', running ' + res.body.running + (res.body.paused ? ', paused' : '') + (res.body.draining ? ', draining' : '') + '.';
+      } else {
+        text = label + ': refused (' + res.status + ' ' + res.body.error.code + '): ' + res.body.error.message;
+      }
+      if (out) { out.textContent = text; out.className = res.body.ok ? 'ok' : 'bad'; }
+      loadFailures(); loadInflight();
+      return res;
+    }, function (e) {
+      if (out) { out.textContent = label + ': failed: ' + e.message; out.className = 'bad'; }
+    });
+  }
+
+  function wire() {
+    var on = function (id, fn) { var b = el(id); if (b) b.addEventListener('click', fn); };
+    on('a-pause', function () { act('pause', {}, 'Pause'); });
+    on('a-resume', function () { act('resume', {}, 'Resume'); });
+    on('a-drain', function () { act('drain', {}, 'Drain'); });
+    on('a-resize', function () {
+      var input = el('threads-input');
+      var n = Number(input.value);
+      if (!input.value || !Number.isInteger(n)) {
+        var out = el('action-result');
+        out.textContent = 'Resize: enter a whole number of threads';
+        out.className = 'bad';
+        input.focus();
+        return;
+      }
+      act('resize', { threads: n }, 'Resize to ' + n);
+    });
+    document.addEventListener('click', function (e) {
+      var b = e.target.closest ? e.target.closest('button') : null;
+      if (!b) return;
+      if (b.dataset.retry) act('failures/' + b.dataset.retry + '/retry', {}, 'Retry task ' + b.dataset.retry);
+      if (b.dataset.cancel) act('tasks/' + b.dataset.cancel + '/cancel', {}, 'Cancel task ' + b.dataset.cancel);
+      if (b.dataset.stack) toggleStack(b);
+    });
+    el('filters').addEventListener('input', function () { loadFailures(); });
+    el('filters').addEventListener('submit', function (e) { e.preventDefault(); loadFailures(); });
+    el('inflight-panel').addEventListener('toggle', function () { loadInflight(); });
+    Array.prototype.forEach.call(document.querySelectorAll('input[name=range]'), function (r) {
+      r.addEventListener('change', function () { if (r.checked) { view = r.value; draw(); } });
+    });
+  }
+
+  function toggleStack(b) {
+    var row = b.closest('tr');
+    var next = row.nextElementSibling;
+    if (next && next.classList.contains('stack-row')) {
+      next.remove(); b.setAttribute('aria-expanded', 'false'); return;
+    }
+    getJson('/api/failures/' + b.dataset.stack).then(function (res) {
+      if (res.status !== 200) return;
+      var tr = document.createElement('tr');
+      tr.className = 'stack-row';
+      tr.innerHTML = '<td colspan="10"><pre class="stack">' + esc(res.body.failure.stack || '(no stack)') + '</pre></td>';
+      row.parentNode.insertBefore(tr, row.nextSibling);
+      b.setAttribute('aria-expanded', 'true');
+    });
+  }
+
+  // ---- the stream -----------------------------------------------------------------------
+
+  function add(kind, p) {
+    var list = points[kind];
+    list.push(p);
+    if (list.length > LIMIT[kind]) list.splice(0, list.length - LIMIT[kind]);
+  }
+
+  // The list is reloaded when it changed, at most every 2 s, and only while it is on
+  // screen: at 100 failures a second, re-laying out 50 rows each second was most of the
+  // page's cost (see BENCHMARKS.md).
+  var failuresVisible = true;
+  var failuresStale = false;
+  var failuresAt = 0;
+  var failuresTimer = null;
+  function wantFailures() {
+    failuresStale = true;
+    if (!failuresVisible || failuresTimer !== null) return;
+    var wait = failuresAt + 2000 - Date.now();
+    failuresTimer = setTimeout(function () {
+      failuresTimer = null;
+      if (!failuresVisible || !failuresStale) return;
+      failuresStale = false;
+      failuresAt = Date.now();
+      loadFailures();
+    }, Math.max(0, wait));
+  }
+  if (window.IntersectionObserver) {
+    new IntersectionObserver(function (entries) {
+      failuresVisible = entries.some(function (e) { return e.isIntersecting; });
+      if (failuresVisible && failuresStale) wantFailures();
+    }).observe(el('failures-panel'));
+  }
+
+  function update(p) {
+    state.last = p;
+    figures(p);
+    if (p.listed !== listed) { listed = p.listed; wantFailures(); }
+    loadInflight();
+  }
+
+  // Each time the stream opens (first load, reconnect) the kept history is fetched; live
+  // points that arrive before it are held, then those newer than its last are added.
+  var held = null;
+  function history() {
+    held = [];
+    return getJson('/api/history').then(function (res) {
+      if (res.status !== 200) return;
+      var h = res.body;
+      points.fine = h.fine.slice();
+      points.coarse = h.coarse.slice();
+      LIMIT.fine = h.fineSize; LIMIT.coarse = h.coarseSize;
+      var lastFine = points.fine.length ? points.fine[points.fine.length - 1].t : -1;
+      var lastCoarse = points.coarse.length ? points.coarse[points.coarse.length - 1].t : -1;
+      var later = held;
+      held = null;
+      received += points.fine.length;
+      later.forEach(function (x) {
+        if (x[1].t > (x[0] === 'fine' ? lastFine : lastCoarse)) { add(x[0], x[1]); if (x[0] === 'fine') received++; }
+      });
+      draw();
+      if (points.fine.length) update(points.fine[points.fine.length - 1]);
+    });
   }
 
   function connect() {
     var source = new EventSource('/events');
-    source.addEventListener('history', function (e) {
-      Object.keys(cols).forEach(function (k) { cols[k] = []; });
-      names = []; perTask = {};
-      var list = JSON.parse(e.data);
-      list.forEach(push);
-      buildTasks();
-      draw();
-      if (list.length) figures(list[list.length - 1]);
+    source.onopen = function () { history(); };
+    source.addEventListener('coarse', function (e) {
+      var p = JSON.parse(e.data);
+      if (held) { held.push(['coarse', p]); return; }
+      add('coarse', p);
+      if (view === 'coarse') draw();
     });
     source.onmessage = function (e) {
-      var s = JSON.parse(e.data);
-      if (push(s)) buildTasks();
-      draw();
-      figures(s);
+      var p = JSON.parse(e.data);
+      if (held) { held.push(['fine', p]); return; }
+      received++;
+      add('fine', p);
+      if (view === 'fine') draw();
+      update(p);
     };
     source.onerror = function () {
       var h = el('health');
@@ -163,11 +425,18 @@ export const dashboardScript = String.raw`
     };
   }
 
+  wire();
   load(function () {
-    build();
+    draw();
     connect();
+    var pending = false;
     window.addEventListener('resize', function () {
-      Object.keys(charts).forEach(function (id) { charts[id].setSize({ width: width(id), height: 210 }); });
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(function () {
+        pending = false;
+        Object.keys(charts).forEach(function (id) { charts[id].setSize({ width: width(id), height: height() }); });
+      });
     });
   });
 })();

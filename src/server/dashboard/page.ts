@@ -1,77 +1,139 @@
 import { dashboardScript } from './client.js';
+import { dashboardStyle } from './style.js';
+
+export interface PageOptions {
+  /** Hide the actions (the server refuses them anyway). */
+  readonly readOnly: boolean;
+  /** A token guards the server: offer to sign out. */
+  readonly token: boolean;
+}
+
+const states: readonly [id: string, label: string, title: string][] = [
+  ['waiting', 'Waiting', 'Queued, or sent to a thread and not begun'],
+  ['running', 'Running', 'Begun and not ended'],
+  ['delayed', 'Delayed', 'Failed an attempt, waiting out the retry backoff'],
+  ['retrying', 'Retrying', 'Running an attempt after the first'],
+  ['completed', 'Completed', 'Since the start'],
+  ['failed', 'Failed', 'Since the start'],
+  ['timedOut', 'Timed out', 'Since the start'],
+  ['cancelled', 'Cancelled', 'Since the start'],
+  ['dropped', 'Dropped', 'Evicted from a full queue, since the start'],
+  ['refused', 'Refused', 'HTTP requests answered 503 per second (overload, drain)'],
+];
+
+const rates: readonly [id: string, label: string, unit: string][] = [
+  ['throughput', 'Throughput', '/s'],
+  ['p50', 'p50', 'ms'],
+  ['p95', 'p95', 'ms'],
+  ['p99', 'p99', 'ms'],
+  ['utilization', 'Utilization', '%'],
+  ['threads', 'Threads', ''],
+];
+
+const charts: readonly [id: string, label: string][] = [
+  ['c-throughput', 'Outcomes per second'],
+  ['c-latency', 'Latency percentiles (queue and run), ms'],
+  ['c-load', 'Waiting, running, delayed and threads'],
+  ['c-util', 'Utilization, percent of task slots'],
+  ['c-tasks', 'Completed per second by task'],
+  ['c-task-latency', 'p95 latency by task, ms'],
+  ['c-keys', 'Completed per second by key'],
+];
+
+const card = (id: string, label: string, unit: string, title = ''): string =>
+  `<div class="figure" id="fig-${id}"${title === '' ? '' : ` title="${title}"`}><div class="label" id="l-${id}">${label}</div><span class="value" id="f-${id}" aria-labelledby="l-${id}">–</span>${unit === '' ? '' : `<span class="unit">${unit}</span>`}</div>`;
+
+const table = (id: string, caption: string, head: readonly string[]): string =>
+  `<div class="scroll"><table id="${id}"><caption>${caption}</caption><thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead><tbody></tbody></table></div>`;
+
+const partHead = [
+  '',
+  'completed/s',
+  'failed/s',
+  'timed out/s',
+  'p50 ms',
+  'p95 ms',
+  'p99 ms',
+  'waiting',
+  'running',
+  'completed',
+  'failed',
+];
+
+const controls = `<section class="panel" id="controls" aria-labelledby="h-controls">
+  <h2 id="h-controls">Actions</h2>
+  <div class="buttons">
+    <button type="button" id="a-pause">Pause</button>
+    <button type="button" id="a-resume">Resume</button>
+    <button type="button" id="a-drain" title="Refuse new tasks (503) until resumed; accepted work runs">Drain</button>
+    <span class="resize"><label for="threads-input">Threads</label>
+    <input id="threads-input" type="number" min="1" max="1024" step="1" inputmode="numeric" required>
+    <button type="button" id="a-resize">Resize</button></span>
+  </div>
+  <p id="action-result" role="status" aria-live="polite"></p>
+</section>`;
 
 /**
- * The dashboard: one static page. Figures at the top (readable across a room while a
- * load test runs), uPlot charts of the last minutes below, a per-task table at the end.
- * Data comes from `/events` (Server-Sent Events): the history on connect, then one sample
- * per interval. No build step, no framework: the page is this string plus `client.ts`.
+ * The dashboard: one static page. State counts and figures at the top (readable across a
+ * room), actions, charts of the last minutes or the last hour, tables per worker host, per
+ * task name and per key, the tasks in flight, and the list of recent failures. Data comes
+ * from `/events` (Server-Sent Events: the kept history on connect, then one point per
+ * sample) and `/api/...`. No build step, no framework: this string, `style.ts`, `client.ts`.
  */
-export const dashboardHtml = `<!doctype html>
+export function dashboardHtml(options: PageOptions): string {
+  const config = JSON.stringify({ readOnly: options.readOnly });
+  return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>workpool</title>
-<style>
-  :root { --bg: #0f1419; --panel: #182029; --text: #e6e6e6; --dim: #8b98a5; --ok: #4caf50; --bad: #ef5350; --warn: #ffb300; }
-  * { box-sizing: border-box; }
-  body { margin: 0; font: 14px/1.4 system-ui, sans-serif; background: var(--bg); color: var(--text); }
-  header { display: flex; align-items: center; gap: 16px; padding: 12px 20px; border-bottom: 1px solid #253040; }
-  header h1 { margin: 0; font-size: 18px; font-weight: 600; }
-  .pill { padding: 2px 10px; border-radius: 999px; font-size: 12px; font-weight: 600; }
-  .pill.ok { background: #1b3d1f; color: var(--ok); } .pill.bad { background: #4a1c1c; color: var(--bad); }
-  .pill.idle { background: #2a3340; color: var(--dim); }
-  #health-error { color: var(--bad); font-size: 12px; }
-  main { padding: 16px 20px; }
-  .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(130px, 1fr)); gap: 10px; margin-bottom: 16px; }
-  .figure { background: var(--panel); border-radius: 8px; padding: 10px 14px; }
-  .figure .label { color: var(--dim); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
-  .figure .value { font-size: 30px; font-weight: 600; font-variant-numeric: tabular-nums; }
-  .figure .unit { color: var(--dim); font-size: 13px; margin-left: 3px; }
-  .figure.alert .value { color: var(--bad); }
-  .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 12px; }
-  .chart { background: var(--panel); border-radius: 8px; padding: 8px; min-height: 250px; }
-  .uplot { color: var(--text); } .u-title { font-size: 13px !important; font-weight: 600 !important; }
-  .u-legend { font-size: 12px; } .u-legend th { font-weight: 400; }
-  table { width: 100%; border-collapse: collapse; margin-top: 16px; background: var(--panel); border-radius: 8px; font-variant-numeric: tabular-nums; }
-  th, td { padding: 6px 12px; text-align: right; border-bottom: 1px solid #253040; }
-  th:first-child, td:first-child { text-align: left; } th { color: var(--dim); font-weight: 500; }
-</style>
+<link rel="icon" href="data:,">
+<style>${dashboardStyle}</style>
 </head>
 <body>
 <header>
   <h1>workpool</h1>
-  <span id="health" class="pill idle">connecting</span>
+  <span id="health" class="pill idle" role="status" aria-label="health">connecting</span>
+  <span id="mode" class="pill idle" aria-label="mode">–</span>
+  ${options.readOnly ? '<span class="pill idle" id="read-only">read-only</span>' : ''}
   <span id="health-error"></span>
-  <span style="flex:1"></span>
-  <span id="updated" style="color:var(--dim);font-size:12px"></span>
+  <span class="grow"></span>
+  <span id="updated"></span>
+  ${options.token ? '<form method="post" action="/logout" id="logout"><button type="submit">Sign out</button></form>' : ''}
 </header>
 <main>
-  <section class="figures">
-    <div class="figure"><div class="label">Throughput</div><span class="value" id="f-throughput">–</span><span class="unit">/s</span></div>
-    <div class="figure"><div class="label">p50</div><span class="value" id="f-p50">–</span><span class="unit">ms</span></div>
-    <div class="figure"><div class="label">p95</div><span class="value" id="f-p95">–</span><span class="unit">ms</span></div>
-    <div class="figure"><div class="label">p99</div><span class="value" id="f-p99">–</span><span class="unit">ms</span></div>
-    <div class="figure"><div class="label">Queue</div><span class="value" id="f-queued">–</span></div>
-    <div class="figure"><div class="label">Running</div><span class="value" id="f-running">–</span></div>
-    <div class="figure"><div class="label">Threads</div><span class="value" id="f-threads">–</span></div>
-    <div class="figure" id="fig-rejected"><div class="label">Refused (503)</div><span class="value" id="f-rejected">–</span><span class="unit">/s</span></div>
-    <div class="figure" id="fig-errors"><div class="label">Errors</div><span class="value" id="f-errors">–</span><span class="unit">/s</span></div>
-    <div class="figure"><div class="label">Completed</div><span class="value" id="f-completed">–</span></div>
+  <section class="figures" aria-label="Task states">${states.map(([id, label, title]) => card(id, label, id === 'refused' ? '/s' : '', title)).join('')}</section>
+  <section class="figures" aria-label="Throughput and latency">${rates.map(([id, label, unit]) => card(id, label, unit)).join('')}</section>
+  ${options.readOnly ? '' : controls}
+  <section class="panel" aria-labelledby="h-charts">
+    <div class="bar"><h2 id="h-charts">History</h2>
+      <div role="radiogroup" aria-label="Time range" class="range">
+        <label><input type="radio" name="range" value="fine" checked> Last minutes</label>
+        <label><input type="radio" name="range" value="coarse"> Last hour</label>
+      </div></div>
+    <div class="charts">${charts.map(([id, label]) => `<div class="chart" id="${id}" role="img" aria-label="${label}"></div>`).join('')}</div>
   </section>
-  <section class="charts">
-    <div class="chart" id="c-throughput"></div>
-    <div class="chart" id="c-latency"></div>
-    <div class="chart" id="c-load"></div>
-    <div class="chart" id="c-tasks"></div>
-    <div class="chart" id="c-task-latency"></div>
+  <section class="panel lazy" aria-labelledby="h-tables"><h2 id="h-tables">Hosts, tasks and keys</h2>
+    ${table('hosts', 'Worker hosts', ['Host', 'threads', 'running', 'waiting', 'utilization', 'event loop', 'health'])}
+    ${table('tasks', 'Per task name', ['Task', ...partHead.slice(1)])}
+    ${table('keys', 'Per key (tenant, from x-task-key)', ['Key', ...partHead.slice(1)])}
   </section>
-  <table id="tasks">
-    <thead><tr><th>Task</th><th>req/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>errors/s</th><th>503/s</th><th>completed</th></tr></thead>
-    <tbody></tbody>
-  </table>
+  <section class="panel lazy" aria-labelledby="h-inflight"><details id="inflight-panel"><summary><h2 id="h-inflight">In flight <span id="inflight-count"></span></h2></summary>
+    ${table('inflight', 'Tasks waiting or running (oldest first)', ['Id', 'task', 'key', 'state', 'attempt', 'age ms', 'input', ''])}
+  </details></section>
+  <section class="panel lazy" id="failures-panel" aria-labelledby="h-failures"><h2 id="h-failures">Recent failures</h2>
+    <form id="filters" class="filters" role="search" aria-label="Filter recent failures">
+      <label>Task <input id="filter-name" name="name" list="names" autocomplete="off"></label><datalist id="names"></datalist>
+      <label>Key <input id="filter-key" name="key" autocomplete="off"></label>
+      <label>Outcome <select id="filter-outcome" name="outcome"><option value="">any</option><option value="failed">failed</option><option value="timedOut">timed out</option><option value="cancelled">cancelled</option><option value="dropped">dropped</option></select></label>
+    </form>
+    ${table('failures', 'Newest first', ['Id', 'ended', 'task', 'key', 'outcome', 'error', 'attempts', 'ms', 'input', ''])}
+  </section>
 </main>
+<script id="config" type="application/json">${config}</script>
 <script>${dashboardScript}</script>
 </body>
 </html>
 `;
+}
