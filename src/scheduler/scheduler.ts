@@ -302,7 +302,8 @@ export class Scheduler<P> implements ExecutorHooks<P> {
       !this.#dispatching &&
       this.#backlog.size === 0 &&
       this.#executor.free > 0 &&
-      (!this.#limited || this.#startLimits.mayStartNow(this.#active.size, options.key, now, this.#sizer))
+      (!this.#limited ||
+        this.#startLimits.mayStartNow(this.#active.size, options.key, now, this.#sizer))
     );
   }
 
