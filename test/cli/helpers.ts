@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -138,4 +138,16 @@ export function watchOutput(child: ChildProcess): { stdout(): string; stderr(): 
     err += s;
   });
   return { stdout: () => out, stderr: () => err };
+}
+
+/**
+ * The lines the `gated` handler has begun (it leaves `<dir>/started-<n>`), in order. Which
+ * gated lines run first is not fixed: with a task sent ahead to each thread, a line can wait
+ * behind a gated one on its thread while a later line begins on the other.
+ */
+export function startedLines(dir: string): number[] {
+  return readdirSync(dir)
+    .filter((f) => f.startsWith('started-'))
+    .map((f) => Number(f.slice('started-'.length)))
+    .sort((a, b) => a - b);
 }
