@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { typecheck } from '../support/tsc.js';
 import { installed, node, type Packed, packAll, project, readJson, root } from './scratch.js';
 
 interface Manifest {
@@ -209,23 +210,8 @@ describe('the core with the CLI package', () => {
   });
 
   test('a consumer type-checks against the shipped .d.ts; a wrong input type does not', () => {
-    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     const check = (file: string) =>
-      node(app, [
-        tsc,
-        '--noEmit',
-        '--strict',
-        '--exactOptionalPropertyTypes',
-        '--module',
-        'nodenext',
-        '--target',
-        'es2022',
-        '--types',
-        'node',
-        '--typeRoots',
-        join(root, 'node_modules', '@types'),
-        file,
-      ]);
+      typecheck(file, { cwd: app, flags: ['--exactOptionalPropertyTypes'] });
     const ok = check('consumer-ok.ts');
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     const bad = check('consumer-bad.ts');

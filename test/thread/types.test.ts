@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type HandlerName, type HandlerOutput, ThreadPool } from '../../src/index.js';
+import { typecheck } from '../support/tsc.js';
 import { fixture } from './helpers.js';
 
 type Echo = typeof import('../fixtures/echo.js');
@@ -65,7 +66,6 @@ test('a wrong handler name is a compile error that lists the valid names', async
   const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
-  const { spawnSync } = await import('node:child_process');
   const { fileURLToPath } = await import('node:url');
   const root = fileURLToPath(new URL('../../', import.meta.url));
   const dir = mkdtempSync(join(tmpdir(), 'workpool-names-'));
@@ -78,26 +78,7 @@ const pool = new ThreadPool<typeof import(${JSON.stringify(join(root, 'test/fixt
 void pool.run('nope', 1);
 `,
     );
-    const tsc = spawnSync(
-      process.execPath,
-      [
-        join(root, 'node_modules/typescript/bin/tsc'),
-        '--ignoreConfig',
-        '--noEmit',
-        '--strict',
-        '--skipLibCheck',
-        '--module',
-        'nodenext',
-        '--target',
-        'es2022',
-        '--types',
-        'node',
-        '--typeRoots',
-        join(root, 'node_modules/@types'),
-        file,
-      ],
-      { encoding: 'utf8' },
-    );
+    const tsc = typecheck(file, { flags: ['--skipLibCheck'] });
     const line = tsc.stdout.split('\n').find((l) => l.startsWith(file)) ?? tsc.stdout;
     assert.match(line, /TS2345/);
     assert.match(line, /"double" \| "triple"/, line);
