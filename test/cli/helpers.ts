@@ -16,6 +16,11 @@ export const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 export const tasks = join(fixtures, 'tasks.ts');
 
 let built: string | undefined;
+/** Temp dirs removed at exit, by one listener (one each would pass the listener limit). */
+const temps = new Set<string>();
+process.once('exit', () => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
 
 /** Path of `main.js` of a fresh build of src/ (under node_modules/.cache, so it resolves deps). */
 export function cliPath(): string {
@@ -45,7 +50,7 @@ export function cliPath(): string {
     // Type errors elsewhere in src/ (work in progress) still emit JS; only a missing build fails.
     if (!existsSync(join(out, 'cli', 'main.js'))) throw error;
   }
-  process.on('exit', () => rmSync(out, { recursive: true, force: true }));
+  temps.add(out);
   built = join(out, 'cli', 'main.js');
   return built;
 }
@@ -118,7 +123,7 @@ export function jsonl(items: readonly unknown[]): string {
 
 export function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'workpool-cli-'));
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  temps.add(dir);
   return dir;
 }
 
