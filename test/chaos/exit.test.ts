@@ -6,29 +6,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { spawnNode } from '../support/children.js';
+import { runNode } from '../support/children.js';
 
 const script = fileURLToPath(new URL('./fixtures/exit-child.ts', import.meta.url));
 
 for (const seed of [1, 2]) {
   test(`after random chaos schedules (seed ${seed}), the process exits on its own`, async () => {
-    const child = spawnNode(['--import', 'tsx', script, String(seed)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr?.on('data', (d) => {
-      stderr += d;
-    });
-    // A guard only: a child that does not exit fails the test instead of hanging the suite.
-    const guard = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-      child.on('exit', (c, s) => resolve([c, s])),
+    // The guard only keeps a child that does not exit from hanging the suite.
+    const { code, signal, stdout, stderr } = await runNode(
+      ['--import', 'tsx', script, String(seed)],
+      {
+        guardMs: 90_000,
+      },
     );
-    clearTimeout(guard);
     assert.equal(signal, null, `the child did not exit on its own\n${stderr}`);
     assert.equal(code, 0, stderr);
     // The child may print more (test helpers it imports load node:test): find its summary.

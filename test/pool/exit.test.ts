@@ -1,27 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { spawnNode } from '../support/children.js';
+import { runNode } from '../support/children.js';
 
 test('a process that used a pool and closed it exits on its own', async () => {
   const script = fileURLToPath(new URL('./fixtures/exit-after-close.ts', import.meta.url));
-  const child = spawnNode(['--import', 'tsx', script], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr?.on('data', (d) => {
-    stderr += d;
-  });
-  // A guard only: a hung child fails the test instead of hanging the suite.
-  const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-    child.on('exit', (c, s) => resolve([c, s])),
-  );
-  clearTimeout(guard);
+  const { code, signal, stdout, stderr } = await runNode(['--import', 'tsx', script]);
   assert.equal(signal, null, `child was killed: it did not exit on its own\n${stderr}`);
   assert.equal(code, 0, stderr);
   const out = JSON.parse(stdout.trim());

@@ -46,3 +46,41 @@ export function spawnNode(
   pipe?.unref?.();
   return child;
 }
+
+/** How a child ended, and what it printed. */
+export interface Exited {
+  readonly code: number | null;
+  /** `'SIGKILL'` when the guard had to kill it. */
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `node ...args` (as spawnNode, stdin closed) until it exits. `guardMs` only keeps a
+ * hung child from hanging the suite: it is SIGKILLed then, which shows as `signal`.
+ */
+export function runNode(
+  args: readonly string[],
+  {
+    guardMs = 30_000,
+    ...options
+  }: Omit<SpawnOptions, 'stdio' | 'detached'> & { guardMs?: number } = {},
+): Promise<Exited> {
+  const child = spawnNode(args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr?.on('data', (d) => {
+    stderr += d;
+  });
+  const guard = setTimeout(() => child.kill('SIGKILL'), guardMs);
+  return new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      clearTimeout(guard);
+      resolve({ code, signal, stdout, stderr });
+    }),
+  );
+}
