@@ -156,3 +156,20 @@ export function startedLines(dir: string): number[] {
     .map((f) => Number(f.slice('started-'.length)))
     .sort((a, b) => a - b);
 }
+
+/**
+ * `workpool run tasks gated --threads 2` over lines 1-20 (stdin left open): lines 1-2 finish
+ * at once, 3.. wait on `<dir>/open`. Resolves once lines 1-2 are written and two gated lines
+ * run (which two is not fixed: see startedLines), with those two.
+ */
+export async function startGated(
+  dir: string,
+): Promise<{ child: ChildProcess; out: ReturnType<typeof watchOutput>; running: number[] }> {
+  const child = spawnCli(['run', tasks, 'gated', '--threads', '2', '--progress-interval', '1h']);
+  const out = watchOutput(child);
+  const lines: { n: number; dir?: string }[] = [{ n: 1 }, { n: 2 }];
+  for (let n = 3; n <= 20; n++) lines.push({ n, dir });
+  child.stdin?.write(jsonl(lines)); // stdin stays open: the input has not ended
+  await until(() => parseResults(out.stdout()).length === 2 && startedLines(dir).length === 2);
+  return { child, out, running: startedLines(dir) };
+}

@@ -4,29 +4,13 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import {
-  finished,
-  jsonl,
-  parseResults,
-  spawnCli,
-  startedLines,
-  tasks,
-  tempDir,
-  until,
-  watchOutput,
-} from './helpers.js';
+import { finished, parseResults, startGated, tempDir, until } from './helpers.js';
 
 describe('workpool run: SIGTERM', () => {
   it('finishes the running tasks, writes them, prints the summary and exits 143', async () => {
     const dir = tempDir();
-    const child = spawnCli(['run', tasks, 'gated', '--threads', '2', '--progress-interval', '1h']);
-    const out = watchOutput(child);
-    const lines: { n: number; dir?: string }[] = [{ n: 1 }, { n: 2 }];
-    for (let n = 3; n <= 20; n++) lines.push({ n, dir });
-    child.stdin?.write(jsonl(lines));
     // Two gated lines run; which two is not fixed (see startedLines).
-    await until(() => parseResults(out.stdout()).length === 2 && startedLines(dir).length === 2);
-    const running = startedLines(dir);
+    const { child, out, running } = await startGated(dir);
     child.kill('SIGTERM');
     await until(() => out.stderr().includes('Terminated (SIGTERM)'));
     writeFileSync(join(dir, 'open'), '');
