@@ -4,6 +4,8 @@ import pMap from 'p-map';
 import PQueue from 'p-queue';
 import type { Pool } from '../../src/index.js';
 import { gatePromise, param, settledHeap, tick } from './common.js';
+import { FloorMap } from './map-floor.js';
+import { FloorLimiter } from './run-floor.js';
 import { loadWorkpool } from './workpool.js';
 
 type Fn = () => unknown;
@@ -39,6 +41,14 @@ async function makeRunner(contender: string, concurrency: number): Promise<Runne
     case 'p-limit': {
       const limit = pLimit(concurrency);
       return { run: (fn) => limit(fn), queued: () => limit.pendingCount, close: async () => {} };
+    }
+    case 'api floor': {
+      const limiter = new FloorLimiter(concurrency);
+      return {
+        run: (fn) => limiter.run(fn),
+        queued: () => limiter.queued,
+        close: async () => {},
+      };
     }
     case 'p-queue': {
       const queue = new PQueue({ concurrency });
@@ -206,6 +216,8 @@ async function asyncMapThroughput(
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
+  } else if (contender === 'api floor') {
+    for await (const r of new FloorMap(items, fn, concurrency, ordered)) sum += r;
   } else throw new Error(`unknown contender ${contender}`);
   const elapsed = performance.now() - start;
   if (sum !== (n * (n - 1)) / 2) throw new Error(`map result wrong: ${sum}`);

@@ -102,7 +102,10 @@ const heapMetric = (key: string, label: string): MetricDef => ({
 /**
  * Issue 16: the function users pass is async. `run` with `async () => i` (a new closure per
  * call, as users write it), the heap those tasks hold while queued, and `map` through an
- * async identity beside a hand-written loop of `concurrency` async workers (the floor).
+ * async identity beside a hand-written loop of `concurrency` async workers. `api floor`
+ * (bench/children/run-floor.ts, map-floor.ts) is the least any implementation of the same
+ * API does, with no stats, limits shared with other work or cancellation: the targets are
+ * read against it to tell what the library costs from what the API costs.
  */
 function asyncCases(quick: boolean): CaseDef[] {
   const n = quick ? 50_000 : 500_000;
@@ -113,8 +116,8 @@ function asyncCases(quick: boolean): CaseDef[] {
     ...base,
     id: `pool/map-async-${ordered ? 'ordered' : 'unordered'}`,
     kind: 'map-async',
-    title: `map: ${count} items through \`async (x) => x\`, ${ordered ? 'ordered' : 'unordered'}, concurrency 16, vs p-map and a hand loop of 16 async workers pulling from one iterator`,
-    contenders: ['workpool', 'p-map', 'hand loop'],
+    title: `map: ${count} items through \`async (x) => x\`, ${ordered ? 'ordered' : 'unordered'}, concurrency 16, vs p-map, a hand loop of 16 async workers pulling from one iterator, and the API's floor (a bare async iterator with 16 in flight: one \`then\` per item, no stats or limits)`,
+    contenders: ['workpool', 'p-map', 'hand loop', 'api floor'],
     peer: 'p-map',
     metrics: [{ ...mtps, label: 'map throughput', unit: 'M items/s' }],
     params: { ...params, ordered: ordered ? 1 : 0 },
@@ -134,8 +137,8 @@ function asyncCases(quick: boolean): CaseDef[] {
       ...base,
       id: 'pool/run-async',
       kind: 'run-async',
-      title: `run: ${count} calls of \`run(async () => i)\` at once, then \`Promise.all\`, concurrency 16`,
-      contenders: runners,
+      title: `run: ${count} calls of \`run(async () => i)\` at once, then \`Promise.all\`, concurrency 16, vs p-limit, p-queue and the API's floor (a bare limiter: one promise, two array slots and one \`then\` per task; no stats, priorities or cancellation)`,
+      contenders: [...runners, 'api floor'],
       peer: 'p-limit',
       metrics: [mtps],
       params,
