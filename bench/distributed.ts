@@ -13,6 +13,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -52,6 +53,8 @@ interface Row {
   endP50: number;
   endP99: number;
   commandsPerJob: number;
+  /** CPU time (user + system) per job, in ms: Redis, this process (the caller), the worker processes. */
+  cpu: { redis: number; caller: number; workers: number };
 }
 
 // Redis's default fsync policy: with `always`, every run is bound by this disk's fsync.
@@ -116,6 +119,55 @@ async function commands(): Promise<number> {
   return Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? 0);
 }
 
+/** `INFO commandstats` as command -> calls (commands run inside scripts included). */
+async function commandStats(): Promise<Map<string, number>> {
+  const info = await admin.info('commandstats');
+  const calls = new Map<string, number>();
+  for (const m of info.matchAll(/cmdstat_([^:]+):calls=(\d+)/g))
+    calls.set(m[1] ?? '', Number(m[2]));
+  return calls;
+}
+
+/** `BENCH_COMMANDS=1` prints each contender's Redis commands per job, by command. */
+async function printCommands(what: string, before: Map<string, number>, n: number): Promise<void> {
+  if (process.env.BENCH_COMMANDS === undefined) return;
+  const after = await commandStats();
+  const rows = [...after]
+    .map(([name, calls]) => [name, (calls - (before.get(name) ?? 0)) / n] as const)
+    .filter(([, perJob]) => perJob >= 0.05)
+    .sort((a, b) => b[1] - a[1]);
+  console.error(`${what}: ${rows.map(([c, x]) => `${c} ${x.toFixed(2)}`).join(', ')}`);
+}
+
+async function redisCpu(): Promise<number> {
+  const info = await admin.info('cpu');
+  const user = Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1] ?? 0);
+  const sys = Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1] ?? 0);
+  return (user + sys) * 1000;
+}
+
+/** CPU ms (user + system, all threads) of a child process so far, from /proc (Linux). */
+function processCpu(child: ChildProcess): number {
+  try {
+    const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+const TICKS = 100; // USER_HZ on Linux
+
+/** CPU ms of Redis, this process and `procs` now. */
+async function cpuNow(procs: readonly ChildProcess[]): Promise<[number, number, number]> {
+  const self = process.cpuUsage();
+  return [
+    await redisCpu(),
+    (self.user + self.system) / 1000,
+    procs.reduce((sum, p) => sum + processCpu(p), 0),
+  ];
+}
+
 async function measure(kind: Kind, workers: number, contender: Contender): Promise<Row> {
   const queue = `bench-${contender}-${kind}-${workers}-${Date.now()}`;
   const procs: ChildProcess[] = [];
@@ -129,6 +181,9 @@ async function measure(kind: Kind, workers: number, contender: Contender): Promi
   const end = new DurationHistogram();
   let elapsed: number;
   let used: number;
+  let cpu0: [number, number, number];
+  let stats0: Map<string, number>;
+  let cpu1: [number, number, number];
   if (contender === 'workpool') {
     const pool = new DistributedPool({ connection: redis.connection, queue });
     await pool.ready();
@@ -139,6 +194,8 @@ async function measure(kind: Kind, workers: number, contender: Contender): Promi
       if (at !== undefined) start.record(performance.now() - at);
     });
     const before = await commands();
+    stats0 = await commandStats();
+    cpu0 = await cpuNow(procs);
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: n }, async () => {
@@ -150,11 +207,15 @@ async function measure(kind: Kind, workers: number, contender: Contender): Promi
       }),
     );
     elapsed = performance.now() - t0;
+    cpu1 = await cpuNow(procs);
     used = (await commands()) - before;
     await pool.close({ timeout: 5000 });
   } else {
     const q = new Queue(queue, { connection: redis.connection });
-    const events = new QueueEvents(queue, { connection: redis.connection });
+    // From the stream's start (the queue is new): BullMQ's default '$' is taken at its first
+    // XREAD, after `waitUntilReady`, so the warm-up's first events could be missed and the
+    // run would wait forever (it did, twice).
+    const events = new QueueEvents(queue, { connection: redis.connection, lastEventId: '0-0' });
     await Promise.all([q.waitUntilReady(), events.waitUntilReady()]);
     const submitted = new Map<string, number>();
     const waiting = new Map<string, () => void>();
@@ -176,13 +237,17 @@ async function measure(kind: Kind, workers: number, contender: Contender): Promi
     start.reset();
     end.reset();
     const before = await commands();
+    stats0 = await commandStats();
+    cpu0 = await cpuNow(procs);
     const t0 = performance.now();
     await Promise.all(Array.from({ length: n }, run));
     elapsed = performance.now() - t0;
+    cpu1 = await cpuNow(procs);
     used = (await commands()) - before;
     await events.close();
     await q.close();
   }
+  await printCommands(`${kind} ${workers}w ${contender}`, stats0, n);
   for (const p of procs) await stop(p);
   const s = start.snapshot();
   const e = end.snapshot();
@@ -196,6 +261,11 @@ async function measure(kind: Kind, workers: number, contender: Contender): Promi
     endP50: e.p50,
     endP99: e.p99,
     commandsPerJob: used / n,
+    cpu: {
+      redis: (cpu1[0] - cpu0[0]) / n,
+      caller: (cpu1[1] - cpu0[1]) / n,
+      workers: (cpu1[2] - cpu0[2]) / n,
+    },
   };
 }
 
@@ -206,8 +276,9 @@ for (const kind of ['noop', 'cpu'] as const) {
     for (const contender of contenders) {
       const row = await measure(kind, workers, contender);
       rows.push(row);
+      const c = row.cpu;
       console.error(
-        `${kind} ${workers}w ${contender}: ${row.jobsPerSec.toFixed(0)} jobs/s, end p50 ${row.endP50.toFixed(1)} ms`,
+        `${kind} ${workers}w ${contender}: ${row.jobsPerSec.toFixed(0)} jobs/s, end p50 ${row.endP50.toFixed(1)} ms, ${row.commandsPerJob.toFixed(1)} cmds/job, CPU ms/job redis ${c.redis.toFixed(3)} caller ${c.caller.toFixed(3)} workers ${c.workers.toFixed(3)}`,
       );
     }
   }

@@ -12,19 +12,23 @@
 import type { Job, UnrecoverableError } from 'bullmq';
 import {
   DataCloneError,
+  type Task,
   TaskCancelledError,
   TaskTimeoutError,
   type ThreadPool,
   UnknownHandlerError,
+  WorkerCrashedError,
 } from '../index.js';
 import { DurationHistogram, priorAttempts } from '../internal.js';
 import { decodeValue, encodeError, encodeValue } from './codec.js';
 import type { JobData } from './options.js';
 import { bullmq } from './peers.js';
+import { Turn } from './turn.js';
 
-/** A job this host runs now. */
+/** A job this host runs now: its thread tasks once handed over, or why it was stopped before. */
 interface Running {
-  readonly controller: AbortController;
+  tasks: readonly Task<unknown>[];
+  stopped: TaskCancelledError | undefined;
 }
 
 /** Ms a cancel message is remembered for a job this host has not started (yet). */
@@ -32,6 +36,7 @@ const REMEMBER_CANCEL = 60_000;
 
 export class Processor {
   readonly #threads: ThreadPool;
+  readonly #turn = new Turn();
   readonly #running = new Map<string, Running>();
   /** Cancel messages for jobs not running here: the job may be on its way to this host. */
   readonly #cancelled = new Map<string, number>();
@@ -66,30 +71,29 @@ export class Processor {
       throw this.#final(new TaskTimeoutError(data.qt ?? 0, 'queue'));
     }
     if (this.#cancelled.delete(id)) throw this.#final(new TaskCancelledError());
-    const controller = new AbortController();
-    this.#running.set(id, { controller });
+    const running: Running = { tasks: [], stopped: undefined };
+    this.#running.set(id, running);
     try {
       const input = decodeValue(data.i);
       // ctx.attempt: the caller's attempt (a caller-side retry is a new job) plus BullMQ's.
       const prior = (data.a ?? 1) - 1 + job.attemptsMade;
       const options = {
-        signal: controller.signal,
         ...(data.t === undefined ? {} : { timeout: data.t }),
         ...(prior > 0 ? { [priorAttempts]: prior } : {}),
       };
+      await this.#turn.next();
+      if (running.stopped !== undefined) throw running.stopped;
       // A batch (`map`): every item on its own thread task; the first failure stops the rest.
-      const value =
-        data.b === 1
-          ? await Promise.all(
-              (input as unknown[]).map((item) => this.#threads.run(job.name, item, options)),
-            )
-          : await this.#threads.run(job.name, input, options);
+      const items = data.b === 1 ? (input as unknown[]) : [input];
+      running.tasks = items.map((item) => this.#submit(job.name, item, options));
+      const results = Promise.all(running.tasks.map((t) => t.result));
+      const value = data.b === 1 ? await results : (await results)[0];
       const out = encodeValue(value, 'output');
       this.completed++;
       this.runTime.record(performance.now() - began);
       return out;
     } catch (error) {
-      controller.abort(error);
+      for (const t of running.tasks) t.cancel(error);
       if (this.#handingBack && token !== undefined) {
         // Drain deadline passed: the job goes back to the queue at once, for another host
         // (not a failed attempt: BullMQ's attempt count is unchanged).
@@ -122,7 +126,7 @@ export class Processor {
   cancel(jobId: string): void {
     const running = this.#running.get(jobId);
     if (running !== undefined) {
-      running.controller.abort(new TaskCancelledError('Task was cancelled by its caller'));
+      this.#stop(running, new TaskCancelledError('Task was cancelled by its caller'));
       return;
     }
     const now = Date.now();
@@ -141,8 +145,21 @@ export class Processor {
   handBack(): void {
     this.#handingBack = true;
     for (const running of this.#running.values()) {
-      running.controller.abort(new TaskCancelledError('The worker host is shutting down'));
+      this.#stop(running, new TaskCancelledError('The worker host is shutting down'));
     }
+  }
+
+  /** Cancels a job's thread tasks (their result rejects `TaskCancelledError`), or its start. */
+  #stop(running: Running, error: TaskCancelledError): void {
+    running.stopped ??= error;
+    for (const t of running.tasks) t.cancel(error);
+  }
+
+  /** A thread task of a job (the ThreadPool has no `maxQueue`, so there is always room). */
+  #submit(name: string, input: unknown, options: object): Task<unknown> {
+    const task = this.#threads.trySubmit(name, input, options);
+    if (task === undefined) throw new WorkerCrashedError("The host's ThreadPool refused the job");
+    return task;
   }
 
   #final(error: unknown): UnrecoverableError {

@@ -56,6 +56,9 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
       minThreads: o.threads,
       maxThreads: o.threads,
       killGrace: o.killGrace,
+      // Room in the threads for every job the host takes: jobs that arrive together travel
+      // to a thread in one message (turn.ts) rather than one by one as slots free.
+      prefetch: Math.max(1, Math.ceil(o.concurrency / o.threads) - 1),
     });
     const handlers = [...(await threads.handlers())]; // rejects TaskModuleError
     subscriber = client.duplicate({ connectionName: `workpool:cancel:${o.queue}` });
@@ -200,7 +203,9 @@ class Host implements DistributedWorker {
         }
       },
       {
-        connection: clientOptions(o.redis) as ConnectionOptions,
+        // Autopipelining: the jobs a thread ends together are finished (and the next ones
+        // fetched) in one write to Redis, so they come back together too (turn.ts).
+        connection: { ...clientOptions(o.redis), enableAutoPipelining: true } as ConnectionOptions,
         prefix: o.prefix,
         concurrency: o.concurrency,
         lockDuration: o.lockDuration,
