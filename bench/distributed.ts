@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/distributed.ts [--noop N] [--cpu N] [--workers 1,2,4] [--contenders workpool,bull-inline,bull-sandbox] [--timings RUNS]`
+ * `node --import tsx bench/distributed.ts [--noop N] [--cpu N] [--workers 1,2,4] [--contenders workpool,bull-inline,bull-sandbox] [--reps N] [--timings RUNS]`
  *
  * The distributed mode against a plain BullMQ Worker on one real redis-server (started
  * here as the tests start it, but with Redis's default `appendfsync everysec`), in one run: no-op jobs and
@@ -7,7 +7,8 @@
  * with an inline processor, and BullMQ's sandboxed processor on worker threads
  * (`useWorkerThreads`), at 1, 2 and 4 worker processes. Each contender's jobs are submitted
  * all at once from this process (one `add` per job, no `addBulk`), and timed from the
- * first submit to the last result. Prints a Markdown table; then cancel-to-stopped and
+ * first submit to the last result. `--reps` repeats each measurement, the contenders
+ * interleaved, and the table gives min / median / max (ratios per repetition). Prints a Markdown table; then cancel-to-stopped and
  * kill-to-recovered times over `--timings` runs each (default 5; 0 skips them; see
  * distributed/timings.ts). `--noop 0` or `--cpu 0` skips that kind.
  */
@@ -36,6 +37,7 @@ const sizes: Record<Kind, number> = {
 };
 const workerCounts = arg('workers', '1,2,4').split(',').map(Number);
 const timingRuns = Number(arg('timings', '5'));
+const reps = Number(arg('reps', '1'));
 const contenders = arg('contenders', 'workpool,bull-inline,bull-sandbox').split(',') as Contender[];
 const root = fileURLToPath(new URL('../', import.meta.url));
 const here = fileURLToPath(new URL('./distributed/', import.meta.url));
@@ -269,34 +271,70 @@ async function measure(kind: Kind, workers: number, contender: Contender): Promi
   };
 }
 
-const rows: Row[] = [];
+const rows: (Row & { rep: number })[] = [];
 for (const kind of ['noop', 'cpu'] as const) {
   if (sizes[kind] === 0) continue;
   for (const workers of workerCounts) {
-    for (const contender of contenders) {
-      const row = await measure(kind, workers, contender);
-      rows.push(row);
-      const c = row.cpu;
-      console.error(
-        `${kind} ${workers}w ${contender}: ${row.jobsPerSec.toFixed(0)} jobs/s, end p50 ${row.endP50.toFixed(1)} ms, ${row.commandsPerJob.toFixed(1)} cmds/job, CPU ms/job redis ${c.redis.toFixed(3)} caller ${c.caller.toFixed(3)} workers ${c.workers.toFixed(3)}`,
-      );
+    // Repetitions interleave the contenders, so a change of load hits them all alike.
+    for (let rep = 0; rep < reps; rep++) {
+      for (const contender of contenders) {
+        const row = await measure(kind, workers, contender);
+        rows.push({ ...row, rep });
+        const c = row.cpu;
+        console.error(
+          `${kind} ${workers}w ${contender} #${rep + 1}: ${row.jobsPerSec.toFixed(0)} jobs/s, end p50 ${row.endP50.toFixed(1)} ms, ${row.commandsPerJob.toFixed(1)} cmds/job, CPU ms/job redis ${c.redis.toFixed(3)} caller ${c.caller.toFixed(3)} workers ${c.workers.toFixed(3)}`,
+        );
+      }
     }
   }
 }
 
 const f = (x: number, d = 1): string => x.toFixed(d);
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] ?? Number.NaN) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+};
+/** min / median / max, or the one figure when there is one repetition. */
+const mmm = (xs: readonly number[], d = 1): string =>
+  xs.length === 1
+    ? f(xs[0] ?? Number.NaN, d)
+    : `${f(Math.min(...xs), d)} / ${f(median(xs), d)} / ${f(Math.max(...xs), d)}`;
 console.log(
-  '| jobs | workers | contender | jobs/s | vs inline | vs sandbox | submit→start p50 / p99 ms | submit→result p50 / p99 ms | Redis cmds/job |',
+  `| jobs | workers | contender | jobs/s | vs inline | vs sandbox | submit→start p50 ms | submit→result p50 ms | Redis cmds/job | CPU ms/job: Redis / caller / workers (medians) |`,
 );
-console.log('|---|---|---|---|---|---|---|---|---|');
-for (const r of rows) {
-  const same = (c: Contender) =>
-    rows.find((x) => x.kind === r.kind && x.workers === r.workers && x.contender === c);
-  const inline = same('bull-inline')?.jobsPerSec ?? Number.NaN;
-  const sandbox = same('bull-sandbox')?.jobsPerSec ?? Number.NaN;
-  console.log(
-    `| ${r.kind} ×${sizes[r.kind]} | ${r.workers} | ${r.contender} | ${f(r.jobsPerSec, 0)} | ${f(r.jobsPerSec / inline, 2)} | ${f(r.jobsPerSec / sandbox, 2)} | ${f(r.startP50)} / ${f(r.startP99)} | ${f(r.endP50)} / ${f(r.endP99)} | ${f(r.commandsPerJob)} |`,
-  );
+console.log('|---|---|---|---|---|---|---|---|---|---|');
+for (const kind of ['noop', 'cpu'] as const) {
+  for (const workers of workerCounts) {
+    for (const contender of contenders) {
+      const mine = rows.filter(
+        (r) => r.kind === kind && r.workers === workers && r.contender === contender,
+      );
+      if (mine.length === 0) continue;
+      // Ratios are per repetition: against the other contender measured next to it.
+      const ratio = (other: Contender): number[] =>
+        mine.map((r) => {
+          const o = rows.find(
+            (x) =>
+              x.kind === kind && x.workers === workers && x.contender === other && x.rep === r.rep,
+          );
+          return r.jobsPerSec / (o?.jobsPerSec ?? Number.NaN);
+        });
+      const c = (k: keyof Row['cpu']): string => f(median(mine.map((r) => r.cpu[k])), 2);
+      console.log(
+        `| ${kind} ×${sizes[kind]} | ${workers} | ${contender} | ${mmm(
+          mine.map((r) => r.jobsPerSec),
+          0,
+        )} | ${mmm(ratio('bull-inline'), 2)} | ${mmm(ratio('bull-sandbox'), 2)} | ${mmm(
+          mine.map((r) => r.startP50),
+          0,
+        )} | ${mmm(
+          mine.map((r) => r.endP50),
+          0,
+        )} | ${f(median(mine.map((r) => r.commandsPerJob)))} | ${c('redis')} / ${c('caller')} / ${c('workers')} |`,
+      );
+    }
+  }
 }
 if (timingRuns > 0) {
   const timings = await measureTimings(
