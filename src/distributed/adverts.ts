@@ -7,6 +7,7 @@
 import type { Redis } from 'ioredis';
 import type { Percentiles } from '../index.js';
 import type { HistogramDump } from '../internal.js';
+import { RedisConfigError } from './errors.js';
 import type { Keys } from './keys.js';
 
 export interface WorkerAdvert {
@@ -18,6 +19,8 @@ export interface WorkerAdvert {
   readonly threads: number;
   /** Jobs the worker takes from Redis at once. */
   readonly concurrency: number;
+  /** Its BullMQ `stalledInterval` (ms): every host of a queue has the same (see `checkStalledInterval`). */
+  readonly stalledInterval: number;
   /** Jobs it runs now. */
   readonly running: number;
   /** Jobs it completed, attempts that failed (retried ones included), and of those the retried. */
@@ -89,4 +92,25 @@ export async function readAdverts(client: Redis, keys: Keys): Promise<AdvertReco
   });
   if (gone.length > 0) await client.srem(keys.workers, ...gone);
   return live;
+}
+
+/**
+ * Pure: refuses a host whose `stalledInterval` differs from a live host's of the same
+ * queue. BullMQ runs at most one stalled-job check per `stalledInterval` of whichever host
+ * checked last (a queue-wide key with that TTL), so with mixed intervals the longest one
+ * can hold back every host's recovery of a crashed host's jobs (measured: ~28 s instead of
+ * ~2 s, BENCHMARKS.md). Adverts without the field (older hosts) are passed over.
+ */
+export function checkStalledInterval(
+  adverts: readonly WorkerAdvert[],
+  stalledInterval: number,
+): void {
+  const other = adverts.find(
+    (a) => a.stalledInterval !== undefined && a.stalledInterval !== stalledInterval,
+  );
+  if (other === undefined) return;
+  throw new RedisConfigError(
+    'stalledInterval',
+    `Expected \`stalledInterval\` to be ${other.stalledInterval} ms, as on the queue's live host ${other.hostname} (pid ${other.pid}), got ${stalledInterval} ms: BullMQ checks a queue for stalled jobs at most once per interval of the host that checked last, so every host of a queue must have the same`,
+  );
 }

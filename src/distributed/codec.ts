@@ -12,18 +12,10 @@
  * stays readable in BullMQ tooling; workpool's own error classes come back as themselves.
  */
 import { deserialize, serialize } from 'node:v8';
-import {
-  DataCloneError,
-  PoolClosedError,
-  QueueFullError,
-  TaskCancelledError,
-  TaskDroppedError,
-  TaskModuleError,
-  TaskTimeoutError,
-  UnknownHandlerError,
-  WorkerCrashedError,
-} from '../index.js';
+import * as workpool from '../index.js';
+import { DataCloneError, WorkerCrashedError, WorkpoolError } from '../index.js';
 import { reviveError, type SerializedError, serializeError } from '../internal.js';
+import * as distributed from './errors.js';
 
 /** Encodes a job's input (`'input'`) or result (`'output'`); throws `DataCloneError`. */
 export function encodeValue(value: unknown, direction: 'input' | 'output'): string {
@@ -69,17 +61,15 @@ export function decodeError(reason: unknown): Error {
 
 type AnyErrorClass = abstract new (...args: never[]) => Error;
 
-const classes: Record<string, AnyErrorClass> = {
-  DataCloneError,
-  PoolClosedError,
-  QueueFullError,
-  TaskCancelledError,
-  TaskDroppedError,
-  TaskModuleError,
-  TaskTimeoutError,
-  UnknownHandlerError,
-  WorkerCrashedError,
-};
+/** Every workpool error class (the core's and the distributed mode's), by name. */
+const classes = new Map<string, AnyErrorClass>(
+  ([...Object.values(workpool), ...Object.values(distributed)] as unknown[])
+    .filter(
+      (x): x is AnyErrorClass =>
+        typeof x === 'function' && (x === WorkpoolError || x.prototype instanceof WorkpoolError),
+    )
+    .map((Class) => [Class.name, Class]),
+);
 
 /**
  * A revived workpool error is a plain `Error` named like its class with the class's fields
@@ -89,8 +79,7 @@ const classes: Record<string, AnyErrorClass> = {
 function restoreClass(error: Error): Error {
   if (error.cause instanceof Error) restoreClass(error.cause);
   const name = Object.hasOwn(error, 'name') ? error.name : undefined;
-  if (name === undefined || !Object.hasOwn(classes, name)) return error;
-  const Class = classes[name];
+  const Class = name === undefined ? undefined : classes.get(name);
   if (Class === undefined) return error;
   Object.setPrototypeOf(error, Class.prototype);
   delete (error as { name?: string }).name;

@@ -17,9 +17,13 @@ export class RedisUnavailableError extends WorkpoolError {
   }
 }
 
-/** Redis is set up in a way that can lose jobs (eviction, an unhashed prefix on a Cluster). */
+/**
+ * Redis, or the queue's hosts, are set up in a way that can lose or hold back jobs:
+ * eviction, an unhashed prefix on a Cluster, a host's `stalledInterval` unlike the
+ * queue's other hosts'.
+ */
 export class RedisConfigError extends WorkpoolError {
-  /** The setting at fault, e.g. `maxmemory-policy`. */
+  /** The setting at fault: `maxmemory-policy`, `prefix` or `stalledInterval`. */
   readonly setting: string;
   constructor(setting: string, message: string, options?: ErrorOptions) {
     super('ERR_REDIS_CONFIG', message, options);

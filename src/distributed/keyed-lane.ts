@@ -39,8 +39,10 @@ interface Share {
   readonly worker: Worker;
   /** Jobs of this key the host holds: job id to lock token. */
   readonly held: Map<string, string>;
-  /** Resolves once the key's cap is set in Redis (before its first fetch). */
-  readonly capped: Promise<void>;
+  /** The key's cap (`maxPerKey`) is set in Redis: its jobs may be fetched. */
+  capped: boolean;
+  /** The write of the cap under way. */
+  capping: Promise<boolean> | undefined;
 }
 
 const noop = (): void => {};
@@ -67,6 +69,8 @@ export class KeyedLane {
     this.#id = id;
     // BullMQ's own worker renews at half the lock duration.
     this.#renew = setInterval(() => this.#renewLocks(), Math.max(1, o.lockDuration / 2));
+    // Back from an outage: fetch again (a cap that failed to be set is set first).
+    client.on('ready', this.#fill);
   }
 
   /** Keyed jobs this host runs now. */
@@ -88,6 +92,7 @@ export class KeyedLane {
   stop(): void {
     this.#stopped = true;
     clearInterval(this.#renew);
+    this.#client.off('ready', this.#fill);
   }
 
   /** Closes the keys' BullMQ workers (after `stop`, once nothing runs). */
@@ -119,22 +124,46 @@ export class KeyedLane {
     );
     worker.on('error', noop);
     worker.startStalledCheckTimer().catch(noop);
-    let capped = Promise.resolve();
-    if (o.maxPerKey !== Number.POSITIVE_INFINITY) {
-      const queue = new bullmq.Queue(name, { connection, prefix: o.prefix });
-      queue.on('error', noop);
-      capped = queue
-        .setGlobalConcurrency(o.maxPerKey)
-        .then(noop, noop)
-        .finally(() => queue.close().catch(noop));
-    }
-    share = { worker, held: new Map(), capped };
+    share = {
+      worker,
+      held: new Map(),
+      capped: o.maxPerKey === Number.POSITIVE_INFINITY,
+      capping: undefined,
+    };
     this.#shares.set(key, share);
     return share;
   }
 
+  /**
+   * Sets the key's cap in Redis (BullMQ's global concurrency of its queue) unless it is
+   * set; false if that failed (Redis away, or refusing writes): the key is not fetched
+   * uncapped, and the cap is tried again at its next fetch (a ring, the next poll, or the
+   * connection's return).
+   */
+  #cap(key: string, share: Share): Promise<boolean> {
+    if (share.capped) return Promise.resolve(true);
+    share.capping ??= (async () => {
+      const queue = new bullmq.Queue(keyQueue(this.#o.queue, key), {
+        connection: this.#client as unknown as ConnectionOptions,
+        prefix: this.#o.prefix,
+      });
+      queue.on('error', noop);
+      try {
+        await queue.setGlobalConcurrency(this.#o.maxPerKey);
+        share.capped = true;
+      } catch {
+      } finally {
+        share.capping = undefined;
+        queue.close().catch(noop);
+      }
+      return share.capped;
+    })();
+    return share.capping;
+  }
+
   /** Takes jobs while a slot is free, one key's queue at a time, in DRR order. */
-  #fill(): void {
+  readonly #fill = (): void => {
+    if (this.#stopped) return;
     if (this.#fetching) {
       this.#again = true;
       return;
@@ -149,7 +178,7 @@ export class KeyedLane {
           this.#fill();
         }
       });
-  }
+  };
 
   async #fetch(): Promise<void> {
     while (!this.#stopped && this.#running < this.#o.concurrency) {
@@ -159,7 +188,7 @@ export class KeyedLane {
       const token = `${this.#id}:k${++this.#tokens}`;
       let job: Job | undefined;
       try {
-        await share.capped;
+        if (!(await this.#cap(key, share))) return; // tried again at the next fetch
         job = await share.worker.getNextJob(token, { block: false });
       } catch {
         return; // Redis is away: the next poll tries again

@@ -5,7 +5,6 @@
  * reconnect and for calls that wait long, so each caller settles exactly once even when an
  * event was missed. Delivery is BullMQ's: at-least-once, a stalled job runs again.
  */
-import { randomUUID } from 'node:crypto';
 import {
   type CloseReport,
   Emitter,
@@ -14,39 +13,31 @@ import {
   type HandlerName,
   type HandlerOutput,
   PoolClosedError,
-  QueueFullError,
-  Task,
   TaskCancelledError,
-  UnknownHandlerError,
 } from '../index.js';
 import { checks as v } from '../internal.js';
-import { type AdvertRecord, readAdverts } from './adverts.js';
 import { type Call, Calls } from './calls.js';
 import { clusterStats } from './cluster.js';
-import { encodeValue } from './codec.js';
 import { within } from './connection.js';
-import { jobCounts, waitingJobs } from './counts.js';
-import { keyQueue } from './keys.js';
+import { jobCounts } from './counts.js';
+import { KnownHandlers } from './handlers.js';
+import { JobWriter, newCall } from './jobs.js';
+import { type Keys, keys } from './keys.js';
 import { type DistributedMapOptions, mapJobs } from './map.js';
 import { PoolMeters } from './meters.js';
-import {
-  type DistributedTaskOptions,
-  type JobData,
-  jobOptions,
-  normalizeDistributedTaskOptions,
-} from './options.js';
-import { closeParts, laneOf, openEvents, openParts, type Parts } from './parts.js';
+import type { DistributedTaskOptions } from './options.js';
+import { closeParts, openParts, type Parts } from './parts.js';
 import {
   type DistributedPoolOptions,
   type NormalizedPoolOptions,
   normalizePoolOptions,
 } from './pool-options.js';
 import { Results } from './results.js';
+import { Room } from './room.js';
 import type { DistributedTask } from './task.js';
+import type { DistributedPoolEvents, DistributedRunArgs, DistributedStats } from './types.js';
 
 export type { DistributedPoolOptions };
-
-import type { DistributedPoolEvents, DistributedRunArgs, DistributedStats } from './types.js';
 
 const noop = (): void => {};
 
@@ -65,19 +56,20 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
   readonly #listeners = new Emitter<DistributedPoolEvents>();
   readonly #meters = new PoolMeters();
   readonly #ready: Promise<Parts>;
+  readonly #handlers: KnownHandlers;
+  readonly #room: Room;
+  readonly #keys: Keys;
   #parts: Parts | undefined;
   #results: Results | undefined;
-  #adverts: readonly AdvertRecord[] = [];
-  #advertsAt = Number.NEGATIVE_INFINITY;
+  #writer: JobWriter | undefined;
   #closing: Promise<CloseReport> | undefined;
   #stopped = false;
-  #roomWaiters: (() => void)[] = [];
-  #queued = 0;
-  /** Fair-share keys this pool has put in the `keyed` set. */
-  readonly #keyed = new Set<string>();
 
   constructor(options: DistributedPoolOptions) {
     this.#o = normalizePoolOptions(options);
+    this.#handlers = new KnownHandlers(this.#o.advertInterval);
+    this.#room = new Room(this.#o, this.#meters);
+    this.#keys = keys(this.#o.prefix, this.#o.queue);
     this.#ready = this.#start();
     this.#ready.catch(noop);
   }
@@ -154,12 +146,10 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
     const { call, task } = this.#prepare<R>(name, input, options, batch);
     try {
       const parts = await this.#ready;
-      // Adverts as of at most `advertInterval` ago; an unknown name is looked up afresh.
-      if (!this.#knows(name) || performance.now() - this.#advertsAt > this.#o.advertInterval)
-        await this.#refreshAdverts();
-      this.#checkHandler(name);
-      if (this.#o.maxQueue !== Number.POSITIVE_INFINITY) await this.#room(parts);
-      await this.#add(parts, call);
+      await this.#handlers.fresh(parts.client, this.#keys, name);
+      this.#handlers.check(name);
+      await this.#room.wait(parts, () => this.#closing !== undefined);
+      await this.#write(call);
     } catch (error) {
       this.#calls.settle(call, false, error);
       throw error;
@@ -177,12 +167,12 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
     ...args: DistributedRunArgs<M, K>
   ): DistributedTask<HandlerOutput<M, K>> | undefined {
     const [input, options] = args;
-    if (this.#queued >= this.#o.maxQueue) return undefined;
-    this.#checkHandler(name);
+    if (!this.#room.free) return undefined;
+    this.#handlers.check(name);
     const { call, task } = this.#prepare<HandlerOutput<M, K>>(name, input, options, false);
     this.#ready
       .then(
-        (parts) => this.#add(parts, call),
+        () => this.#write(call),
         (error: unknown) => this.#calls.settle(call, false, error),
       )
       .catch((error: unknown) => this.#calls.settle(call, false, error));
@@ -193,7 +183,7 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
   stats(): DistributedStats {
     return this.#meters.snapshot(
       this.#calls,
-      this.#adverts,
+      this.#handlers.adverts,
       this.#parts !== undefined,
       this.closed,
     );
@@ -206,10 +196,13 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
    */
   async clusterStats(): Promise<DistributedStats> {
     const parts = await this.#ready;
-    const [counts] = await Promise.all([jobCounts(parts, this.#o), this.#refreshAdverts()]);
-    const cluster = clusterStats(counts, this.#adverts, Date.now());
+    const [counts] = await Promise.all([
+      jobCounts(parts, this.#o),
+      this.#handlers.refresh(parts.client, this.#keys),
+    ]);
+    const cluster = clusterStats(counts, this.#handlers.adverts, Date.now());
     this.#meters.cluster = cluster;
-    this.#queued = cluster.waiting;
+    this.#room.queued = cluster.waiting;
     return this.stats();
   }
 
@@ -248,152 +241,38 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
     batch: boolean,
   ): { call: Call; task: DistributedTask<R> } {
     if (this.#closing !== undefined) throw new PoolClosedError();
-    v.string('name', name);
-    const o = normalizeDistributedTaskOptions(options);
-    if (o.signal?.aborted)
-      throw new TaskCancelledError('Task was cancelled', { cause: o.signal.reason });
-    const encoded = encodeValue(input, 'input');
-    const id = o.id ?? randomUUID();
-    const now = performance.now();
-    let resolve: (value: unknown) => void = noop;
-    const result = new Promise<R>((r) => {
-      resolve = r as (value: unknown) => void;
-    });
-    result.catch(noop); // a result nobody awaits never raises an unhandled rejection
-    const call: Call = {
-      jobId: id,
-      id,
-      name,
-      queue: o.key === undefined ? this.#o.queue : keyQueue(this.#o.queue, o.key),
-      input: encoded,
-      batch,
-      options: o,
-      attempt: 1,
-      state: 'adding',
-      submittedAt: now,
-      startedAt: undefined,
-      checkedAt: now,
-      resolve,
-      cleanup: undefined,
-    };
+    const { call, task } = newCall<R>(this.#o.queue, name, input, options, batch, (c, reason) =>
+      this.#cancel(c, reason),
+    );
     this.#calls.add(call);
     this.#meters.submitted++;
-    const signal = o.signal;
-    if (signal !== undefined) {
-      const onAbort = (): void => this.#cancel(call, signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      call.cleanup = () => signal.removeEventListener('abort', onAbort);
-    }
-    return {
-      call,
-      task: new Task<R, string>(id, result, (reason) => this.#cancel(call, reason)),
-    };
+    return { call, task };
   }
 
-  /** Writes the call's current job to Redis; the call is `queued` once BullMQ has it. */
-  async #add(parts: Parts, call: Call, delay = 0): Promise<void> {
-    const o = call.options;
-    const data: JobData = {
-      i: call.input,
-      ...(call.batch ? { b: 1 as const } : {}),
-      ...(o.timeout === Number.POSITIVE_INFINITY ? {} : { t: o.timeout }),
-      ...(o.queueTimeout === Number.POSITIVE_INFINITY
-        ? {}
-        : { q: Date.now() + o.delay + delay + o.queueTimeout, qt: o.queueTimeout }),
-      ...(o.key === undefined ? {} : { k: o.key }),
-      ...(call.attempt > 1 ? { a: call.attempt } : {}),
-    };
-    if (call.state === 'settled') return; // cancelled while it waited for room
-    const opts = jobOptions(o, call.jobId, this.#o);
-    if (delay > 0) opts.delay = (opts.delay ?? 0) + delay;
-    const lane = laneOf(parts, this.#o, call.queue);
-    if (lane.events === undefined)
-      await openEvents(parts, this.#o, lane, (events) => this.#results?.listen(events));
-    const k = this.#results?.keys ?? never();
-    if (o.key !== undefined && !this.#keyed.has(o.key)) {
-      await parts.client.sadd(k.keyed, o.key); // hosts look for keys here
-      this.#keyed.add(o.key);
-    }
-    await lane.queue.add(call.name, data, opts);
-    // Wake hosts idle on keyed work (a missed ring costs a host's keyPoll at most).
-    if (o.key !== undefined) parts.client.publish(k.ring, o.key).catch(noop);
-    if (call.state === 'adding') call.state = 'queued';
-    this.#queued++;
-    this.#results?.watch(call);
-    // A reused id may name a job that had already finished: no event will come for it.
-    if (o.id !== undefined) await this.#results?.check([call]);
+  /** Writes the call's job (once connected: the writer exists from then on). */
+  #write(call: Call, delay = 0): Promise<void> {
+    return (this.#writer ?? never()).add(call, delay);
   }
 
   async #start(): Promise<Parts> {
     const parts = await openParts(this.#o, () => this.#stopped);
     const host = {
-      roomMade: () => this.#roomMade(),
+      roomMade: () => this.#room.made(),
       readd: (call: Call, delay: number) => {
         call.attempt++;
         this.#calls.move(call, `${call.id}-r${call.attempt}`);
         call.state = 'adding';
-        return this.#add(parts, call, delay).catch((error: unknown) => {
+        return this.#write(call, delay).catch((error: unknown) => {
           this.#calls.settle(call, false, error);
         });
       },
     };
-    this.#results = new Results(host, parts, this.#o, this.#calls, this.#meters, this.#listeners);
+    const results = new Results(host, parts, this.#o, this.#calls, this.#meters, this.#listeners);
+    this.#results = results;
+    this.#writer = new JobWriter(this.#o, parts, results, this.#room);
     this.#parts = parts;
-    await this.#refreshAdverts();
+    await this.#handlers.refresh(parts.client, this.#keys);
     return parts;
-  }
-
-  async #refreshAdverts(): Promise<void> {
-    const parts = this.#parts;
-    if (parts === undefined) return;
-    try {
-      this.#adverts = await readAdverts(parts.client, this.#results?.keys ?? never());
-      this.#advertsAt = performance.now();
-    } catch {}
-  }
-
-  #knows(name: string): boolean {
-    if (this.#adverts.length === 0) return true;
-    return this.#adverts.some((a) => a.handlers.includes(name));
-  }
-
-  /** Unknown handler names are refused once some worker has advertised its handlers. */
-  #checkHandler(name: string): void {
-    if (this.#knows(name)) return;
-    const available = [...new Set(this.#adverts.flatMap((a) => a.handlers))].sort();
-    throw new UnknownHandlerError(name, available);
-  }
-
-  /** Waits while `maxQueue` jobs wait (all pools together), or rejects with `overflow: 'reject'`. */
-  async #room(parts: Parts): Promise<void> {
-    for (;;) {
-      this.#queued = await waitingJobs(parts, this.#o);
-      if (this.#queued < this.#o.maxQueue) return;
-      if (this.#o.overflow === 'reject') {
-        this.#meters.rejected++;
-        throw new QueueFullError(this.#o.maxQueue);
-      }
-      if (this.#closing !== undefined) throw new PoolClosedError();
-      // A job leaving the queue anywhere shows on the events stream; a second's poll
-      // bounds the wait when another pool's events are not ours to see.
-      this.#meters.blocked++;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 1000);
-        this.#roomWaiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-      this.#meters.blocked--;
-    }
-  }
-
-  /** A job left the queue (started, removed): `maxQueue` waiters look again. */
-  #roomMade(): void {
-    if (this.#queued > 0) this.#queued--;
-    const waiters = this.#roomWaiters;
-    this.#roomWaiters = [];
-    for (const w of waiters) w();
   }
 
   #cancel(call: Call, reason: unknown): void {
@@ -419,7 +298,7 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
       for (const call of this.#calls.all()) this.#calls.settle(call, false, error);
     }
     this.#stopped = true;
-    for (const w of this.#roomWaiters) w();
+    this.#room.wake();
     const left =
       timeout === Number.POSITIVE_INFINITY ? 5000 : timeout - (performance.now() - started);
     const parts = this.#parts;
@@ -430,5 +309,5 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
 }
 
 function never(): never {
-  throw new Error('unreachable: results exist once connected');
+  throw new Error('unreachable: the writer exists once connected');
 }

@@ -11,7 +11,13 @@ import type { ConnectionOptions, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ThreadPool } from '../index.js';
 import { checks as v } from '../internal.js';
-import { advertise, type WorkerAdvert, withdraw } from './adverts.js';
+import {
+  advertise,
+  checkStalledInterval,
+  readAdverts,
+  type WorkerAdvert,
+  withdraw,
+} from './adverts.js';
 import { checkCluster, checkEviction, clientOptions, connect, quit, within } from './connection.js';
 import { KeyedLane } from './keyed-lane.js';
 import { type Keys, keys } from './keys.js';
@@ -51,6 +57,7 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
   try {
     await checkEviction(client);
     await checkCluster(client, o.prefix, o.queue);
+    checkStalledInterval(await readAdverts(client, k), o.stalledInterval);
     threads = new ThreadPool({
       module: o.module,
       minThreads: o.threads,
@@ -64,7 +71,10 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
     subscriber = client.duplicate({ connectionName: `workpool:cancel:${o.queue}` });
     subscriber.on('error', noop);
     await subscriber.subscribe(k.cancel, k.ring);
-    return new Host(o, k, client, subscriber, threads, handlers);
+    const host = new Host(o, k, client, subscriber, threads, handlers);
+    // Advertised before it is returned: pools see its handlers, hosts its settings.
+    await within(host.advertised, o.readyTimeout);
+    return host;
   } catch (error) {
     await threads?.terminate();
     if (subscriber !== undefined) await quit(subscriber, 1000);
@@ -101,6 +111,8 @@ class Host implements DistributedWorker {
   readonly #startedAt = Date.now();
   #draining = false;
   #closing: Promise<void> | undefined;
+  /** The first advert written (or failed). */
+  readonly advertised: Promise<void>;
 
   constructor(
     o: ReturnType<typeof normalizeWorkerOptions>,
@@ -146,7 +158,7 @@ class Host implements DistributedWorker {
       o.watchdogInterval,
     );
     this.#heartbeat = setInterval(() => this.#advertise().catch(noop), o.heartbeat);
-    this.#advertise().catch(noop);
+    this.advertised = this.#advertise().catch(noop);
     this.#keyPoll = setInterval(() => this.#pollKeys().catch(noop), o.keyPoll);
     this.#pollKeys().catch(noop);
   }
@@ -160,6 +172,7 @@ class Host implements DistributedWorker {
       handlers: this.handlers,
       threads: this.#o.threads,
       concurrency: this.#o.concurrency,
+      stalledInterval: this.#o.stalledInterval,
       running: this.#processor.running,
       completed: this.#processor.completed,
       failed: this.#processor.failed,
