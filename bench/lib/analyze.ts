@@ -50,14 +50,15 @@ export function series(
   return out;
 }
 
-function failure(samples: readonly Sample[], contender: string): string | undefined {
+/** Why some repetitions of `contender` have no value: how many, and the first reason. */
+function failure(samples: readonly Sample[], contender: string, missing: number): string {
   for (const s of samples) {
     if (s.contender === contender && !s.result.ok) {
       const first = s.result.error.split('\n')[0] ?? '';
-      return `${s.result.skipped ? 'skipped' : 'failed'}: ${first}`;
+      return `${s.result.skipped ? 'skipped' : 'failed'} in ${missing} rep(s): ${first}`;
     }
   }
-  return undefined;
+  return `no value in ${missing} rep(s)`;
 }
 
 /** The non-subject contender with the best median of `metric`. */
@@ -101,7 +102,10 @@ export function analyze(def: CaseDef, samples: readonly Sample[], reps: number):
           peerValues === undefined || contender === peer || finite.length === 0
             ? undefined
             : ratio(v, peerValues),
-        note: finite.length < v.length ? failure(samples, contender) : undefined,
+        note:
+          finite.length < v.length
+            ? failure(samples, contender, v.length - finite.length)
+            : undefined,
       });
     }
     metrics.push({ metric, peer, rows });
@@ -142,7 +146,13 @@ export function analyze(def: CaseDef, samples: readonly Sample[], reps: number):
       const per = base
         .map((b, i) => b / (series(samples, c, metric, reps)[i] ?? Number.NaN))
         .filter(Number.isFinite);
-      speedup.push({ contender: c, summary: summarize(per), ratio: r, note: failure(samples, c) });
+      const missing = reps - per.length;
+      speedup.push({
+        contender: c,
+        summary: summarize(per),
+        ratio: r,
+        note: missing > 0 ? failure(samples, c, missing) : undefined,
+      });
     }
     const mine = speedup.find((row) => row.contender === def.subject);
     const observed = mine?.summary.median ?? Number.NaN;

@@ -28,6 +28,11 @@ function verdictText(v: Verdict): string {
 
 type Table = { readonly header: readonly string[]; readonly rows: readonly (readonly string[])[] };
 
+function withNote(median: string, r: Row): string {
+  if (r.note === undefined) return median;
+  return Number.isFinite(r.summary.median) ? `${median} (${r.note})` : r.note;
+}
+
 function tables(report: CaseReport): { caption: string; table: Table }[] {
   const out: { caption: string; table: Table }[] = [];
   for (const m of report.metrics) {
@@ -40,7 +45,8 @@ function tables(report: CaseReport): { caption: string; table: Table }[] {
     ];
     const rows = m.rows.map((r: Row) => [
       r.contender,
-      r.note ?? scaled(m.metric, r.summary.median),
+      // A contender that failed in some repetitions keeps the median of the others.
+      withNote(scaled(m.metric, r.summary.median), r),
       scaled(m.metric, r.summary.min),
       scaled(m.metric, r.summary.max),
       ratioText(r.ratio, r.contender === m.peer),
@@ -54,7 +60,7 @@ function tables(report: CaseReport): { caption: string; table: Table }[] {
     const header = ['contender', 'speedup median', 'min', 'max'];
     const rows = report.speedup.map((r) => [
       r.contender,
-      r.note ?? `${num(r.summary.median, 2)}x`,
+      withNote(`${num(r.summary.median, 2)}x`, r),
       `${num(r.summary.min, 2)}x`,
       `${num(r.summary.max, 2)}x`,
     ]);
