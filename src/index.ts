@@ -1,6 +1,7 @@
 export {
   ChannelClosedError,
   DataCloneError,
+  JobStateError,
   MissingPeerError,
   PoolClosedError,
   QueueFullError,

@@ -30,10 +30,12 @@ function seat(
     name,
     online: o.online ?? true,
     fate: o.fate,
-    jobs: { size: o.jobs ?? 0 },
-    queued: o.queued ?? 0,
-    parked: { length: o.parked ?? 0 },
-    unpassed: o.unpassed ?? 0,
+    jobs: {
+      placed: o.jobs ?? 0,
+      queued: o.queued ?? 0,
+      parked: o.parked ?? 0,
+      unpassed: o.unpassed ?? 0,
+    },
   };
 }
 
@@ -48,10 +50,10 @@ test('slotFree / beginsOnArrival: nothing waits inside and a slot is free', () =
   assert.equal(beginsOnArrival(seat('busy', { jobs: 1 }), shape), false);
   assert.equal(beginsOnArrival(seat('waits', { jobs: 2, queued: 1 }), shape), false);
   // A job placed on `t` and counted in jobs, asked about before it is sent:
-  assert.equal(slotFree(seat('t', { jobs: 1 }), shape, 1), true);
+  assert.equal(slotFree(seat('t', { jobs: 1 }).jobs, shape, 1), true);
   // Parked jobs keep a transfer from arriving ahead of them, though a slot is free.
   const parked = seat('p', { jobs: 1, queued: 1, parked: 1 });
-  assert.equal(slotFree(parked, shape, 0), true);
+  assert.equal(slotFree(parked.jobs, shape, 0), true);
   assert.equal(beginsOnArrival(parked, shape), false);
 });
 

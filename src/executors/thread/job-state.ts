@@ -1,0 +1,102 @@
+/**
+ * The one state of a job inside a thread, and every move it may make: the place where
+ * the exactly-once rules of a thread live (ARCHITECTURE.md, "Exactly once across a
+ * thread"). A job is in exactly one state; `move` is the only way to change it, and a move
+ * the table does not list throws `JobStateError`. The terminal states (settled, recalled,
+ * stolen, killed) allow no move: a job that ended one way cannot end another, so a result
+ * read after its job was recalled or killed cannot settle it (the job has left its
+ * thread's table, `ThreadJobs`), and a recalled job is never also settled by its thread.
+ *
+ * The scheduler hears of a job's life through one hook per move into `started`
+ * (`began`), `settled` and `killed` (`finished`, after `killed` for a kill), `recalled`
+ * (`requeued`); `stolen` hands it to another thread, where it is placed again.
+ */
+import { JobStateError } from '../../errors.js';
+import type { Job } from '../../types.js';
+import type { ThreadPayload } from './thread.js';
+
+export type JobState =
+  | 'placed'
+  | 'parked'
+  | 'sent'
+  | 'started'
+  | 'cancelled'
+  | 'skipping'
+  | 'stopping'
+  | 'settled'
+  | 'recalled'
+  | 'stolen'
+  | 'killed';
+
+/** From each state, the states it may move to, each with its one-line contract. */
+export const MOVES: { readonly [F in JobState]: { readonly [T in JobState]?: string } } = {
+  placed: {
+    parked: 'it may not be sent yet (transferred input, or parked jobs ahead): kept unsent here',
+    sent: 'posted to wait in the thread behind what it runs; its begin is learned later',
+    started: 'posted where it begins on arrival (a slot free, nothing waits): began is reported',
+  },
+  parked: {
+    sent: 'a slot freed: posted to wait in the thread (it has no transferred input)',
+    started: 'a slot freed and nothing waits: posted to begin on arrival; began is reported',
+    recalled: 'taken back unsent (stop, pause, resize down, its thread ended): requeued',
+    stolen: 'taken unsent by an idle thread, where it is placed again',
+  },
+  sent: {
+    started: 'the thread counted it CONSUMED, or freed slots show it began: began is reported',
+    cancelled: 'stopped before it was known to begin: CANCEL posted, began is never reported',
+    recalled:
+      'its claim turned STOLEN by the pool (pause, resize down), or its thread ended before taking it: requeued',
+    stolen: 'its claim turned STOLEN for an idle thread, where it is placed again',
+    settled: 'its input could not be cloned: finished with DataCloneError',
+    killed:
+      'its thread took it, then ended before the pool read that: finished with WorkerCrashedError',
+  },
+  started: {
+    stopping: 'stopped while it runs: CANCEL posted, its thread is killed if it outlives killGrace',
+    settled: 'its result arrived (or its input could not be cloned): finished with it',
+    killed:
+      'its thread ended while it ran: finished with WorkerCrashedError (after killed, for a kill)',
+  },
+  cancelled: {
+    skipping:
+      'its thread took it (to skip it, or it began just before the CANCEL): the kill timer runs',
+    recalled: 'its thread ended before taking it: requeued',
+    killed:
+      'its thread took it, then ended before the pool read that: finished with WorkerCrashedError',
+  },
+  skipping: {
+    recalled: 'SKIPPED: it never ran; requeued (the scheduler, which stopped it, forgets it)',
+    settled: 'it began before its CANCEL arrived: finished with its result',
+    killed: 'its thread ended first: finished with WorkerCrashedError',
+  },
+  stopping: {
+    settled: 'its result arrived, or SKIPPED after began was reported: finished, its slot freed',
+    killed: 'its thread was killed past killGrace (or ended): killed, then WorkerCrashedError',
+  },
+  settled: {},
+  recalled: {},
+  stolen: {},
+  killed: {},
+};
+
+/** A job placed on a thread, with its state. */
+export class JobEntry {
+  state: JobState = 'placed';
+  constructor(readonly job: Job<ThreadPayload>) {}
+}
+
+/** Moves `entry` to `to`, or throws `JobStateError` if MOVES does not allow it. */
+export function move(entry: JobEntry, to: JobState): void {
+  if (MOVES[entry.state][to] === undefined) throw new JobStateError(entry.job.id, entry.state, to);
+  entry.state = to;
+}
+
+/** Whether the scheduler was told the job began (its end frees a slot it counts as running). */
+export function reportedBegun(state: JobState): boolean {
+  return state === 'started' || state === 'stopping';
+}
+
+/** States in which a stop was asked and the job was taken by its thread: the kill timer runs. */
+export function watched(state: JobState): boolean {
+  return state === 'stopping' || state === 'skipping';
+}
