@@ -45,6 +45,18 @@ export interface ThreadEvents {
   };
 }
 
+/** Hooks before the scheduler binds its own. */
+export const noHooks: ExecutorHooks<ThreadPayload> = {
+  progress() {},
+  began() {},
+  requeued() {},
+  finished() {},
+  killed() {},
+  capacityChanged() {},
+  unhealthy() {},
+  healthy() {},
+};
+
 /** Threads started at once while none is online (see `fill`). */
 const startTogether = Math.max(1, availableParallelism());
 
@@ -57,7 +69,7 @@ export class Supervisor {
   spawned = 0;
   /** The task module's handler names, as the first thread to load it reported them. */
   handlers: readonly string[] | undefined = undefined;
-  hooks: ExecutorHooks<ThreadPayload> | undefined = undefined;
+  hooks: ExecutorHooks<ThreadPayload> = noHooks;
   #closing = false;
   #unhealthy = false;
   /** Consecutive failed start rounds (reset by any task result: `replied`). */
@@ -197,6 +209,16 @@ export class Supervisor {
     await Promise.all(threads.map((t) => t.exited));
   }
 
+  /** For `stats().details`. */
+  details(perWorker: number): Record<string, unknown> {
+    return {
+      alive: this.threads.length,
+      online: this.threads.filter((t) => t.online && t.fate === undefined).length,
+      spawned: this.spawned,
+      threads: this.threads.map((t) => t.describe(perWorker)),
+    };
+  }
+
   #onExit(t: Thread, exitCode: number): void {
     // Replies posted before the thread ended count (its own channel is not drained for us).
     t.seen = -1;
@@ -222,7 +244,7 @@ export class Supervisor {
 
   /** `t` ended with jobs: those it never took are given back, the others fail `WorkerCrashedError`. */
   #lost(t: Thread, exitCode: number): void {
-    const hooks = this.hooks as ExecutorHooks<ThreadPayload>;
+    const hooks = this.hooks;
     const fate = t.fate;
     const message =
       fate === 'kill'
@@ -261,7 +283,7 @@ export class Supervisor {
       const what = wasOnline ? 'keeps exiting while idle' : 'failed to load';
       const tries = permanent ? '' : ` (${this.#failures} attempts)`;
       const message = `Task module ${decodeURIComponent(path)} ${what}${tries}: ${cause.message}`;
-      this.hooks?.unhealthy(new TaskModuleError(message, { cause }));
+      this.hooks.unhealthy(new TaskModuleError(message, { cause }));
       return;
     }
     const delay = this.#o.loadRetryDelay * 2 ** (this.#failures - 1);

@@ -4,7 +4,7 @@ import type { JobEntry } from './job-state.js';
 import { beginsOnArrival, choose, room, type Shape, stealCount, victimOf } from './placement.js';
 import { ANNOUNCE, type FromWorker, Spinner, STREAM, taskCode } from './protocol.js';
 import { type ReplyHandler, readReply } from './replies.js';
-import { Supervisor, type SupervisorOptions } from './supervisor.js';
+import { noHooks, Supervisor, type SupervisorOptions } from './supervisor.js';
 import type { Thread, ThreadPayload } from './thread.js';
 
 export type { ThreadEvents, ThreadObserver, Timers } from './supervisor.js';
@@ -17,17 +17,6 @@ export interface ThreadExecutorOptions extends SupervisorOptions {
   /** Most µs to busy-wait for a reply after posting tasks (0: never); see `#spin`. */
   readonly spin: number;
 }
-
-const noHooks: ExecutorHooks<ThreadPayload> = {
-  progress() {},
-  began() {},
-  requeued() {},
-  finished() {},
-  killed() {},
-  capacityChanged() {},
-  unhealthy() {},
-  healthy() {},
-};
 
 /**
  * Runs tasks on worker threads. Mechanism only: the scheduler decides what runs and when;
@@ -61,7 +50,6 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     this.#shape = { perWorker: options.perWorker, depth, ring };
     this.#spinner = new Spinner(options.spin);
     this.#sup = new Supervisor(options, this.#shape, this.#reply);
-    this.#sup.hooks = noHooks;
   }
 
   /** The task module's handler names, as the first thread to load it reported them. */
@@ -246,13 +234,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
   }
 
   details(): Record<string, unknown> {
-    const threads = this.#sup.threads;
-    return {
-      alive: threads.length,
-      online: threads.filter((t) => t.online && t.fate === undefined).length,
-      spawned: this.#sup.spawned,
-      threads: threads.map((t) => t.describe(this.perWorker)),
-    };
+    return this.#sup.details(this.perWorker);
   }
 
   // ---- replies (replies.ts reads them) ---------------------------------------------------

@@ -223,11 +223,11 @@ export class ThreadJobs implements Load {
    * (the caller finishes it with DataCloneError). Its claim index goes to the next.
    */
   unsendable(e: JobEntry): void {
-    const i = this.#waiting.indexOf(e, this.#waitHead);
-    if (i < 0) this.#accounted--;
-    else this.#waiting.splice(i, 1);
-    this.#sent--;
+    const waits = e.state === 'sent';
     this.#end(e, 'settled');
+    if (waits) this.#waiting.splice(this.#waiting.indexOf(e, this.#waitHead), 1);
+    else this.#accounted--;
+    this.#sent--;
   }
 
   /**
