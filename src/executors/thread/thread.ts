@@ -155,12 +155,14 @@ export class Thread {
       this.outbox.clear();
       return;
     }
-    this.outbox.post(this.#post, (id) => this.jobs.get(id)?.job, unsendable);
+    this.outbox.post(this.#post, this.#job, unsendable);
     if (this.jobs.placed === 0) this.reference(false);
   }
 
   readonly #post = (message: unknown[], transfer?: readonly TransferListItem[]): void =>
     this.#send(message, transfer);
+
+  readonly #job = (id: number): Job<ThreadPayload> | undefined => this.jobs.get(id)?.job;
 
   /** Posts to the thread, then counts the post for a thread spinning for its next task. */
   #send(message: unknown[], transfer?: readonly TransferListItem[]): void {
