@@ -15,7 +15,7 @@ export {
   type WorkpoolErrorCode,
 } from './errors.js';
 export type { TaskContext, TaskFunction } from './executors/inline.js';
-export type { ThreadEvents } from './executors/thread/thread-executor.js';
+export type { ThreadEvents } from './executors/thread/supervisor.js';
 export { durationBuckets, type Percentiles } from './metrics/histogram.js';
 export type {
   Counters,

@@ -1,6 +1,7 @@
 import type { TransferListItem } from 'node:worker_threads';
+import type { ThreadEvents } from '../executors/thread/supervisor.js';
 import type { ThreadPayload } from '../executors/thread/thread.js';
-import { type ThreadEvents, ThreadExecutor } from '../executors/thread/thread-executor.js';
+import { ThreadExecutor } from '../executors/thread/thread-executor.js';
 import { Emitter } from '../scheduler/events.js';
 import type { NormalizedTaskOptions, TaskOptions } from '../scheduler/options.js';
 import type {

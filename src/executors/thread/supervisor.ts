@@ -22,7 +22,7 @@ export interface Timers {
 export interface SupervisorOptions extends SpawnOptions {
   /** Ms a stopped task may take to end after its signal aborts, before its thread is killed. */
   readonly killGrace: number;
-  /** Most µs a thread busy-waits for its next task (0: never). */
+  /** Most µs to busy-wait for a reply after posting tasks, and a thread for its next task (0: never). */
   readonly spin: number;
   /** Failed start rounds retried before the pool is declared unhealthy. */
   readonly loadRetries: number;

@@ -7,15 +7,11 @@ import { type ReplyHandler, readReply } from './replies.js';
 import { noHooks, Supervisor, type SupervisorOptions } from './supervisor.js';
 import type { Thread, ThreadPayload } from './thread.js';
 
-export type { ThreadEvents, ThreadObserver, Timers } from './supervisor.js';
-
 export interface ThreadExecutorOptions extends SupervisorOptions {
   /** Tasks a thread runs at once. */
   readonly perWorker: number;
   /** Tasks sent to a thread ahead of those it runs, so it never waits for the next one. */
   readonly prefetch: number;
-  /** Most µs to busy-wait for a reply after posting tasks (0: never); see `#spin`. */
-  readonly spin: number;
 }
 
 /**
