@@ -5,7 +5,7 @@
  */
 import { DataCloneError } from '../../errors.js';
 import type { ExecutorHooks, Job } from '../../types.js';
-import type { JobEntry } from './job-state.js';
+import { type JobEntry, S } from './job-state.js';
 import {
   BEGAN,
   ERROR,
@@ -94,7 +94,7 @@ function report(
   value: unknown,
 ): void {
   const job = e.job;
-  if (e.state === 'recalled') hooks.requeued(job);
+  if (e.state === S.recalled) hooks.requeued(job);
   // Skipped after the scheduler was told it began (a CANCEL read before it began): it
   // never ran, and the scheduler, which stopped it, frees its slot.
   else if (status === SKIPPED)

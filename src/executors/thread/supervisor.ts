@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { TaskModuleError, WorkerCrashedError } from '../../errors.js';
 import type { ExecutorHooks } from '../../types.js';
 import { prepare } from './bootstrap.js';
+import { S } from './job-state.js';
 import type { Shape } from './placement.js';
 import type { FromWorker } from './protocol.js';
 import { type SpawnOptions, Thread, type ThreadPayload } from './thread.js';
@@ -255,7 +256,7 @@ export class Supervisor {
               t.error === undefined ? '' : `: ${t.error.message}`
             }`;
     for (const e of t.jobs.exited()) {
-      if (e.state === 'recalled') {
+      if (e.state === S.recalled) {
         hooks.requeued(e.job);
         continue;
       }

@@ -1,6 +1,6 @@
 import { DataCloneError, UnknownHandlerError, WorkerCrashedError } from '../../errors.js';
 import type { Executor, ExecutorHooks, Job } from '../../types.js';
-import type { JobEntry } from './job-state.js';
+import { type JobEntry, S } from './job-state.js';
 import { beginsOnArrival, choose, room, type Shape, stealCount, victimOf } from './placement.js';
 import { ANNOUNCE, type FromWorker, Spinner, STREAM, taskCode } from './protocol.js';
 import { type ReplyHandler, readReply } from './replies.js';
@@ -168,14 +168,14 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
   #rebalance(thief: Thread): void {
     const victim = victimOf(thief, this.#sup.threads, this.#shape);
     if (victim === undefined) return;
-    victim.jobs.steal(stealCount(thief, victim, this.#shape), 'stolen', this.#start);
+    victim.jobs.steal(stealCount(thief, victim, this.#shape), S.stolen, this.#start);
   }
 
   stop(job: Job<ThreadPayload>): void {
     const t = this.#thread(job);
     const e = t?.jobs.get(job.id);
     if (t === undefined || e === undefined) return;
-    if (e.state === 'parked') {
+    if (e.state === S.parked) {
       // Never sent: it simply leaves.
       t.jobs.stop(e);
       this.#hooks.requeued(job);
@@ -190,7 +190,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
     t.cancel(job.id);
     // cancelled: the thread skips it, or began it just before; the kill timer waits until
     // it is taken (the thread may be busy with another task that is not ours to kill).
-    if (how === 'stopping') this.#sup.watch(t);
+    if (how === S.stopping) this.#sup.watch(t);
   }
 
   /** A streaming job may send `n` more values (the caller read them); ignored once it ended. */
@@ -220,7 +220,7 @@ export class ThreadExecutor implements Executor<ThreadPayload> {
    */
   #recall(t: Thread): void {
     const back: Job<ThreadPayload>[] = [];
-    t.jobs.steal(Number.POSITIVE_INFINITY, 'recalled', (job) => back.push(job));
+    t.jobs.steal(Number.POSITIVE_INFINITY, S.recalled, (job) => back.push(job));
     // Stolen newest first: given back oldest first, so they keep their order.
     for (let i = back.length - 1; i >= 0; i--) this.#hooks.requeued(back[i] as Job<ThreadPayload>);
   }

@@ -10,7 +10,7 @@
  * turns a waiting job's claim OPEN → STOLEN and leaves a hole the thread still passes.
  */
 import type { Job } from '../../types.js';
-import { JobEntry, move, watched } from './job-state.js';
+import { JobEntry, type JobState, move, S, watched } from './job-state.js';
 import { type Load, type Shape, slotFree } from './placement.js';
 import { CLAIMS, CONSUMED, OPEN, STOLEN } from './protocol.js';
 import type { ThreadPayload } from './thread.js';
@@ -80,7 +80,7 @@ export class ThreadJobs implements Load {
 
   /** placed → parked. */
   park(e: JobEntry): void {
-    move(e, 'parked');
+    move(e, S.parked);
     this.#parked.push(e);
   }
 
@@ -97,10 +97,10 @@ export class ThreadJobs implements Load {
    * claim. Returns whether it began (the caller reports it and writes its RUN entry).
    */
   send(e: JobEntry): boolean {
-    if (e.state === 'parked') this.#parked.shift(); // `nextParked` returned it
+    if (e.state === S.parked) this.#parked.shift(); // `nextParked` returned it
     const now = slotFree(this, this.#shape, 1); // in `#entries`, not waiting or parked
     Atomics.store(this.#cells, CLAIMS + (this.#sent++ & this.#mask), OPEN);
-    move(e, now ? 'started' : 'sent');
+    move(e, now ? S.started : S.sent);
     if (now) this.#accounted++;
     else this.#waiting.push(e);
     return now;
@@ -118,11 +118,11 @@ export class ThreadJobs implements Load {
     while (this.#accounted < consumed && this.#waitHead < this.#waiting.length) {
       const e = this.#pass();
       if (e === undefined) continue;
-      if (e.state === 'cancelled') {
-        this.#watch(e, 'skipping');
+      if (e.state === S.cancelled) {
+        this.#watch(e, S.skipping);
         skipping = true;
       } else {
-        move(e, 'started');
+        move(e, S.started);
         begun(e.job);
       }
     }
@@ -140,11 +140,11 @@ export class ThreadJobs implements Load {
   promote(free: number, begun: (job: Job<ThreadPayload>) => void): void {
     while (free > 0 && this.#waitHead < this.#waiting.length) {
       const e = this.#waiting[this.#waitHead];
-      if (e !== undefined && e.state === 'cancelled') break;
+      if (e !== undefined && e.state === S.cancelled) break;
       this.#pass();
       if (e === undefined) continue;
       free--;
-      move(e, 'started');
+      move(e, S.started);
       begun(e.job);
     }
     this.#compact();
@@ -161,7 +161,7 @@ export class ThreadJobs implements Load {
    * whose claim the pool wins (OPEN → STOLEN); a cancelled job is left to its thread.
    * Each leaves this thread and is handed to `take`.
    */
-  steal(max: number, to: 'stolen' | 'recalled', take: (job: Job<ThreadPayload>) => void): void {
+  steal(max: number, to: JobState, take: (job: Job<ThreadPayload>) => void): void {
     while (max > 0 && this.#parked.length > 0) {
       max--;
       const e = this.#parked.pop() as JobEntry;
@@ -170,7 +170,7 @@ export class ThreadJobs implements Load {
     }
     for (let i = this.#waiting.length - 1; i >= this.#waitHead && max > 0; i--) {
       const e = this.#waiting[i];
-      if (e === undefined || e.state === 'cancelled') continue;
+      if (e === undefined || e.state === S.cancelled) continue;
       const k = this.#accounted + (i - this.#waitHead);
       const slot = CLAIMS + (k & this.#mask);
       if (Atomics.compareExchange(this.#cells, slot, OPEN, STOLEN) !== OPEN) break;
@@ -188,19 +188,19 @@ export class ThreadJobs implements Load {
    * to kill), started → stopping (CANCEL, and the kill timer). Anything else: it is
    * stopping already, or gone (`undefined`).
    */
-  stop(e: JobEntry): 'recalled' | 'cancelled' | 'stopping' | undefined {
-    if (e.state === 'parked') {
+  stop(e: JobEntry): JobState | undefined {
+    if (e.state === S.parked) {
       this.#parked.splice(this.#parked.indexOf(e), 1);
-      this.#end(e, 'recalled');
-      return 'recalled';
+      this.#end(e, S.recalled);
+      return S.recalled;
     }
-    if (e.state === 'sent') {
-      move(e, 'cancelled');
-      return 'cancelled';
+    if (e.state === S.sent) {
+      move(e, S.cancelled);
+      return S.cancelled;
     }
-    if (e.state === 'started') {
-      this.#watch(e, 'stopping');
-      return 'stopping';
+    if (e.state === S.started) {
+      this.#watch(e, S.stopping);
+      return S.stopping;
     }
     return undefined;
   }
@@ -213,8 +213,8 @@ export class ThreadJobs implements Load {
   reply(id: number, skipped: boolean): JobEntry | undefined {
     const e = this.#entries.get(id);
     if (e === undefined) return undefined;
-    const told = e.state === 'started' || e.state === 'stopping';
-    this.#end(e, skipped && !told ? 'recalled' : 'settled');
+    const told = e.state === S.started || e.state === S.stopping;
+    this.#end(e, skipped && !told ? S.recalled : S.settled);
     return e;
   }
 
@@ -223,8 +223,8 @@ export class ThreadJobs implements Load {
    * (the caller finishes it with DataCloneError). Its claim index goes to the next.
    */
   unsendable(e: JobEntry): void {
-    const waits = e.state === 'sent';
-    this.#end(e, 'settled');
+    const waits = e.state === S.sent;
+    this.#end(e, S.settled);
     if (waits) this.#waiting.splice(this.#waiting.indexOf(e, this.#waitHead), 1);
     else this.#accounted--;
     this.#sent--;
@@ -244,7 +244,7 @@ export class ThreadJobs implements Load {
       if (e !== undefined) untaken.add(e);
     }
     const all = [...this.#entries.values()];
-    for (const e of all) this.#end(e, untaken.has(e) ? 'recalled' : 'killed');
+    for (const e of all) this.#end(e, untaken.has(e) ? S.recalled : S.killed);
     this.#waiting = [];
     this.#waitHead = 0;
     this.#holes = 0;
@@ -257,13 +257,13 @@ export class ThreadJobs implements Load {
     return { running: this.#entries.size - this.queued, queued: this.queued };
   }
 
-  #watch(e: JobEntry, to: 'stopping' | 'skipping'): void {
+  #watch(e: JobEntry, to: JobState): void {
     move(e, to);
     this.#watched++;
   }
 
   /** Moves `e` to a terminal state and takes it off this thread. */
-  #end(e: JobEntry, to: 'settled' | 'recalled' | 'stolen' | 'killed'): void {
+  #end(e: JobEntry, to: JobState): void {
     if (watched(e.state)) this.#watched--;
     move(e, to);
     this.#entries.delete(e.job.id);
