@@ -16,6 +16,6 @@ export {
   normalizeFairness,
   normalizeTaskOptions,
 } from './scheduler/options.js';
-export { type NormalizedRetry, retryDelay } from './scheduler/retry.js';
+export { type NormalizedRetry, retryDelay } from './scheduler/retry-policy.js';
 /** The option checks every normaliser uses (TypeError/RangeError naming the option). */
 export * as checks from './validate.js';

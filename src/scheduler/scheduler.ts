@@ -20,7 +20,8 @@ import {
 import { outcomeOf } from './outcome.js';
 import { Producers } from './producers.js';
 import { reportProgress } from './progress.js';
-import { annotate, Retries } from './retry.js';
+import { Retries } from './retry.js';
+import { annotate } from './retry-policy.js';
 import { type CloseOptions, CloseTracker, within } from './shutdown.js';
 import { Sizer } from './sizer.js';
 import { DELAYED, DISPATCHED, DONE, QUEUED, RUNNING, type Sink, TaskRecord } from './task.js';
