@@ -224,7 +224,7 @@ export class PoolBase<P> implements AsyncDisposable {
       if (refused === undefined) return promise;
       return this.#afterRefusal(refused, payload, options, resolve, promise, accepted);
     }
-    const admitted = s.tryAdmit(payload, options, resolve, false, s.waits);
+    const admitted = s.tryAdmit(payload, options, resolve, s.waits);
     if (!(admitted instanceof Error)) {
       admitted.promise = promise;
       accepted(admitted);

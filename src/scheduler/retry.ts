@@ -1,21 +1,20 @@
 import type { MetricsSink } from '../types.js';
 import type { Backlog } from './backlog.js';
-import type { Clock } from './clock.js';
 import type { Emitter, SchedulerEvents } from './events.js';
 import { retryDelay } from './retry-policy.js';
 import { DELAYED, type TaskRecord } from './task.js';
+import type { Timers } from './timers.js';
 
 /** What retry bookkeeping needs of its scheduler. */
 export interface RetryContext<P> {
-  readonly clock: Clock;
+  /** Arms the backoff timer (its end comes back through the scheduler's `retryDue`). */
+  readonly timers: Timers<P>;
   /** Holds the records waiting out a backoff. */
   readonly backlog: Backlog<P>;
   readonly metrics: MetricsSink;
   readonly events: Emitter<SchedulerEvents>;
   /** A task's name for metrics when it has none of its own. */
   readonly label: (payload: P) => string | undefined;
-  /** Queues a record whose backoff has ended. */
-  readonly requeue: (record: TaskRecord<P>) => void;
 }
 
 /**
@@ -50,12 +49,12 @@ export class Retries<P> {
   /** A timed-out attempt to retry after `delay`, once its work has stopped (`afterStopped`). */
   holdUntilStopped(record: TaskRecord<P>, error: unknown, delay: number): void {
     noteFailure(record, error);
-    record.more.retryDelay = delay;
+    record.ensureExtra().retryDelay = delay;
   }
 
   /** The attempt held by `holdUntilStopped` ended: schedule its retry (`delay`, as held). */
   afterStopped(record: TaskRecord<P>, delay: number): void {
-    record.more.retryDelay = undefined;
+    record.ensureExtra().retryDelay = undefined;
     this.later(record, delay);
   }
 
@@ -68,30 +67,31 @@ export class Retries<P> {
   later(record: TaskRecord<P>, delay: number, error?: unknown): void {
     if (error !== undefined) noteFailure(record, error);
     const c = this.#c;
-    const more = record.more;
-    const failed = more.errors?.[more.errors.length - 1];
+    const extra = record.ensureExtra();
+    const failed = extra.errors?.[extra.errors.length - 1];
     c.metrics.retried(record.options.name ?? c.label(record.payload));
     c.events.emit('retry', {
       id: record.id,
-      attempt: more.attempt,
+      attempt: extra.attempt,
       delayMs: delay,
       error: failed,
     });
-    more.attempt++;
-    more.controller = undefined; // a fresh signal for the next attempt
-    more.admittedAt ??= record.since; // re-queueing moves `since` on
+    extra.attempt++;
+    extra.controller = undefined; // a fresh signal for the next attempt
+    extra.admittedAt ??= record.since; // re-queueing moves `since` on
     record.state = DELAYED;
     c.backlog.delay(record);
-    more.timer = c.clock.setTimeout(() => {
-      more.timer = undefined;
-      c.backlog.undelay(record);
-      c.requeue(record);
-    }, delay);
+    c.timers.retry(record, delay);
+  }
+
+  /** The backoff of `record` is over (its timer fired): it leaves the delayed ones. */
+  due(record: TaskRecord<P>): void {
+    this.#c.backlog.undelay(record);
   }
 }
 
 function noteFailure<P>(record: TaskRecord<P>, error: unknown): void {
-  const more = record.more;
-  if (more.errors === undefined) more.errors = [error];
-  else more.errors.push(error);
+  const extra = record.ensureExtra();
+  if (extra.errors === undefined) extra.errors = [error];
+  else extra.errors.push(error);
 }
