@@ -235,7 +235,7 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
     }
     const sink = this.#sinks[slot] as (ok: boolean, value: unknown) => void;
     // A full queue makes the map wait for room (below): not a refusal.
-    const admitted = this.#scheduler.tryAdmitCallback(payload, this.#options, sink, true);
+    const admitted = this.#scheduler.admission.tryAdmitCallback(payload, this.#options, sink, true);
     if (!(admitted instanceof Error)) {
       this.#records[slot] = admitted;
       return;
@@ -246,7 +246,7 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
     }
     // The pool's queue is full: wait for room like any producer, pulling nothing meanwhile.
     this.#pulling = true;
-    this.#scheduler.admitCallback(payload, this.#options, sink).then(
+    this.#scheduler.admission.admitCallback(payload, this.#options, sink).then(
       (record) => {
         this.#pulling = false;
         if (this.#stopped)

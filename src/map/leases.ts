@@ -140,7 +140,7 @@ export class Leases {
 
   /** Why the next item may not run (the pool closed, the map's signal aborted), if so. */
   #refusal(): Error | undefined {
-    return this.#scheduler.refused(this.#options);
+    return this.#scheduler.admission.refused(this.#options);
   }
 
   /**
@@ -282,7 +282,7 @@ export class Leases {
       this.#requested++;
       const sink = (ok: boolean, value: unknown): void => this.#onSettled(lease, ok, value);
       const s = this.#scheduler;
-      const admitted = s.tryAdmitCallback(lease.payload, this.#options, sink, true);
+      const admitted = s.admission.tryAdmitCallback(lease.payload, this.#options, sink, true);
       if (!(admitted instanceof Error)) {
         lease.record = admitted;
         if (this.#stopped !== undefined) this.#retire(lease);
@@ -298,7 +298,7 @@ export class Leases {
       // Full and holding nothing: wait for room like any producer.
       this.#all.add(lease);
       this.#requested++;
-      s.admitCallback(lease.payload, this.#options, sink).then(
+      s.admission.admitCallback(lease.payload, this.#options, sink).then(
         (record) => {
           lease.record = record;
           if (this.#stopped !== undefined) this.#retire(lease);

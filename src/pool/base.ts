@@ -220,11 +220,11 @@ export class PoolBase<P> implements AsyncDisposable {
     const resolve = captured;
     if (accepted === undefined) {
       // No caller needs the record: a plain task may wait without one (scheduler lane).
-      const refused = s.tryAdmitPromise(payload, options, resolve, promise, s.waits);
+      const refused = s.admission.tryAdmitPromise(payload, options, resolve, promise, s.waits);
       if (refused === undefined) return promise;
       return this.#afterRefusal(refused, payload, options, resolve, promise, accepted);
     }
-    const admitted = s.tryAdmit(payload, options, resolve, s.waits);
+    const admitted = s.admission.tryAdmit(payload, options, resolve, s.waits);
     if (!(admitted instanceof Error)) {
       admitted.promise = promise;
       accepted(admitted);
@@ -245,7 +245,7 @@ export class PoolBase<P> implements AsyncDisposable {
     const s = this.#scheduler;
     if (!(admitted instanceof QueueFullError) || s.closed || !s.waits)
       return handledRejection(admitted);
-    s.admit(payload, options, resolve).then(
+    s.admission.admit(payload, options, resolve).then(
       (record) => {
         record.promise = promise;
         accepted?.(record);
@@ -285,7 +285,7 @@ export class PoolBase<P> implements AsyncDisposable {
   protected async submitPayload<R>(payload: P, options: NormalizedTaskOptions): Promise<Task<R>> {
     const promise = new Promise<unknown>(capture) as Promise<R>;
     const resolve = captured;
-    const record = await this.#scheduler.admit(payload, options, resolve);
+    const record = await this.#scheduler.admission.admit(payload, options, resolve);
     return this.#task(record, promise);
   }
 
@@ -293,7 +293,7 @@ export class PoolBase<P> implements AsyncDisposable {
   protected trySubmitPayload<R>(payload: P, options: NormalizedTaskOptions): Task<R> | undefined {
     const promise = new Promise<unknown>(capture) as Promise<R>;
     const resolve = captured;
-    const record = this.#scheduler.tryAdmit(payload, options, resolve);
+    const record = this.#scheduler.admission.tryAdmit(payload, options, resolve);
     if (record instanceof Error) {
       if (record instanceof QueueFullError) return undefined;
       throw record;
@@ -358,7 +358,14 @@ export class PoolBase<P> implements AsyncDisposable {
 
   #itemMeter(name: string | undefined): ItemMeter {
     const s = this.#scheduler;
-    return new ItemMeter(this.#metrics, s.events, this.#clock, name, () => s.newId(), this.#timed);
+    return new ItemMeter(
+      this.#metrics,
+      s.events,
+      this.#clock,
+      name,
+      () => s.admission.newId(),
+      this.#timed,
+    );
   }
 
   #task<R>(record: TaskRecord<P>, promise: Promise<R>): Task<R> {

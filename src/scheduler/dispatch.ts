@@ -9,7 +9,8 @@ import type { NormalizedTaskOptions } from './options.js';
 import type { Producer, Producers } from './producers.js';
 import { CloseTracker } from './shutdown.js';
 import type { Sizer } from './sizer.js';
-import { DISPATCHED, type TaskRecord } from './task.js';
+import { DISPATCHED, QUEUED, type TaskRecord } from './task.js';
+import type { Timers } from './timers.js';
 
 /** The parts of its scheduler that dispatch reads and drives. */
 export interface DispatchParts<P> {
@@ -21,7 +22,9 @@ export interface DispatchParts<P> {
   readonly events: Emitter<SchedulerEvents>;
   readonly clock: Clock;
   readonly maxQueue: number;
-  /** Accepts the task of a producer that waited for room (the scheduler's admission). */
+  /** Arms a queued record's queue timeout. */
+  readonly timers: Timers<P>;
+  /** Accepts the task of a producer that waited for room (admit.ts). */
   readonly admitWaiting: (producer: Producer<P>) => void;
 }
 
@@ -89,6 +92,22 @@ export class Dispatcher<P> {
       p.executor.free > 0 &&
       (!this.#limited || p.startLimits.mayStartNow(this.active.size, options.key, now, p.sizer))
     );
+  }
+
+  /**
+   * An accepted record (or a retry whose backoff ended), admitted at `now`: handed over at
+   * once if it can start, else it waits in the backlog with its queue timeout armed.
+   */
+  enqueue(record: TaskRecord<P>, now: number): void {
+    record.state = QUEUED;
+    record.since = now;
+    if (this.startsAtOnce(record.options, now)) {
+      this.start(record, now);
+      return;
+    }
+    this.#p.timers.queue(record);
+    this.#p.backlog.push(record);
+    this.queued();
   }
 
   /** Something was queued: the queue is not empty (for `drain`), and a pass will come. */

@@ -4,16 +4,17 @@
  * deadlines, retries, cancellation, sizing and shutdown. It drives an Executor (mechanism)
  * and feeds a MetricsSink; it never runs a task itself.
  *
- * Longer than ~300 lines on purpose: this file is the order of events of a task's life
- * (admit → queue → start → begin → end → settle, and the timeout, cancel, retry and
- * shutdown paths), each step a few lines over shared state, read top to bottom as the
- * walk in docs/ARCHITECTURE.md. The policies it applies live apart, as pure functions or
- * small owners of their own state: admission.ts (refusal, room, overflow victim),
- * backlog.ts (the waiting work), dispatch.ts (what starts next, the records in the
- * executor's hands, idle and drain), timers.ts (every timer), limits.ts (start limits),
- * retry-policy.ts and retry.ts (whether and when to try again, and the bookkeeping between
- * attempts), outcome.ts (the one report of an outcome), shutdown.ts (what close() waits
- * for), producers.ts (callers waiting for room), events.ts (events).
+ * Over ~300 lines on purpose: this file is the order of events of an accepted task (begin,
+ * end, and the timeout, cancel, retry and shutdown paths, to the one `#settle`), each step
+ * a few lines over the same state, to be read top to bottom beside the walk in
+ * docs/ARCHITECTURE.md; split further, one task's life would be spread over files again.
+ * The parts it composes: admit.ts (the door: `scheduler.admission`; its rules are
+ * admission.ts's pure functions), dispatch.ts (queueing, what starts next, the records in
+ * the executor's hands, idle and drain), timers.ts (every timer), backlog.ts (the waiting
+ * work), limits.ts (start limits), retry-policy.ts and retry.ts (whether and when to try
+ * again; the bookkeeping between attempts), outcome.ts (the one report of an outcome),
+ * shutdown.ts (what close() waits for), producers.ts (callers waiting for room), sizer.ts,
+ * events.ts.
  *
  * Invariants it keeps (DESIGN.md): every accepted record settles exactly once (`#settle`);
  * it hands a record to the executor only while `executor.free > 0` (dispatch.ts); `close()`
@@ -24,25 +25,14 @@
  * event, the run timeout and `running` count from the begin; the queue timeout runs until
  * then; a dispatched record still counts for close/terminate and can be cancelled.
  */
-import {
-  PoolClosedError,
-  QueueFullError,
-  TaskCancelledError,
-  TaskDroppedError,
-  TaskTimeoutError,
-} from '../errors.js';
+import { PoolClosedError, TaskCancelledError, TaskTimeoutError } from '../errors.js';
 import type { Executor, ExecutorHooks, Health, MetricsSink } from '../types.js';
-import { refusal, signalError } from './admission.js';
+import { Admission } from './admit.js';
 import { Backlog } from './backlog.js';
 import { Dispatcher } from './dispatch.js';
 import { Emitter, type SchedulerEvents } from './events.js';
 import { StartLimits } from './limits.js';
-import {
-  type NormalizedSchedulerOptions,
-  type NormalizedTaskOptions,
-  normalizeConcurrency,
-  noTaskOptions,
-} from './options.js';
+import { type NormalizedSchedulerOptions, normalizeConcurrency } from './options.js';
 import { reportOutcome } from './outcome.js';
 import { Producers } from './producers.js';
 import { reportProgress } from './progress.js';
@@ -58,8 +48,7 @@ import {
   QUEUED,
   type Resolve,
   RUNNING,
-  type Sink,
-  TaskRecord,
+  type TaskRecord,
 } from './task.js';
 import { Timers } from './timers.js';
 
@@ -69,6 +58,8 @@ const noop = (): void => {};
 
 export class Scheduler<P> implements ExecutorHooks<P> {
   readonly events = new Emitter<SchedulerEvents>();
+  /** The door: `tryAdmit`, `admit` and their forms, room and refusal (admit.ts). */
+  readonly admission: Admission<P>;
   readonly #executor: Executor<P>;
   readonly #metrics: MetricsSink;
   readonly #o: NormalizedSchedulerOptions;
@@ -87,7 +78,6 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   readonly #startLimits: StartLimits;
   /** `#startLimits.limited`, copied once: the finish path tests it and never calls in otherwise. */
   readonly #limited: boolean;
-  #nextId = 1;
   #closed = false;
   #health: Health = { healthy: true };
 
@@ -107,7 +97,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
       runTimedOut: (record, ms) => this.#expire(record, ms),
       retryDue: (record) => {
         this.#retries.due(record);
-        this.#enqueue(record, options.clock.now());
+        this.#d.enqueue(record, options.clock.now());
         this.#d.pass();
       },
     });
@@ -130,7 +120,20 @@ export class Scheduler<P> implements ExecutorHooks<P> {
       events: this.events,
       clock: options.clock,
       maxQueue: options.maxQueue,
-      admitWaiting: (p) => p.resolve(this.#admit(p.payload, p.options, p.sink, p.callback)),
+      timers: this.#timers,
+      admitWaiting: (producer) => this.admission.admitWaiting(producer),
+    });
+    this.admission = new Admission<P>({
+      options,
+      backlog: this.#backlog,
+      dispatch: this.#d,
+      producers: this.#producers,
+      metrics,
+      events: this.events,
+      label,
+      state: this,
+      settle: (record, ok, value) => this.#settle(record, ok, value),
+      cancel: (record, error) => this.cancel(record, error),
     });
     executor.bind(this);
   }
@@ -156,10 +159,6 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   get waits(): boolean {
     return this.#o.overflow === 'wait';
   }
-  /** A new task id, for work a pool counts as tasks without a record (`Pool.map` items). */
-  newId(): number {
-    return this.#nextId++;
-  }
   get health(): Health {
     return this.#health;
   }
@@ -173,168 +172,6 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     return this.#startLimits.adaptive
       ? { min, max, limit: this.#startLimits.cap(this.#sizer) }
       : { min, max };
-  }
-
-  // ---- admission -------------------------------------------------------------------------
-
-  /** Whether a task offered now would be accepted without waiting. */
-  hasRoom(): boolean {
-    return this.#d.hasRoom();
-  }
-
-  /**
-   * Why a task offered now with `options` would be refused whatever the room (the pool is
-   * closed or unhealthy, its signal aborted), or undefined: admission's own first check.
-   */
-  refused(options: NormalizedTaskOptions): Error | undefined {
-    return refusal(this.#closed, options.signal, this.#health);
-  }
-
-  /**
-   * Accepts a task now, or returns an error saying why not (closed, full, unhealthy).
-   * `resolve` receives the outcome exactly once (a failure as a rejected promise).
-   * `willWait`: a refusal for want of room is not final (the caller then waits in `admit`).
-   */
-  tryAdmit(
-    payload: P,
-    options: NormalizedTaskOptions,
-    resolve: Resolve,
-    willWait = false,
-  ): TaskRecord<P> | Error {
-    return (
-      this.#refused(payload, options, willWait) ?? this.#admit(payload, options, resolve, false)
-    );
-  }
-
-  /** `tryAdmit` for a caller told each outcome as `done(ok, value)` (`Pool.map`). */
-  tryAdmitCallback(
-    payload: P,
-    options: NormalizedTaskOptions,
-    done: Done,
-    willWait = false,
-  ): TaskRecord<P> | Error {
-    return this.#refused(payload, options, willWait) ?? this.#admit(payload, options, done, true);
-  }
-
-  /**
-   * `tryAdmit` for a caller that keeps only the promise `resolve` settles (`run`): returns
-   * why not, or undefined once accepted. A plain task (no options) that must wait is queued
-   * without a record (backlog.ts).
-   */
-  tryAdmitPromise(
-    payload: P,
-    options: NormalizedTaskOptions,
-    resolve: Resolve,
-    promise: Promise<unknown>,
-    willWait: boolean,
-  ): Error | undefined {
-    const refused = this.#refused(payload, options, willWait);
-    if (refused !== undefined) return refused;
-    if (options === noTaskOptions) {
-      const now = this.#o.clock.now();
-      if (
-        !this.#d.startsAtOnce(options, now) &&
-        this.#backlog.pushPlain(this.#nextId, payload, resolve, promise, now)
-      ) {
-        this.#nextId++;
-        this.#metrics.submitted(this.#label(payload));
-        this.#d.queued();
-        return undefined;
-      }
-      this.#admit(payload, options, resolve, false, promise, now);
-      return undefined;
-    }
-    this.#admit(payload, options, resolve, false, promise);
-    return undefined;
-  }
-
-  /**
-   * Accepts a task, waiting (FIFO with other waiting producers) while the queue is full:
-   * the buffered-channel send. Resolves with the record once accepted. With an overflow
-   * policy other than `'wait'` it never waits.
-   */
-  admit(payload: P, options: NormalizedTaskOptions, resolve: Resolve): Promise<TaskRecord<P>> {
-    return this.#admitOrWait(payload, options, resolve, false);
-  }
-
-  /** `admit` for a caller told each outcome as `done(ok, value)` (`Pool.map`). */
-  admitCallback(payload: P, options: NormalizedTaskOptions, done: Done): Promise<TaskRecord<P>> {
-    return this.#admitOrWait(payload, options, done, true);
-  }
-
-  #admitOrWait(
-    payload: P,
-    options: NormalizedTaskOptions,
-    sink: Sink,
-    callback: boolean,
-  ): Promise<TaskRecord<P>> {
-    const refused =
-      this.#o.overflow === 'wait' ? this.refused(options) : this.#refused(payload, options, false);
-    if (refused !== undefined) return Promise.reject(refused);
-    if (this.#o.overflow !== 'wait' || (this.#producers.size === 0 && this.hasRoom()))
-      return Promise.resolve(this.#admit(payload, options, sink, callback));
-    return this.#producers.wait(payload, options, sink, callback);
-  }
-
-  /** Why a task offered now is refused (closed, cancelled, unhealthy, full), if it is. */
-  #refused(payload: P, options: NormalizedTaskOptions, willWait: boolean): Error | undefined {
-    const refused = this.refused(options);
-    if (refused !== undefined) return refused;
-    if ((this.#producers.size > 0 || !this.hasRoom()) && !this.#makeRoom(options)) {
-      // A caller that now waits for room (`admit`) is not refused: only a final no counts.
-      if (!willWait && options.internal !== true) {
-        const name = options.name ?? this.#label(payload);
-        this.#metrics.rejected(name);
-        if (this.events.has('reject'))
-          this.events.emit('reject', name === undefined ? {} : { name });
-      }
-      return new QueueFullError(this.#o.maxQueue);
-    }
-    return undefined;
-  }
-
-  /** Drop overflow policies: evict a queued task for a newcomer; false if none should go. */
-  #makeRoom(options: NormalizedTaskOptions): boolean {
-    const victim = this.#backlog.victim(this.#o.overflow, options.priority);
-    if (victim === undefined) return false;
-    this.#backlog.remove(victim);
-    this.events.emit('drop', { id: victim.id });
-    this.#settle(victim, false, new TaskDroppedError());
-    return true;
-  }
-
-  #admit(
-    payload: P,
-    options: NormalizedTaskOptions,
-    sink: Sink,
-    callback: boolean,
-    promise?: Promise<unknown>,
-    now = this.#o.clock.now(),
-  ): TaskRecord<P> {
-    const record = new TaskRecord<P>(this.#nextId++, payload, options, sink, callback);
-    record.promise = promise;
-    if (options.internal !== true) this.#metrics.submitted(options.name ?? this.#label(payload));
-    const signal = options.signal;
-    if (signal !== undefined) {
-      const onAbort = (): void => this.cancel(record, signalError(signal.reason));
-      signal.addEventListener('abort', onAbort, { once: true });
-      record.ensureExtra().unlisten = () => signal.removeEventListener('abort', onAbort);
-    }
-    this.#enqueue(record, now);
-    return record;
-  }
-
-  /** Handed over at once if it can start (dispatch.ts), else it waits, its queue timer armed. */
-  #enqueue(record: TaskRecord<P>, now: number): void {
-    record.state = QUEUED;
-    record.since = now;
-    if (this.#d.startsAtOnce(record.options, now)) {
-      this.#d.start(record, now);
-      return;
-    }
-    this.#timers.queue(record);
-    this.#backlog.push(record);
-    this.#d.queued();
   }
 
   // ---- what the executor reports (ExecutorHooks) ----------------------------------------
