@@ -2,6 +2,7 @@ import { QueueFullError, TaskDroppedError } from '../errors.js';
 import type { Health, MetricsSink } from '../types.js';
 import { refusal, signalError } from './admission.js';
 import type { Backlog } from './backlog.js';
+import type { Clock } from './clock.js';
 import type { Dispatcher } from './dispatch.js';
 import type { Emitter, SchedulerEvents } from './events.js';
 import {
@@ -43,10 +44,24 @@ export interface AdmissionParts<P> {
  */
 export class Admission<P> {
   readonly #p: AdmissionParts<P>;
+  readonly #clock: Clock;
+  readonly #dispatch: Dispatcher<P>;
+  readonly #backlog: Backlog<P>;
+  readonly #producers: Producers<P>;
+  readonly #metrics: MetricsSink;
+  readonly #label: (payload: P) => string | undefined;
+  readonly #state: { readonly closed: boolean; readonly health: Health };
   #nextId = 1;
 
   constructor(parts: AdmissionParts<P>) {
     this.#p = parts;
+    this.#clock = parts.options.clock;
+    this.#dispatch = parts.dispatch;
+    this.#backlog = parts.backlog;
+    this.#producers = parts.producers;
+    this.#metrics = parts.metrics;
+    this.#label = parts.label;
+    this.#state = parts.state;
   }
 
   /** A new task id, for work a pool counts as tasks without a record (`Pool.map` items). */
@@ -56,7 +71,7 @@ export class Admission<P> {
 
   /** Whether a task offered now would be accepted without waiting. */
   hasRoom(): boolean {
-    return this.#p.dispatch.hasRoom();
+    return this.#dispatch.hasRoom();
   }
 
   /**
@@ -64,7 +79,7 @@ export class Admission<P> {
    * closed or unhealthy, its signal aborted), or undefined: admission's own first check.
    */
   refused(options: NormalizedTaskOptions): Error | undefined {
-    const state = this.#p.state;
+    const state = this.#state;
     return refusal(state.closed, options.signal, state.health);
   }
 
@@ -104,16 +119,15 @@ export class Admission<P> {
   ): Error | undefined {
     const refused = this.#refused(payload, options, willWait);
     if (refused !== undefined) return refused;
-    const p = this.#p;
     if (options === noTaskOptions) {
-      const now = p.options.clock.now();
+      const now = this.#clock.now();
       if (
-        !p.dispatch.startsAtOnce(options, now) &&
-        p.backlog.pushPlain(this.#nextId, payload, resolve, promise, now)
+        !this.#dispatch.startsAtOnce(options, now) &&
+        this.#backlog.pushPlain(this.#nextId, payload, resolve, promise, now)
       ) {
         this.#nextId++;
-        p.metrics.submitted(p.label(payload));
-        p.dispatch.queued();
+        this.#metrics.submitted(this.#label(payload));
+        this.#dispatch.queued();
         return undefined;
       }
       this.admitNow(payload, options, resolve, false, promise, now);
@@ -162,8 +176,8 @@ export class Admission<P> {
   #refused(payload: P, options: NormalizedTaskOptions, willWait: boolean): Error | undefined {
     const refused = this.refused(options);
     if (refused !== undefined) return refused;
-    const p = this.#p;
-    if ((p.producers.size > 0 || !this.hasRoom()) && !this.#makeRoom(options)) {
+    if ((this.#producers.size > 0 || !this.hasRoom()) && !this.#makeRoom(options)) {
+      const p = this.#p;
       // A caller that now waits for room (`admit`) is not refused: only a final no counts.
       if (!willWait && options.internal !== true) {
         const name = options.name ?? p.label(payload);
@@ -193,19 +207,19 @@ export class Admission<P> {
     sink: Sink,
     callback: boolean,
     promise?: Promise<unknown>,
-    now = this.#p.options.clock.now(),
+    now = this.#clock.now(),
   ): TaskRecord<P> {
-    const p = this.#p;
     const record = new TaskRecord<P>(this.#nextId++, payload, options, sink, callback);
     record.promise = promise;
-    if (options.internal !== true) p.metrics.submitted(options.name ?? p.label(payload));
+    if (options.internal !== true) this.#metrics.submitted(options.name ?? this.#label(payload));
     const signal = options.signal;
     if (signal !== undefined) {
-      const onAbort = (): void => p.cancel(record, signalError(signal.reason));
+      const cancel = this.#p.cancel;
+      const onAbort = (): void => cancel(record, signalError(signal.reason));
       signal.addEventListener('abort', onAbort, { once: true });
       record.ensureExtra().unlisten = () => signal.removeEventListener('abort', onAbort);
     }
-    p.dispatch.enqueue(record, now);
+    this.#dispatch.enqueue(record, now);
     return record;
   }
 }

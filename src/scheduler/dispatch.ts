@@ -48,7 +48,16 @@ export class Dispatcher<P> {
   /** What close() waits for (shutdown.ts): the backlog and `active`. */
   readonly close: CloseTracker;
   paused = false;
-  readonly #p: DispatchParts<P>;
+  readonly #executor: Executor<P>;
+  readonly #backlog: Backlog<P>;
+  readonly #sizer: Sizer<P>;
+  readonly #startLimits: StartLimits;
+  readonly #producers: Producers<P>;
+  readonly #events: Emitter<SchedulerEvents>;
+  readonly #clock: Clock;
+  readonly #maxQueue: number;
+  readonly #timers: Timers<P>;
+  readonly #admitWaiting: (producer: Producer<P>) => void;
   /** `startLimits.limited`, copied once: the run/finish path tests it and never calls in otherwise. */
   readonly #limited: boolean;
   #passing = false;
@@ -62,7 +71,16 @@ export class Dispatcher<P> {
   #idleWaiters: (() => void)[] = [];
 
   constructor(parts: DispatchParts<P>) {
-    this.#p = parts;
+    this.#executor = parts.executor;
+    this.#backlog = parts.backlog;
+    this.#sizer = parts.sizer;
+    this.#startLimits = parts.startLimits;
+    this.#producers = parts.producers;
+    this.#events = parts.events;
+    this.#clock = parts.clock;
+    this.#maxQueue = parts.maxQueue;
+    this.#timers = parts.timers;
+    this.#admitWaiting = parts.admitWaiting;
     this.close = new CloseTracker(parts.backlog, this.active);
     this.#limited = parts.startLimits.limited;
   }
@@ -74,9 +92,8 @@ export class Dispatcher<P> {
 
   /** Whether a task offered now would be accepted without waiting. */
   hasRoom(): boolean {
-    const p = this.#p;
-    const free = this.paused ? 0 : p.sizer.max * p.executor.perWorker - this.active.size;
-    return hasRoom(p.backlog.size, p.maxQueue, free);
+    const free = this.paused ? 0 : this.#sizer.max * this.#executor.perWorker - this.active.size;
+    return hasRoom(this.#backlog.size, this.#maxQueue, free);
   }
 
   /**
@@ -84,13 +101,13 @@ export class Dispatcher<P> {
    * a waiting receiver). Inside a pass the loop picks it up instead, keeping order.
    */
   startsAtOnce(options: NormalizedTaskOptions, now: number): boolean {
-    const p = this.#p;
     return (
       !this.paused &&
       !this.#passing &&
-      p.backlog.size === 0 &&
-      p.executor.free > 0 &&
-      (!this.#limited || p.startLimits.mayStartNow(this.active.size, options.key, now, p.sizer))
+      this.#backlog.size === 0 &&
+      this.#executor.free > 0 &&
+      (!this.#limited ||
+        this.#startLimits.mayStartNow(this.active.size, options.key, now, this.#sizer))
     );
   }
 
@@ -105,8 +122,8 @@ export class Dispatcher<P> {
       this.start(record, now);
       return;
     }
-    this.#p.timers.queue(record);
-    this.#p.backlog.push(record);
+    this.#timers.queue(record);
+    this.#backlog.push(record);
     this.queued();
   }
 
@@ -130,14 +147,14 @@ export class Dispatcher<P> {
   pass(): void {
     if (this.#passing) return;
     this.#passing = true;
-    const producers = this.#p.producers;
+    const producers = this.#producers;
     try {
       for (;;) {
         this.#startWhatCan();
         if (producers.size === 0 || !this.hasRoom()) break;
         while (producers.size > 0 && this.hasRoom()) {
           const producer = producers.shift();
-          if (producer !== undefined) this.#p.admitWaiting(producer);
+          if (producer !== undefined) this.#admitWaiting(producer);
         }
       }
     } finally {
@@ -148,7 +165,10 @@ export class Dispatcher<P> {
   }
 
   #startWhatCan(): void {
-    const { executor, backlog, sizer, startLimits } = this.#p;
+    const executor = this.#executor;
+    const backlog = this.#backlog;
+    const sizer = this.#sizer;
+    const startLimits = this.#startLimits;
     while (!this.paused && backlog.size > 0) {
       if (executor.free <= 0) {
         sizer.grow(this.active.size, backlog.size);
@@ -176,12 +196,12 @@ export class Dispatcher<P> {
     record.state = DISPATCHED;
     this.#idle = false;
     this.active.add(record);
-    if (this.#limited) this.#p.startLimits.started(record.options.key, now);
-    if (now === undefined) this.#p.executor.start(record);
+    if (this.#limited) this.#startLimits.started(record.options.key, now);
+    if (now === undefined) this.#executor.start(record);
     else {
       this.#stamp = now;
       this.#stampFresh = true;
-      this.#p.executor.start(record);
+      this.#executor.start(record);
       this.#stampFresh = false;
     }
   }
@@ -189,7 +209,7 @@ export class Dispatcher<P> {
   /** Undoes `start`'s bookkeeping: the record left the executor's hands. */
   release(record: TaskRecord<P>): void {
     this.active.delete(record);
-    if (this.#limited) this.#p.startLimits.released(record.options.key);
+    if (this.#limited) this.#startLimits.released(record.options.key);
   }
 
   /** Now, reusing the reading kept (`keep`) if no task code has run since. */
@@ -198,7 +218,7 @@ export class Dispatcher<P> {
       this.#stampFresh = false;
       return this.#stamp;
     }
-    return this.#p.clock.now();
+    return this.#clock.now();
   }
 
   /** Keeps a clock reading for the next `now` (or `reading`) before task code runs again. */
@@ -209,12 +229,12 @@ export class Dispatcher<P> {
 
   /** The reading kept, if still fresh, without using it up; else the clock. */
   reading(): number {
-    return this.#stampFresh ? this.#stamp : this.#p.clock.now();
+    return this.#stampFresh ? this.#stamp : this.#clock.now();
   }
 
   /** Nothing queued, delayed or in the executor's hands. */
   get idle(): boolean {
-    const backlog = this.#p.backlog;
+    const backlog = this.#backlog;
     return backlog.size === 0 && this.active.size === 0 && backlog.delayed === 0;
   }
 
@@ -226,9 +246,9 @@ export class Dispatcher<P> {
 
   /** After a pass (or a change outside one): sizing, `drain`, `idle`, idle waiters, close. */
   settleDown(): void {
-    const { backlog, sizer, events } = this.#p;
-    const queued = backlog.size;
-    sizer.observe(this.active.size, queued);
+    const events = this.#events;
+    const queued = this.#backlog.size;
+    this.#sizer.observe(this.active.size, queued);
     if (queued === 0 && !this.#queueWasEmpty) {
       this.#queueWasEmpty = true;
       events.emit('drain', undefined);
