@@ -24,8 +24,8 @@ const SAMPLE = 16;
  * report), with `start`/`end`/`error` events carrying a task id of its own. The leases
  * themselves are the pool's internal tasks and are not counted.
  *
- * Cost: two clock reads and three histogram records would cost more than a whole item (an
- * identity item, sync or async, takes ~200-400 ns on a busy 2-core machine). So 1 item in
+ * Cost: two clock reads and three histogram records would cost more than a whole identity
+ * item, sync or async (BENCHMARKS.md, the map cases). So 1 item in
  * 16 is timed, and items that waited for a lease always are; the others record the run
  * time last measured. Starts and completions are handed to the metrics in batches
  * (`startedMany`, `completedMany`) while their figures repeat, and every batch is flushed

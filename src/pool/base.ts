@@ -214,7 +214,7 @@ export class PoolBase<P> implements AsyncDisposable {
   ): Promise<R> {
     const s = this.#scheduler;
     // Only `resolve` is kept (failures arrive as rejected promises): the reject function
-    // is dropped at once, which is ~64 bytes less per queued task. The executor is one
+    // is dropped at once, one closure less per queued task. The executor is one
     // shared function, not a closure per call.
     const promise = new Promise<unknown>(capture) as Promise<R>;
     const resolve = captured;
