@@ -22,6 +22,9 @@ const OK = 2;
  * Items run as one scheduler task each, or, given `leases` (the in-process Pool's fast
  * path, see leases.ts), inline on pool slots the map holds: the window, order,
  * failure and stopping rules are the same either way.
+ *
+ * Over ~300 lines on purpose: pulling, the window, both orders, failure and stopping act
+ * on the same slots, and each rule is stated once here for every item, leased or not.
  */
 export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
   readonly #scheduler: Scheduler<P>;

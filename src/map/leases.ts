@@ -36,6 +36,10 @@ type Payload = TaskFunction;
  * submitted when pulled, started with their wait when they get a lease, settled once;
  * when the map stops, the item running and those waiting for a lease are cancelled at
  * once. The leases themselves are internal tasks (`internal`): not counted.
+ *
+ * Over ~300 lines on purpose: one lease's life (REQUESTED → IDLE ⇄ BUSY → RELEASED,
+ * lease.ts) and the sharing rule that moves it are one protocol with the scheduler, kept
+ * in one place so every transition can be read beside the others.
  */
 export class Leases {
   readonly #scheduler: Scheduler<Payload>;

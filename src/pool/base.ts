@@ -69,6 +69,11 @@ const mapKeys: ReadonlySet<string> = new Set(['ordered']);
 /**
  * What every pool has, whatever runs its tasks: lifecycle, sizing, events and stats,
  * delegated to the one Scheduler. `Pool` and `ThreadPool` add the task-shaped entry points.
+ *
+ * Over ~300 lines on purpose: it is the whole surface the two pools share (stats, events,
+ * control, close, group, and the run/submit/trySubmit/map/stream plumbing), each member
+ * a few lines handing over to the scheduler's admission, map/ or the stream reader; one
+ * file keeps the two pools' contract in one place.
  */
 export class PoolBase<P> implements AsyncDisposable {
   readonly #scheduler: Scheduler<P>;
