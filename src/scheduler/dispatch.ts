@@ -29,7 +29,8 @@ export interface DispatchParts<P> {
 }
 
 /**
- * Dispatch: which waiting record starts next, and handing it to the executor. A pass
+ * Queueing and dispatch: an accepted record is handed over at once or waits (`enqueue`);
+ * which waiting record starts next, and handing it to the executor. A pass
  * (`pass`) starts records from the backlog while the executor has room (`Executor.free`;
  * the sizer grows the workers first) and the start limits allow (limits.ts), then admits
  * producers waiting for room, and again, until neither can move; then it looks around
