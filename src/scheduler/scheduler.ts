@@ -136,6 +136,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
       cancel: (record, error) => this.cancel(record, error),
     });
     executor.bind(this);
+    this.#sizer.start(); // the first workers, once every hook they may call can answer
   }
 
   get running(): number {
