@@ -72,7 +72,7 @@ export type {
 } from './scheduler/options.js';
 export type { ProgressListener } from './scheduler/progress.js';
 export type { RateLimit } from './scheduler/rate.js';
-export type { RetryPolicy } from './scheduler/retry.js';
+export type { RetryPolicy } from './scheduler/retry-policy.js';
 export type { CloseOptions } from './scheduler/scheduler.js';
 export {
   type AfterClock,

@@ -72,6 +72,11 @@ export function signal(name: string, value: unknown): AbortSignal {
   return value;
 }
 
+export function array(name: string, value: unknown): readonly unknown[] {
+  if (!Array.isArray(value)) fail(TypeError, name, 'an array', value);
+  return value;
+}
+
 export function object(name: string, value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     fail(TypeError, name, 'an object', value);

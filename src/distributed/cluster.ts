@@ -7,7 +7,9 @@
 import type { Percentiles } from '../index.js';
 import { DurationHistogram } from '../internal.js';
 import { type AdvertRecord, publicAdvert, type WorkerAdvert } from './adverts.js';
-import type { JobCounts } from './types.js';
+
+/** BullMQ's job counts for the whole queue (all pools and workers). */
+export type JobCounts = Readonly<Record<string, number>>;
 
 export interface ClusterStats {
   /** When it was read (epoch ms). */

@@ -1,6 +1,6 @@
 import type { HandlerInput, HandlerName, Outcome, Percentiles } from '../index.js';
 import type { WorkerAdvert } from './adverts.js';
-import type { ClusterStats } from './cluster.js';
+import type { ClusterStats, JobCounts } from './cluster.js';
 import type { DistributedTaskOptions } from './options.js';
 
 /** `run`'s arguments after the name: the input is optional when the handler accepts `undefined`. */
@@ -30,8 +30,7 @@ export interface DistributedPoolEvents {
   health: { readonly healthy: boolean; readonly error?: Error };
 }
 
-/** BullMQ's job counts for the whole queue (all pools and workers). */
-export type JobCounts = Readonly<Record<string, number>>;
+export type { JobCounts };
 
 export interface DistributedStats {
   /** Calls this pool made, and how they ended. */

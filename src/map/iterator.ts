@@ -22,6 +22,9 @@ const OK = 2;
  * Items run as one scheduler task each, or, given `leases` (the in-process Pool's fast
  * path, see leases.ts), inline on pool slots the map holds: the window, order,
  * failure and stopping rules are the same either way.
+ *
+ * Over ~300 lines on purpose: pulling, the window, both orders, failure and stopping act
+ * on the same slots, and each rule is stated once here for every item, leased or not.
  */
 export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
   readonly #scheduler: Scheduler<P>;
@@ -235,7 +238,7 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
     }
     const sink = this.#sinks[slot] as (ok: boolean, value: unknown) => void;
     // A full queue makes the map wait for room (below): not a refusal.
-    const admitted = this.#scheduler.tryAdmit(payload, this.#options, sink, true, true);
+    const admitted = this.#scheduler.admission.tryAdmitCallback(payload, this.#options, sink, true);
     if (!(admitted instanceof Error)) {
       this.#records[slot] = admitted;
       return;
@@ -246,7 +249,7 @@ export class MapIterator<T, R, P> implements AsyncIterableIterator<R> {
     }
     // The pool's queue is full: wait for room like any producer, pulling nothing meanwhile.
     this.#pulling = true;
-    this.#scheduler.admit(payload, this.#options, sink, true).then(
+    this.#scheduler.admission.admitCallback(payload, this.#options, sink).then(
       (record) => {
         this.#pulling = false;
         if (this.#stopped)

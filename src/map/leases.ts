@@ -36,6 +36,10 @@ type Payload = TaskFunction;
  * submitted when pulled, started with their wait when they get a lease, settled once;
  * when the map stops, the item running and those waiting for a lease are cancelled at
  * once. The leases themselves are internal tasks (`internal`): not counted.
+ *
+ * Over ~300 lines on purpose: one lease's life (REQUESTED → IDLE ⇄ BUSY → RELEASED,
+ * lease.ts) and the sharing rule that moves it are one protocol with the scheduler, kept
+ * in one place so every transition can be read beside the others.
  */
 export class Leases {
   readonly #scheduler: Scheduler<Payload>;
@@ -140,7 +144,7 @@ export class Leases {
 
   /** Why the next item may not run (the pool closed, the map's signal aborted), if so. */
   #refusal(): Error | undefined {
-    return this.#scheduler.refused(this.#options);
+    return this.#scheduler.admission.refused(this.#options);
   }
 
   /**
@@ -282,7 +286,7 @@ export class Leases {
       this.#requested++;
       const sink = (ok: boolean, value: unknown): void => this.#onSettled(lease, ok, value);
       const s = this.#scheduler;
-      const admitted = s.tryAdmit(lease.payload, this.#options, sink, true, true);
+      const admitted = s.admission.tryAdmitCallback(lease.payload, this.#options, sink, true);
       if (!(admitted instanceof Error)) {
         lease.record = admitted;
         if (this.#stopped !== undefined) this.#retire(lease);
@@ -298,7 +302,7 @@ export class Leases {
       // Full and holding nothing: wait for room like any producer.
       this.#all.add(lease);
       this.#requested++;
-      s.admit(lease.payload, this.#options, sink, true).then(
+      s.admission.admitCallback(lease.payload, this.#options, sink).then(
         (record) => {
           lease.record = record;
           if (this.#stopped !== undefined) this.#retire(lease);

@@ -1,7 +1,7 @@
 import type { PoolMetrics } from '../metrics/pool-metrics.js';
 import type { Clock } from '../scheduler/clock.js';
 import type { Emitter, SchedulerEvents } from '../scheduler/events.js';
-import { outcomeOf } from '../scheduler/outcome.js';
+import { emitOutcome, reportOutcome } from '../scheduler/outcome.js';
 import { type ProgressListener, reportProgress } from '../scheduler/progress.js';
 
 /** The item a lease runs, as the meter tracks it (fields of `Lease`). */
@@ -20,12 +20,12 @@ const SAMPLE = 16;
 /**
  * How `Pool.map`'s fast path (leases.ts) counts its items: each item exactly as
  * `ThreadPool.map` counts its per-item tasks — submitted when pulled, started when it gets
- * a lease (with its wait), settled once with its outcome (`outcomeOf`, the scheduler's own
- * mapping), with `start`/`end`/`error` events carrying a task id of its own. The leases
+ * a lease (with its wait), settled once with its outcome (`reportOutcome`, the scheduler's own
+ * report), with `start`/`end`/`error` events carrying a task id of its own. The leases
  * themselves are the pool's internal tasks and are not counted.
  *
- * Cost: two clock reads and three histogram records would cost more than a whole item (an
- * identity item, sync or async, takes ~200-400 ns on a busy 2-core machine). So 1 item in
+ * Cost: two clock reads and three histogram records would cost more than a whole identity
+ * item, sync or async (BENCHMARKS.md, the map cases). So 1 item in
  * 16 is timed, and items that waited for a lease always are; the others record the run
  * time last measured. Starts and completions are handed to the metrics in batches
  * (`startedMany`, `completedMany`) while their figures repeat, and every batch is flushed
@@ -123,7 +123,7 @@ export class ItemMeter {
       this.#doneRun = runMs;
       this.#doneTotal = totalMs;
       this.#defer();
-      this.#events(id, true, value);
+      emitOutcome(this.#emitter, id, this.#name, 'completed', value);
       return;
     }
     this.flush();
@@ -177,19 +177,6 @@ export class ItemMeter {
   }
 
   #settle(id: number, ok: boolean, value: unknown, totalMs: number): void {
-    this.#metrics.settled(outcomeOf(ok, value), this.#name, totalMs);
-    this.#events(id, ok, value);
-  }
-
-  #events(id: number, ok: boolean, value: unknown): void {
-    const events = this.#emitter;
-    if (!events.has('end')) return;
-    const outcome = outcomeOf(ok, value);
-    const e = ok ? { id, outcome } : { id, outcome, error: value };
-    events.emit('end', this.#name === undefined ? e : { ...e, name: this.#name });
-    if (outcome !== 'completed' && events.has('error')) {
-      const e = { id, outcome, error: value };
-      events.emit('error', this.#name === undefined ? e : { ...e, name: this.#name });
-    }
+    reportOutcome(this.#metrics, this.#emitter, id, this.#name, ok, value, totalMs);
   }
 }

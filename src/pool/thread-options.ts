@@ -165,11 +165,11 @@ export function normalizeThreadPoolOptions(
         ? undefined
         : (v.object('resourceLimits', o.resourceLimits) as ResourceLimits),
     env: options.env === undefined ? undefined : envOption(options.env),
-    argv: o.argv === undefined ? undefined : array('argv', o.argv),
+    argv: o.argv === undefined ? undefined : v.array('argv', o.argv),
     execArgv:
       o.execArgv === undefined
         ? undefined
-        : array('execArgv', o.execArgv).map((a, i) => v.string(`execArgv[${i}]`, a)),
+        : v.array('execArgv', o.execArgv).map((a, i) => v.string(`execArgv[${i}]`, a)),
   });
 }
 
@@ -190,12 +190,6 @@ function moduleUrl(value: unknown): URL {
 function envOption(value: unknown): NodeJS.Dict<string> | typeof SHARE_ENV {
   if (typeof value === 'symbol') return value as typeof SHARE_ENV;
   return v.object('env', value) as NodeJS.Dict<string>;
-}
-
-function array(name: string, value: unknown): readonly unknown[] {
-  if (!Array.isArray(value))
-    throw new TypeError(`Expected \`${name}\` to be an array, got ${v.describe(value)}`);
-  return value;
 }
 
 function pick(o: object, keys: readonly string[]): SchedulerOptions {

@@ -212,9 +212,7 @@ function payload(
 ): ThreadPayload {
   v.string('name', name);
   const transfer = options?.transfer;
-  if (transfer !== undefined && !Array.isArray(transfer)) {
-    throw new TypeError(`Expected \`transfer\` to be an array, got ${v.describe(transfer)}`);
-  }
+  if (transfer !== undefined) v.array('transfer', transfer);
   const prior = (options as { readonly [priorAttempts]?: number } | undefined)?.[priorAttempts];
   return prior === undefined ? { name, input, transfer } : { name, input, transfer, prior };
 }

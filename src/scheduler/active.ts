@@ -5,8 +5,8 @@ export interface Slotted {
 
 /**
  * The records an executor holds, as a dense array: O(1) add and delete (swap with the
- * last), iteration without allocation. A Set cost ~6% of a no-op task's time in profiles,
- * mostly in delete. Also keeps one clock time per item (the scheduler's begin time), in
+ * last), iteration without allocation (a Set's delete showed in the profiles of no-op
+ * tasks; BENCHMARKS.md has the figures). Also keeps one clock time per item (the scheduler's begin time), in
  * a Float64Array beside it: active items are few, so the time costs nothing per queued
  * task (on the record, a double field is a boxed 16-byte number).
  */

@@ -4,9 +4,9 @@ import { type Sink, TaskRecord } from './task.js';
 /**
  * Plain tasks waiting in the backlog without a record: those with no task options whose
  * caller keeps only the promise (`Pool.run(fn)`, `ThreadPool.run(name, input)`). A burst
- * of them is the common way to fill a queue, and a record costs ~110 bytes a task; here a
- * task is three references and two numbers in chunks of 1,024 (40 bytes; no copying as it
- * grows). Each one becomes a
+ * of them is the common way to fill a queue, and a record (task.ts) is several times the
+ * size of an entry here: three references and two numbers in chunks of 1,024 (no copying
+ * as it grows). Each one becomes a
  * `TaskRecord`, exactly as it would have been made at admission, when it leaves
  * (`shift`): to start, or to be settled by close, terminate or an overflow policy.
  *

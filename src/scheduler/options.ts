@@ -3,7 +3,7 @@ import * as v from '../validate.js';
 import { type Clock, systemClock } from './clock.js';
 import type { ProgressListener } from './progress.js';
 import { normalizeRate, type RateLimit } from './rate.js';
-import { type NormalizedRetry, normalizeRetry, type RetryPolicy } from './retry.js';
+import { type NormalizedRetry, normalizeRetry, type RetryPolicy } from './retry-policy.js';
 
 /**
  * Worker count limits. A number `n` means `{ min: n, max: n }`. `'auto'` (or

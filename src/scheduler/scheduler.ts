@@ -1,58 +1,65 @@
-import {
-  PoolClosedError,
-  QueueFullError,
-  TaskCancelledError,
-  TaskDroppedError,
-  TaskTimeoutError,
-} from '../errors.js';
-import type { Executor, ExecutorHooks, Health, MetricsSink } from '../types.js';
-import { ActiveSet } from './active.js';
-import { hasRoom, refusal, signalError } from './admission.js';
-import { Backlog } from './backlog.js';
-import { Emitter, type SchedulerEvents } from './events.js';
-import { StartLimits } from './limits.js';
-import {
-  type NormalizedSchedulerOptions,
-  type NormalizedTaskOptions,
-  normalizeConcurrency,
-  noTaskOptions,
-} from './options.js';
-import { outcomeOf } from './outcome.js';
-import { Producers } from './producers.js';
-import { reportProgress } from './progress.js';
-import { annotate, Retries } from './retry.js';
-import { type CloseOptions, CloseTracker, within } from './shutdown.js';
-import { Sizer } from './sizer.js';
-import { DELAYED, DISPATCHED, DONE, QUEUED, RUNNING, type Sink, TaskRecord } from './task.js';
-
-export type { CloseOptions, SchedulerEvents };
-
-const noop = (): void => {};
-
 /**
  * The one scheduler behind every pool: admission and back-pressure, dispatch order
  * (priorities, aging, fair share), start limits (rate, adaptive concurrency, per-key caps),
  * deadlines, retries, cancellation, sizing and shutdown. It drives an Executor (mechanism)
  * and feeds a MetricsSink; it never runs a task itself.
  *
- * It keeps the state and the order of events; the policies it applies live apart, as pure
- * functions or small owners of their own state: admission.ts (refusal, room, overflow
- * victim), backlog.ts (the waiting work: queue, given-back and delayed records), limits.ts
- * (rate, adaptive and per-key start limits), retry.ts (backoff, error annotation, the
- * bookkeeping between attempts), shutdown.ts (close types, what close() waits for,
- * deadlines), events.ts (events).
+ * Over ~300 lines on purpose: this file is the order of events of an accepted task (begin,
+ * end, and the timeout, cancel, retry and shutdown paths, to the one `#settle`), each step
+ * a few lines over the same state, to be read top to bottom beside the walk in
+ * docs/ARCHITECTURE.md; split further, one task's life would be spread over files again.
+ * The parts it composes: admit.ts (the door: `scheduler.admission`; its rules are
+ * admission.ts's pure functions), dispatch.ts (queueing, what starts next, the records in
+ * the executor's hands, idle and drain), timers.ts (every timer), backlog.ts (the waiting
+ * work), limits.ts (start limits), retry-policy.ts and retry.ts (whether and when to try
+ * again; the bookkeeping between attempts), outcome.ts (the one report of an outcome),
+ * shutdown.ts (what close() waits for), producers.ts (callers waiting for room), sizer.ts,
+ * events.ts.
  *
- * Invariants it keeps (DESIGN.md): every accepted record settles exactly once (`settled`);
- * it hands a record to the executor only while `executor.free > 0`; `close()` resolves only
- * once every accepted record has settled.
+ * Invariants it keeps (DESIGN.md): every accepted record settles exactly once (`#settle`);
+ * it hands a record to the executor only while `executor.free > 0` (dispatch.ts); `close()`
+ * resolves only once every accepted record has settled.
  *
  * Dispatched is not begun: an executor may accept jobs ahead of the ones it runs (a
  * thread's prefetch) and reports each real begin (`began`). The wait time, the `start`
  * event, the run timeout and `running` count from the begin; the queue timeout runs until
  * then; a dispatched record still counts for close/terminate and can be cancelled.
  */
+import { PoolClosedError, TaskCancelledError, TaskTimeoutError } from '../errors.js';
+import type { Executor, ExecutorHooks, Health, MetricsSink } from '../types.js';
+import { Admission } from './admit.js';
+import { Backlog } from './backlog.js';
+import { Dispatcher } from './dispatch.js';
+import { Emitter, type SchedulerEvents } from './events.js';
+import { StartLimits } from './limits.js';
+import { type NormalizedSchedulerOptions, normalizeConcurrency } from './options.js';
+import { reportOutcome } from './outcome.js';
+import { Producers } from './producers.js';
+import { reportProgress } from './progress.js';
+import { Retries } from './retry.js';
+import { annotate } from './retry-policy.js';
+import { type CloseOptions, within } from './shutdown.js';
+import { Sizer } from './sizer.js';
+import {
+  DELAYED,
+  DISPATCHED,
+  DONE,
+  type Done,
+  QUEUED,
+  type Resolve,
+  RUNNING,
+  type TaskRecord,
+} from './task.js';
+import { Timers } from './timers.js';
+
+export type { CloseOptions, SchedulerEvents };
+
+const noop = (): void => {};
+
 export class Scheduler<P> implements ExecutorHooks<P> {
   readonly events = new Emitter<SchedulerEvents>();
+  /** The door: `tryAdmit`, `admit` and their forms, room and refusal (admit.ts). */
+  readonly admission: Admission<P>;
   readonly #executor: Executor<P>;
   readonly #metrics: MetricsSink;
   readonly #o: NormalizedSchedulerOptions;
@@ -61,31 +68,18 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   readonly #label: (payload: P) => string | undefined;
   /** The accepted work not handed to the executor (backlog.ts). */
   readonly #backlog: Backlog<P>;
+  /** What starts next, and the records in the executor's hands (dispatch.ts). */
+  readonly #d: Dispatcher<P>;
+  /** Every task timer: queue timeout, run timeout, retry backoff (timers.ts). */
+  readonly #timers: Timers<P>;
   /** Tasks between attempts (retry.ts). */
   readonly #retries: Retries<P>;
-  #nextId = 1;
-  #paused = false;
-  #closed = false;
-  #dispatching = false;
-  #dispatchScheduled = false;
-  #idleWaiters: (() => void)[] = [];
-  #health: Health = { healthy: true };
-  /** For edge-triggered `idle` and `drain` events. */
-  #idle = true;
-  #queueWasEmpty = true;
-  /** A clock reading from `finished`, reusable by the next start in the same dispatch pass. */
-  #stamp = 0;
-  #stampFresh = false;
-  /** Records handed to the executor, begun or not (to cancel at terminate, and for close). */
-  readonly #active = new ActiveSet<TaskRecord<P>>();
-  /** Records of `#active` that have begun. */
-  #running = 0;
-  /** What close() waits for (shutdown.ts). */
-  readonly #close: CloseTracker;
   /** Start limits beyond free workers (limits.ts). */
   readonly #startLimits: StartLimits;
-  /** `#startLimits.limited`, copied once: the run/finish path tests it and never calls in otherwise. */
+  /** `#startLimits.limited`, copied once: the finish path tests it and never calls in otherwise. */
   readonly #limited: boolean;
+  #closed = false;
+  #health: Health = { healthy: true };
 
   constructor(
     executor: Executor<P>,
@@ -98,33 +92,62 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     this.#metrics = metrics;
     this.#label = label;
     this.#backlog = new Backlog<P>(options);
-    this.#close = new CloseTracker(this.#backlog, this.#active);
+    this.#timers = new Timers<P>(options.clock, {
+      queueTimedOut: (record, ms) => this.cancel(record, new TaskTimeoutError(ms, 'queue')),
+      runTimedOut: (record, ms) => this.#expire(record, ms),
+      retryDue: (record) => {
+        this.#retries.due(record);
+        this.#d.enqueue(record, options.clock.now());
+        this.#d.pass();
+      },
+    });
     this.#retries = new Retries<P>({
-      clock: options.clock,
+      timers: this.#timers,
       backlog: this.#backlog,
       metrics,
       events: this.events,
       label,
-      requeue: (record) => {
-        this.#enqueue(record, options.clock.now());
-        this.#dispatch();
-      },
     });
-    this.#startLimits = new StartLimits(options, () => this.#dispatch());
+    this.#startLimits = new StartLimits(options, () => this.#d.pass());
     this.#limited = this.#startLimits.limited;
-    executor.bind(this);
     this.#sizer = new Sizer(executor, options, options.clock, options.idleTimeout, this.events);
+    this.#d = new Dispatcher<P>({
+      executor,
+      backlog: this.#backlog,
+      sizer: this.#sizer,
+      startLimits: this.#startLimits,
+      producers: this.#producers,
+      events: this.events,
+      clock: options.clock,
+      maxQueue: options.maxQueue,
+      timers: this.#timers,
+      admitWaiting: (producer) => this.admission.admitWaiting(producer),
+    });
+    this.admission = new Admission<P>({
+      options,
+      backlog: this.#backlog,
+      dispatch: this.#d,
+      producers: this.#producers,
+      metrics,
+      events: this.events,
+      label,
+      state: this,
+      settle: (record, ok, value) => this.#settle(record, ok, value),
+      cancel: (record, error) => this.cancel(record, error),
+    });
+    executor.bind(this);
+    this.#sizer.start(); // the first workers, once every hook they may call can answer
   }
 
   get running(): number {
-    return this.#running;
+    return this.#d.running;
   }
   /** Waiting to begin: queued, plus handed to the executor and not begun (prefetched). */
   get queued(): number {
-    return this.#backlog.size + this.#active.size - this.#running;
+    return this.#backlog.size + this.#d.active.size - this.#d.running;
   }
   get paused(): boolean {
-    return this.#paused;
+    return this.#d.paused;
   }
   get closed(): boolean {
     return this.#closed;
@@ -136,10 +159,6 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   /** Whether a full queue makes producers wait (overflow `'wait'`). */
   get waits(): boolean {
     return this.#o.overflow === 'wait';
-  }
-  /** A new task id, for work a pool counts as tasks without a record (`Pool.map` items). */
-  newId(): number {
-    return this.#nextId++;
   }
   get health(): Health {
     return this.#health;
@@ -155,276 +174,23 @@ export class Scheduler<P> implements ExecutorHooks<P> {
       ? { min, max, limit: this.#startLimits.cap(this.#sizer) }
       : { min, max };
   }
-  // ---- admission -------------------------------------------------------------------------
 
-  /** Whether a task offered now would be accepted without waiting. */
-  hasRoom(): boolean {
-    const free = this.#paused ? 0 : this.#sizer.max * this.#executor.perWorker - this.#active.size;
-    return hasRoom(this.#backlog.size, this.#o.maxQueue, free);
-  }
-
-  /**
-   * Why a task offered now with `options` would be refused whatever the room (the pool is
-   * closed or unhealthy, its signal aborted), or undefined: admission's own first check.
-   */
-  refused(options: NormalizedTaskOptions): Error | undefined {
-    return refusal(this.#closed, options.signal, this.#health);
-  }
-
-  /**
-   * Accepts a task now, or returns an error saying why not (closed, full, unhealthy).
-   * `sink` receives the outcome exactly once: a promise's resolve function, or with
-   * `callback` an `(ok, value)` function.
-   */
-  tryAdmit(
-    payload: P,
-    options: NormalizedTaskOptions,
-    sink: Sink,
-    callback = false,
-    willWait = false,
-  ): TaskRecord<P> | Error {
-    return (
-      this.#refused(payload, options, willWait) ?? this.#admit(payload, options, sink, callback)
-    );
-  }
-
-  /**
-   * `tryAdmit` for a caller that keeps only the promise `resolve` settles (`run`): returns
-   * why not, or undefined once accepted. A plain task (no options) that must wait is queued
-   * without a record (backlog.ts), ~70 bytes less per queued task.
-   */
-  tryAdmitPromise(
-    payload: P,
-    options: NormalizedTaskOptions,
-    resolve: (value: unknown) => void,
-    promise: Promise<unknown>,
-    willWait: boolean,
-  ): Error | undefined {
-    const refused = this.#refused(payload, options, willWait);
-    if (refused !== undefined) return refused;
-    if (options === noTaskOptions) {
-      const now = this.#o.clock.now();
-      if (
-        !this.#startsAtOnce(options, now) &&
-        this.#backlog.pushPlain(this.#nextId, payload, resolve, promise, now)
-      ) {
-        this.#nextId++;
-        this.#metrics.submitted(this.#label(payload));
-        this.#queueWasEmpty = false;
-        this.#scheduleDispatch();
-        return undefined;
-      }
-      this.#admit(payload, options, resolve, false, promise, now);
-      return undefined;
-    }
-    this.#admit(payload, options, resolve, false, promise);
-    return undefined;
-  }
-
-  /** Why a task offered now is refused (closed, cancelled, unhealthy, full), if it is. */
-  #refused(payload: P, options: NormalizedTaskOptions, willWait: boolean): Error | undefined {
-    const refused = this.refused(options);
-    if (refused !== undefined) return refused;
-    if ((this.#producers.size > 0 || !this.hasRoom()) && !this.#makeRoom(options)) {
-      // A caller that now waits for room (`admit`) is not refused: only a final no counts.
-      if (!willWait && options.internal !== true) {
-        const name = options.name ?? this.#label(payload);
-        this.#metrics.rejected(name);
-        if (this.events.has('reject'))
-          this.events.emit('reject', name === undefined ? {} : { name });
-      }
-      return new QueueFullError(this.#o.maxQueue);
-    }
-    return undefined;
-  }
-
-  /**
-   * Accepts a task, waiting (FIFO with other waiting producers) while the queue is full:
-   * the buffered-channel send. Resolves with the record once accepted. With an overflow
-   * policy other than `'wait'` it never waits.
-   */
-  admit(
-    payload: P,
-    options: NormalizedTaskOptions,
-    sink: Sink,
-    callback = false,
-  ): Promise<TaskRecord<P>> {
-    if (this.#o.overflow !== 'wait') {
-      const admitted = this.tryAdmit(payload, options, sink, callback);
-      return admitted instanceof Error ? Promise.reject(admitted) : Promise.resolve(admitted);
-    }
-    const refused = refusal(this.#closed, options.signal, this.#health);
-    if (refused !== undefined) return Promise.reject(refused);
-    if (this.#producers.size === 0 && this.hasRoom()) {
-      return Promise.resolve(this.#admit(payload, options, sink, callback));
-    }
-    return this.#producers.wait(payload, options, sink, callback);
-  }
-
-  /** Drop overflow policies: evict a queued task for a newcomer; false if none should go. */
-  #makeRoom(options: NormalizedTaskOptions): boolean {
-    const victim = this.#backlog.victim(this.#o.overflow, options.priority);
-    if (victim === undefined) return false;
-    this.#backlog.remove(victim);
-    this.events.emit('drop', { id: victim.id });
-    this.#settle(victim, false, new TaskDroppedError());
-    return true;
-  }
-
-  #admit(
-    payload: P,
-    options: NormalizedTaskOptions,
-    sink: Sink,
-    callback: boolean,
-    promise?: Promise<unknown>,
-    now = this.#o.clock.now(),
-  ): TaskRecord<P> {
-    const record = new TaskRecord<P>(this.#nextId++, payload, options, sink, callback);
-    record.promise = promise;
-    if (options.internal !== true) this.#metrics.submitted(options.name ?? this.#label(payload));
-    const signal = options.signal;
-    if (signal !== undefined) {
-      const onAbort = (): void => this.cancel(record, signalError(signal.reason));
-      signal.addEventListener('abort', onAbort, { once: true });
-      record.more.unlisten = () => signal.removeEventListener('abort', onAbort);
-    }
-    this.#enqueue(record, now);
-    return record;
-  }
-
-  /**
-   * A free worker and nobody ahead: a task offered now is handed over at once (Go's send to
-   * a waiting receiver). Inside a dispatch pass the loop picks it up instead, keeping order.
-   */
-  #startsAtOnce(options: NormalizedTaskOptions, now: number): boolean {
-    return (
-      !this.#paused &&
-      !this.#dispatching &&
-      this.#backlog.size === 0 &&
-      this.#executor.free > 0 &&
-      (!this.#limited ||
-        this.#startLimits.mayStartNow(this.#active.size, options.key, now, this.#sizer))
-    );
-  }
-
-  #enqueue(record: TaskRecord<P>, now: number): void {
-    record.state = QUEUED;
-    record.since = now;
-    if (this.#startsAtOnce(record.options, now)) {
-      this.#start(record, now);
-      return;
-    }
-    const queueTimeout = record.options.queueTimeout;
-    if (queueTimeout !== Number.POSITIVE_INFINITY) {
-      const more = record.more;
-      more.timer = this.#o.clock.setTimeout(() => {
-        more.timer = undefined;
-        this.cancel(record, new TaskTimeoutError(queueTimeout, 'queue'));
-      }, queueTimeout);
-    }
-    this.#backlog.push(record);
-    this.#queueWasEmpty = false;
-    this.#scheduleDispatch();
-  }
-
-  #scheduleDispatch(): void {
-    if (this.#dispatchScheduled) return;
-    this.#dispatchScheduled = true;
-    queueMicrotask(() => {
-      this.#dispatchScheduled = false;
-      this.#dispatch();
-    });
-  }
-
-  // ---- dispatch --------------------------------------------------------------------------
-
-  #dispatch(): void {
-    if (this.#dispatching) return;
-    this.#dispatching = true;
-    try {
-      for (;;) {
-        this.#startWhatCan();
-        if (this.#producers.size === 0 || !this.hasRoom() || this.#closed) break;
-        while (this.#producers.size > 0 && this.hasRoom()) {
-          const p = this.#producers.shift();
-          if (p !== undefined) p.resolve(this.#admit(p.payload, p.options, p.sink, p.callback));
-        }
-      }
-    } finally {
-      this.#dispatching = false;
-      this.#stampFresh = false;
-    }
-    this.#afterDispatch();
-  }
-
-  #startWhatCan(): void {
-    const executor = this.#executor;
-    const backlog = this.#backlog;
-    while (!this.#paused && backlog.size > 0) {
-      if (executor.free <= 0) {
-        this.#sizer.grow(this.#active.size, backlog.size);
-        if (executor.free <= 0) return;
-      }
-      let record: TaskRecord<P> | undefined;
-      if (this.#limited) {
-        // Limits count dispatched records, not begun ones: conservative under prefetch.
-        if (this.#active.size >= this.#startLimits.cap(this.#sizer)) return;
-        if (!this.#startLimits.rateAllows()) return;
-      }
-      if (!this.#limited || !this.#startLimits.perKey) record = backlog.shift();
-      else record = backlog.shift(this.#startLimits.keyEligible);
-      if (record === undefined) return; // every waiting key is at its cap
-      this.#start(record);
-    }
-  }
-
-  /** Now, reusing the reading `finished` just took if no task code has run since. */
-  #now(): number {
-    if (this.#stampFresh) {
-      this.#stampFresh = false;
-      return this.#stamp;
-    }
-    return this.#o.clock.now();
-  }
-
-  /** Hands a record to the executor; `began` follows when it really begins. */
-  #start(record: TaskRecord<P>, now?: number): void {
-    record.state = DISPATCHED;
-    this.#idle = false;
-    this.#active.add(record);
-    if (this.#limited) this.#startLimits.started(record.options.key, now);
-    if (now === undefined) this.#executor.start(record);
-    else {
-      // Admitted and handed over at once: a `began` inside `start` reuses the admission time.
-      this.#stamp = now;
-      this.#stampFresh = true;
-      this.#executor.start(record);
-      this.#stampFresh = false;
-    }
-  }
+  // ---- what the executor reports (ExecutorHooks) ----------------------------------------
 
   /** The executor reports the record's work began: the queue timeout ends, the run timeout starts. */
   began(record: TaskRecord<P>): void {
     if (record.state !== DISPATCHED) return;
     record.state = RUNNING;
-    this.#running++;
-    const clock = this.#o.clock;
-    const now = this.#now();
-    this.#disarm(record); // the queue timeout ends
+    this.#d.running++;
+    const now = this.#d.now();
+    this.#timers.clear(record); // the queue timeout ends
     // `since` keeps the admission time (for total time); the begin time goes in the active set.
     const waitMs = now - record.since;
-    this.#active.setTime(record, now);
+    this.#d.active.setTime(record, now);
     const name = record.options.name ?? this.#label(record.payload);
     const counted = record.options.internal !== true;
     if (counted) this.#metrics.started(waitMs, name);
-    const timeout = record.options.timeout;
-    if (timeout !== Number.POSITIVE_INFINITY && !record.settled) {
-      const more = record.more;
-      more.timer = clock.setTimeout(() => {
-        more.timer = undefined;
-        this.#expire(record, timeout);
-      }, timeout);
-    }
+    if (!record.settled) this.#timers.run(record);
     if (counted && this.events.has('start')) {
       const e = { id: record.id, attempt: record.attempt, waitMs };
       this.events.emit('start', name === undefined ? e : { ...e, name });
@@ -441,19 +207,13 @@ export class Scheduler<P> implements ExecutorHooks<P> {
   /** The executor gives back a record it never began: queue it first, unless settled meanwhile. */
   requeued(record: TaskRecord<P>): void {
     if (record.state !== DISPATCHED) return;
-    this.#release(record);
+    this.#d.release(record);
     if (record.settled) record.state = DONE;
     else {
       record.state = QUEUED;
       this.#backlog.giveBack(record);
     }
-    this.#scheduleDispatch();
-  }
-
-  /** Undoes `#start`'s bookkeeping. */
-  #release(record: TaskRecord<P>): void {
-    this.#active.delete(record);
-    if (this.#limited) this.#startLimits.released(record.options.key);
+    this.#d.schedule();
   }
 
   /** The executor reports the work ended: free the slot, settle or retry if still undecided. */
@@ -462,25 +222,24 @@ export class Scheduler<P> implements ExecutorHooks<P> {
       // Ended without beginning: failed before it was sent, or dropped after a cancel.
       if (!record.settled) this.began(record);
       else {
-        this.#release(record);
+        this.#d.release(record);
         record.state = DONE;
-        this.#dispatch();
+        this.#d.pass();
         return;
       }
     }
     if (record.state !== RUNNING) return;
     record.state = DONE;
-    this.#running--;
-    this.#disarm(record); // the attempt ended: its run timer goes with it
-    const beganAt = this.#active.timeOf(record);
-    this.#release(record);
+    this.#d.running--;
+    this.#timers.clear(record); // the attempt ended: its run timer goes with it
+    const beganAt = this.#d.active.timeOf(record);
+    this.#d.release(record);
     const now = this.#o.clock.now();
-    this.#stamp = now;
-    this.#stampFresh = true;
+    this.#d.keep(now); // the start this end makes room for reuses the reading
     const runMs = now - beganAt;
     if (record.options.internal !== true)
       this.#metrics.ran(runMs, record.options.name ?? this.#label(record.payload));
-    if (this.#limited) this.#startLimits.ran(runMs, this.#active.size + 1, this.#sizer);
+    if (this.#limited) this.#startLimits.ran(runMs, this.#d.active.size + 1, this.#sizer);
     const heldRetry = record.extra?.retryDelay;
     if (heldRetry !== undefined) this.#retries.afterStopped(record, heldRetry);
     else if (!record.settled) {
@@ -488,9 +247,42 @@ export class Scheduler<P> implements ExecutorHooks<P> {
       if (delay === undefined) this.#settle(record, ok, value);
       else this.#retries.later(record, delay, value);
     }
-    this.#dispatch();
+    this.#d.pass();
   }
 
+  /** The executor stopped this record's work by force. */
+  killed(record: TaskRecord<P>): void {
+    if (record.options.internal === true) return;
+    const name = record.options.name ?? this.#label(record.payload);
+    this.#metrics.killed(name);
+    if (this.events.has('kill')) {
+      const e = { id: record.id };
+      this.events.emit('kill', name === undefined ? e : { ...e, name });
+    }
+  }
+
+  capacityChanged(): void {
+    this.#d.pass();
+  }
+
+  unhealthy(error: Error): void {
+    this.#health = { healthy: false, error };
+    this.events.emit('health', this.#health);
+    for (const record of this.#backlog.takeQueued()) this.#settle(record, false, error);
+    this.#producers.rejectAll(error);
+    this.#d.settleDown();
+  }
+
+  healthy(): void {
+    if (this.#health.healthy) return;
+    this.#health = { healthy: true };
+    this.events.emit('health', this.#health);
+    this.#d.pass();
+  }
+
+  // ---- the ways out: timeout, cancel, settle ---------------------------------------------
+
+  /** The run timer fired: settle (or hold a retry until the work stopped), then stop it. */
   #expire(record: TaskRecord<P>, timeout: number): void {
     if (record.settled) return;
     const error = new TaskTimeoutError(timeout, 'run');
@@ -501,15 +293,13 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     this.#executor.stop(record);
   }
 
-  // ---- settling --------------------------------------------------------------------------
-
   /** Cancels a task: a queued or delayed one leaves, a running one has its signal aborted. */
   cancel(record: TaskRecord<P>, error: Error): void {
     if (record.settled) return;
     if (record.state === QUEUED || record.state === DELAYED) {
       this.#backlog.remove(record);
       this.#settle(record, false, error);
-      this.#dispatch(); // room for waiting producers; maybe idle
+      this.#d.pass(); // room for waiting producers; maybe idle
     } else {
       this.#retries.forget(record);
       this.#settle(record, false, error);
@@ -518,76 +308,33 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     }
   }
 
-  /**
-   * Clears the record's timer: the queue timeout, the run timeout or the retry backoff,
-   * whichever its state has (one at a time, in `extra.timer`). Called on every way out of
-   * the state that set it: begin, end of an attempt, settlement.
-   */
-  #disarm(record: TaskRecord<P>): void {
-    const more = record.extra;
-    if (more?.timer === undefined) return;
-    this.#o.clock.clearTimeout(more.timer);
-    more.timer = undefined;
-  }
-
   /** The one place a task's outcome is decided: at most once per task (invariant 1). */
   #settle(record: TaskRecord<P>, ok: boolean, value: unknown): void {
     if (record.settled) return;
     record.settled = true;
-    this.#disarm(record);
-    const more = record.extra;
-    if (more !== undefined) {
-      if (more.unlisten !== undefined) {
-        more.unlisten();
-        more.unlisten = undefined;
+    this.#timers.clear(record);
+    const extra = record.extra;
+    if (extra !== undefined) {
+      if (extra.unlisten !== undefined) {
+        extra.unlisten();
+        extra.unlisten = undefined;
       }
-      if (!ok && more.errors !== undefined) annotate(value, more.attempt, more.errors);
+      if (!ok && extra.errors !== undefined) annotate(value, extra.attempt, extra.errors);
     }
     const sink = record.sink;
     record.sink = noop;
-    const outcome = outcomeOf(ok, value);
-    const name = record.options.name ?? this.#label(record.payload);
-    const counted = record.options.internal !== true;
-    if (counted) {
+    if (record.options.internal !== true) {
+      const name = record.options.name ?? this.#label(record.payload);
       // Inside `finished`, the clock was just read: reuse it (one read fewer per task).
-      const now = this.#stampFresh ? this.#stamp : this.#o.clock.now();
-      this.#metrics.settled(outcome, name, now - (record.extra?.admittedAt ?? record.since));
+      const totalMs = this.#d.reading() - (extra?.admittedAt ?? record.since);
+      reportOutcome(this.#metrics, this.events, record.id, name, ok, value, totalMs);
     }
-    if (counted && this.events.has('end')) {
-      const e = ok ? { id: record.id, outcome } : { id: record.id, outcome, error: value };
-      this.events.emit('end', name === undefined ? e : { ...e, name });
-    }
-    if (counted && outcome !== 'completed' && this.events.has('error')) {
-      const e = { id: record.id, outcome, error: value };
-      this.events.emit('error', name === undefined ? e : { ...e, name });
-    }
-    if (record.callback) (sink as (ok: boolean, value: unknown) => void)(ok, value);
-    else if (ok) (sink as (value: unknown) => void)(value);
+    if (record.callback) (sink as Done)(ok, value);
+    else if (ok) (sink as Resolve)(value);
     else {
-      this.#close.watch(record); // handled, and held by close() until it rejects
-      (sink as (value: unknown) => void)(Promise.reject(value));
+      this.#d.close.watch(record); // handled, and held by close() until it rejects
+      (sink as Resolve)(Promise.reject(value));
     }
-  }
-
-  #afterDispatch(): void {
-    const queued = this.#backlog.size;
-    this.#sizer.observe(this.#active.size, queued);
-    if (queued === 0 && !this.#queueWasEmpty) {
-      this.#queueWasEmpty = true;
-      this.events.emit('drain', undefined);
-    }
-    if (queued === 0 && this.#active.size === 0 && this.#backlog.delayed === 0) {
-      if (this.#idleWaiters.length > 0) {
-        const waiters = this.#idleWaiters;
-        this.#idleWaiters = [];
-        for (const w of waiters) w();
-      }
-      if (!this.#idle) {
-        this.#idle = true;
-        this.events.emit('idle', undefined);
-      }
-    }
-    this.#close.check();
   }
 
   // ---- control ---------------------------------------------------------------------------
@@ -597,47 +344,26 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     const { min, max, adaptive } = normalizeConcurrency(concurrency, 'concurrency');
     this.#sizer.setLimits(min, max);
     if (adaptive) this.#startLimits.enableAdaptive({ min, max });
-    this.#dispatch();
+    this.#d.pass();
   }
 
   pause(): void {
-    this.#paused = true;
+    this.#d.paused = true;
     // Jobs an executor accepted ahead of running them must not begin while paused either.
     this.#executor.recall?.();
   }
 
   resume(): void {
-    if (!this.#paused) return;
-    this.#paused = false;
-    this.#dispatch();
-  }
-
-  capacityChanged(): void {
-    this.#dispatch();
-  }
-
-  unhealthy(error: Error): void {
-    this.#health = { healthy: false, error };
-    this.events.emit('health', this.#health);
-    for (const record of this.#backlog.takeQueued()) this.#settle(record, false, error);
-    this.#producers.rejectAll(error);
-    this.#afterDispatch();
-  }
-
-  healthy(): void {
-    if (this.#health.healthy) return;
-    this.#health = { healthy: true };
-    this.events.emit('health', this.#health);
-    this.#dispatch();
+    if (!this.#d.paused) return;
+    this.#d.paused = false;
+    this.#d.pass();
   }
 
   // ---- lifecycle -------------------------------------------------------------------------
 
   /** Resolves when nothing is queued, delayed or running. */
   onIdle(): Promise<void> {
-    if (this.#backlog.size === 0 && this.#active.size === 0 && this.#backlog.delayed === 0)
-      return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+    return this.#d.onIdle();
   }
 
   /**
@@ -647,14 +373,14 @@ export class Scheduler<P> implements ExecutorHooks<P> {
    */
   async close(options: CloseOptions = {}): Promise<void> {
     this.#shut(new PoolClosedError('Pool closed before the task was accepted'));
-    this.#dispatch();
+    this.#d.pass();
     const timeout = options.timeout ?? Number.POSITIVE_INFINITY;
     if (timeout === Number.POSITIVE_INFINITY) {
-      await this.#close.settled();
+      await this.#d.close.settled();
       await this.#executor.close();
       return;
     }
-    const drained = await within(this.#o.clock, this.#close.settled(), timeout);
+    const drained = await within(this.#o.clock, this.#d.close.settled(), timeout);
     if (drained) {
       await this.#executor.close();
       return;
@@ -675,7 +401,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
 
   #shut(error: PoolClosedError): void {
     this.#closed = true;
-    this.#paused = false;
+    this.#d.paused = false;
     this.#sizer.stop();
     this.#producers.rejectAll(error);
   }
@@ -692,7 +418,7 @@ export class Scheduler<P> implements ExecutorHooks<P> {
       );
     }
     for (const record of this.#backlog.delayedRecords()) this.cancel(record, cancelled);
-    for (const record of this.#active.snapshot()) this.cancel(record, cancelled);
+    for (const record of this.#d.active.snapshot()) this.cancel(record, cancelled);
   }
 
   async #kill(): Promise<void> {
@@ -700,24 +426,14 @@ export class Scheduler<P> implements ExecutorHooks<P> {
     await this.#executor.close();
     // Threads report what they killed (`killed`); work still running now cannot be stopped
     // (in-process): it is abandoned, and counted as killed too.
-    for (const record of this.#active.snapshot()) if (record.state === RUNNING) this.killed(record);
-    this.#afterDispatch();
-    await this.#close.settled();
-  }
-
-  /** The executor stopped this record's work by force. */
-  killed(record: TaskRecord<P>): void {
-    if (record.options.internal === true) return;
-    const name = record.options.name ?? this.#label(record.payload);
-    this.#metrics.killed(name);
-    if (this.events.has('kill')) {
-      const e = { id: record.id };
-      this.events.emit('kill', name === undefined ? e : { ...e, name });
-    }
+    for (const record of this.#d.active.snapshot())
+      if (record.state === RUNNING) this.killed(record);
+    this.#d.settleDown();
+    await this.#d.close.settled();
   }
 
   #allStopped(): Promise<void> {
-    return this.#active.size === 0 ? Promise.resolve() : this.onIdle();
+    return this.#d.active.size === 0 ? Promise.resolve() : this.onIdle();
   }
 }
 

@@ -36,7 +36,11 @@ export class Sizer<P> {
     this.#clock = clock;
     this.#idleTimeout = idleTimeout;
     this.#events = events;
-    if (limits.min > 0) executor.resize(limits.min);
+  }
+
+  /** Starts the `min` workers: once the scheduler is whole and bound to the executor. */
+  start(): void {
+    if (this.min > 0) this.#executor.resize(this.min);
   }
 
   /** Grows toward the demand of `running + queued` tasks (never shrinks). */

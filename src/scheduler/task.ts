@@ -13,8 +13,12 @@ export const DELAYED = 3;
 /** Handed to the executor, not begun yet (a thread's prefetched task). */
 export const DISPATCHED = 4;
 
-/** A promise's resolve function, or an `(ok, value)` callback. */
-export type Sink = ((value: unknown) => void) | ((ok: boolean, value: unknown) => void);
+/** A caller's promise's resolve function: a failure is passed as a rejected promise. */
+export type Resolve = (value: unknown) => void;
+/** A callback told each outcome as `(ok, value)` (`Pool.map`'s items). */
+export type Done = (ok: boolean, value: unknown) => void;
+/** Where a task's outcome goes: a `Resolve`, or a `Done` callback (the record's `callback` flag). */
+export type Sink = Resolve | Done;
 
 /** State only some tasks need, allocated on first use so a plain task stays small. */
 export interface RecordExtra {
@@ -130,7 +134,8 @@ export class TaskRecord<P> implements Job<P> {
     return this.extra === undefined ? 1 : this.extra.attempt;
   }
 
-  get more(): RecordExtra {
+  /** `extra`, allocated on first use (read `extra` to look without allocating). */
+  ensureExtra(): RecordExtra {
     this.extra ??= {
       timer: undefined,
       controller: undefined,
@@ -144,15 +149,15 @@ export class TaskRecord<P> implements Job<P> {
   }
 
   get signal(): AbortSignal {
-    const more = this.more;
-    more.controller ??= new AbortController();
-    return more.controller.signal;
+    const extra = this.ensureExtra();
+    extra.controller ??= new AbortController();
+    return extra.controller.signal;
   }
 
   abort(reason: unknown): void {
-    const more = this.more;
-    more.controller ??= new AbortController();
-    more.controller.abort(reason);
+    const extra = this.ensureExtra();
+    extra.controller ??= new AbortController();
+    extra.controller.abort(reason);
   }
 
   get timed(): boolean {

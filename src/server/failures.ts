@@ -1,4 +1,5 @@
 import type { Outcome } from '../index.js';
+import { RingBuffer } from '../internal.js';
 import type { Ended } from './lifecycle.js';
 
 /** The outcomes the task list keeps. */
@@ -57,21 +58,19 @@ export interface FailureFilter {
 
 /**
  * The most recent failed, timed-out, cancelled and dropped tasks, in a ring of fixed
- * `capacity`: the oldest is overwritten, and every kept string is cut to a bound (message,
+ * `capacity` (`RingBuffer`): the oldest goes, and every kept string is cut to a bound (message,
  * stack, input), so memory stays flat however many tasks fail. `epoch` turns clock ms into
  * wall-clock ms for display.
  */
 export class Failures {
   readonly capacity: number;
-  readonly #ring: (Stored | undefined)[];
-  #next = 0;
-  #count = 0;
+  /** Oldest first; at most `capacity`. */
+  readonly #ring = new RingBuffer<Stored>();
   #recorded = 0;
   readonly #epoch: () => number;
 
   constructor(capacity: number, epoch: () => number) {
     this.capacity = capacity;
-    this.#ring = new Array<Stored | undefined>(capacity).fill(undefined);
     this.#epoch = epoch;
   }
 
@@ -103,9 +102,8 @@ export class Failures {
       input: json !== undefined && json.length <= maxKeptInput ? json : undefined,
     };
     this.#recorded++;
-    this.#ring[this.#next] = stored;
-    this.#next = (this.#next + 1) % this.capacity;
-    if (this.#count < this.capacity) this.#count++;
+    if (this.#ring.size === this.capacity) this.#ring.shift(); // the oldest goes
+    this.#ring.push(stored);
   }
 
   /** Tasks recorded since the start (the page reloads the list when this moves). */
@@ -115,15 +113,15 @@ export class Failures {
 
   /** Kept entries (at most `capacity`). */
   get size(): number {
-    return this.#count;
+    return this.#ring.size;
   }
 
   /** Newest first, filtered. */
   list(filter: FailureFilter = {}): Failure[] {
     const out: Failure[] = [];
     const limit = filter.limit ?? this.capacity;
-    for (let i = 1; i <= this.#count && out.length < limit; i++) {
-      const s = this.#ring[(this.#next - i + this.capacity) % this.capacity];
+    for (let i = this.#ring.size - 1; i >= 0 && out.length < limit; i--) {
+      const s = this.#ring.at(i);
       if (s === undefined) continue;
       const f = s.failure;
       if (filter.name !== undefined && f.name !== filter.name) continue;
@@ -152,8 +150,8 @@ export class Failures {
   }
 
   #find(id: number): Stored | undefined {
-    for (let i = 1; i <= this.#count; i++) {
-      const s = this.#ring[(this.#next - i + this.capacity) % this.capacity];
+    for (let i = this.#ring.size - 1; i >= 0; i--) {
+      const s = this.#ring.at(i);
       if (s?.failure.id === id) return s;
     }
     return undefined;

@@ -43,6 +43,12 @@ export class RingBuffer<T> implements Iterable<T> {
       : this.#items[(this.#head + this.#size - 1) & (this.#items.length - 1)];
   }
 
+  /** The value `index` places after the oldest (0: the oldest, `size - 1`: the newest), or `undefined` out of range. */
+  at(index: number): T | undefined {
+    if (!Number.isInteger(index) || index < 0 || index >= this.#size) return undefined;
+    return this.#items[(this.#head + index) & (this.#items.length - 1)];
+  }
+
   /**
    * Removes `value` wherever it stands. O(n) from the head: removals from a task queue are
    * mostly of the oldest entries (queue timeouts), which stand near the head.

@@ -143,8 +143,7 @@ export async function select(
 }
 
 function validate(cases: readonly SelectCase[]): number {
-  if (!Array.isArray(cases))
-    throw new TypeError(`Expected \`cases\` to be an array, got ${v.describe(cases)}`);
+  v.array('cases', cases);
   let defaultIndex = -1;
   cases.forEach((c: unknown, index) => {
     const kinds =

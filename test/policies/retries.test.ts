@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ManualClock, Pool, TaskCancelledError, TaskTimeoutError } from '../../src/index.js';
-import { normalizeRetry, retryDelay } from '../../src/scheduler/retry.js';
+import { normalizeRetry, retryDelay } from '../../src/scheduler/retry-policy.js';
 import { flush } from '../helpers.js';
 
 /** Drives a manual clock until `p` settles. */

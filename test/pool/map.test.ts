@@ -178,3 +178,21 @@ test('property: map yields every result exactly once, in order when ordered, wha
     { numRuns: 80 },
   );
 });
+
+test('map: an `error` listener alone hears a failed item (no `end` listener needed)', async () => {
+  const pool = new Pool({ concurrency: 2 });
+  const errors: string[] = [];
+  pool.on('error', ({ outcome, error }) => errors.push(`${outcome} ${(error as Error).message}`));
+  const boom = new Error('boom');
+  await assert.rejects(
+    collect(
+      pool.map([1, 2, 3], async (n) => {
+        if (n === 2) throw boom;
+        return n;
+      }),
+    ),
+    boom,
+  );
+  assert.deepEqual(errors.slice(0, 1), ['failed boom']);
+  await pool.close();
+});

@@ -129,6 +129,10 @@ test('malformed cases are rejected', async () => {
   await assert.rejects(select(bad), TypeError);
   const twoDefaults = [{ default: () => 1 }, { default: () => 2 }] as const;
   await assert.rejects(select(twoDefaults), TypeError);
+  await assert.rejects(select('x' as never), {
+    name: 'TypeError',
+    message: 'Expected `cases` to be an array, got `"x"` (string)',
+  });
 });
 
 test('a throwing body rejects the select after the commit', async () => {

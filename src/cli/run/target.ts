@@ -15,6 +15,7 @@ import {
   type TaskOptions,
   ThreadPool,
 } from '../../index.js';
+import { collectHandlers } from '../../task-module.js';
 import { UsageError } from '../errors.js';
 import type { Rate } from '../parse.js';
 import type { Observable } from '../partial.js';
@@ -121,26 +122,10 @@ async function loadHandler(path: string, name: string): Promise<Handler> {
     const why = error instanceof Error ? error.message : String(error);
     throw new UsageError(`Task module ${path} failed to load: ${why}`);
   }
-  const handlers = collectHandlers(ns);
-  const fn = handlers.get(name);
-  if (fn === undefined) throw new UsageError(unknownHandler(path, name, [...handlers.keys()]));
+  const { names, fns } = collectHandlers<Handler>(ns);
+  const fn = fns[names.indexOf(name)];
+  if (fn === undefined) throw new UsageError(unknownHandler(path, name, names));
   return fn;
-}
-
-/** The same rule as the threads': own function-valued exports, then a default export's. */
-function collectHandlers(ns: Record<string, unknown>): Map<string, Handler> {
-  const out = new Map<string, Handler>();
-  const add = (source: object, name: string): void => {
-    const value = (source as Record<string, unknown>)[name];
-    if (typeof value === 'function' && !out.has(name)) out.set(name, value as Handler);
-  };
-  for (const name of Object.keys(ns)) if (name !== 'default') add(ns, name);
-  const fallback = ns.default;
-  if (typeof fallback === 'function') add(ns, 'default');
-  else if (typeof fallback === 'object' && fallback !== null) {
-    for (const name of Object.keys(fallback)) add(fallback, name);
-  }
-  return out;
 }
 
 /** tsx's loader hooks, so `import()` of a `.ts` module works under plain `node` too. */

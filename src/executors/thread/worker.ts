@@ -1,7 +1,7 @@
 /**
  * The in-thread entry: loads the task module, runs tasks, reports results. It imports only
- * the protocol module, the stream driver and src/thenable.ts (and Node built-ins), so a
- * thread starts fast.
+ * the protocol module, the stream driver, src/thenable.ts and src/task-module.ts (the
+ * handler rule; and Node built-ins), so a thread starts fast.
  *
  * Tasks begin in the order they arrive, at most `concurrency` at once; the rest wait here
  * (the pool sends tasks ahead, so the next one is already here when one ends). Before each
@@ -13,6 +13,7 @@
  * crashing or hanging the thread cannot take a finished result with it (DESIGN invariant 7).
  */
 import { receiveMessageOnPort, type TransferListItem, workerData } from 'node:worker_threads';
+import { collectHandlers } from '../../task-module.js';
 import { isThenable } from '../../thenable.js';
 import { Credit, drive, isStreamable } from '../drive.js';
 import {
@@ -110,29 +111,6 @@ const SKIP = null;
 function send(message: FromWorker, transfer?: readonly TransferListItem[]): void {
   port.postMessage(message, transfer);
   Atomics.add(cells, POSTED, 1);
-}
-
-/**
- * Only own, function-valued properties are handlers: names such as `__proto__`,
- * `constructor` or `toString` are never looked up on the module (lookups go by index).
- */
-function collect(ns: Record<string, unknown>): { names: string[]; fns: Handler[] } {
-  const names: string[] = [];
-  const fns: Handler[] = [];
-  const add = (source: object, name: string): void => {
-    const value = (source as Record<string, unknown>)[name];
-    if (typeof value === 'function' && !names.includes(name)) {
-      names.push(name);
-      fns.push(value as Handler);
-    }
-  };
-  for (const name of Object.keys(ns)) if (name !== 'default') add(ns, name);
-  const fallback = ns.default;
-  if (typeof fallback === 'function') add(ns, 'default');
-  else if (typeof fallback === 'object' && fallback !== null) {
-    for (const name of Object.keys(fallback)) add(fallback, name);
-  }
-  return { names, fns };
 }
 
 /** Begins waiting tasks while fewer than `concurrency` run. */
@@ -314,7 +292,7 @@ async function load(): Promise<void> {
     send([LOAD_ERROR, serializeError(error instanceof Error ? error : new Error(String(error)))]);
     return;
   }
-  const { names, fns } = collect(ns);
+  const { names, fns } = collectHandlers<Handler>(ns);
   if (names.length === 0) {
     const error = new Error(
       'The module exports no handler functions (named exports, or a default-exported object)',
