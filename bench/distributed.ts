@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/distributed.ts [--noop N] [--cpu N] [--workers 1,2,4] [--contenders workpool,bull-inline,bull-sandbox] [--reps N] [--timings RUNS]`
+ * `npm run build && node --import tsx bench/distributed.ts [--noop N] [--cpu N] [--workers 1,2,4] [--contenders workpool,bull-inline,bull-sandbox] [--reps N] [--timings RUNS]`
  *
  * The distributed mode against a plain BullMQ Worker on one real redis-server (started
  * here as the tests start it, but with Redis's default `appendfsync everysec`), in one run: no-op jobs and
@@ -14,14 +14,21 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import { DistributedPool } from '../src/distributed/index.js';
 import { DurationHistogram } from '../src/internal.js';
 import { startRedis } from '../test/distributed/redis.js';
 import { measureTimings, spread } from './distributed/timings.js';
+
+// The caller's DistributedPool and the `workpool worker` processes both come from the build
+// (dist/), as a user runs them: the figures are the packed library's.
+if (!existsSync(fileURLToPath(new URL('../dist/cli/entry.js', import.meta.url)))) {
+  throw new Error('bench/distributed runs workpool from dist/: run `npm run build` first');
+}
+const dist = '../dist/distributed/index.js';
+const { DistributedPool } = (await import(dist)) as typeof import('../src/distributed/index.js');
 
 type Kind = 'noop' | 'cpu';
 type Contender = 'workpool' | 'bull-inline' | 'bull-sandbox';
@@ -97,10 +104,13 @@ const prof =
     ? []
     : ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF];
 
-/** `workpool worker` on the bench's task module, from src through tsx. */
+/**
+ * `workpool worker` on the bench's task module, from the build (`dist/cli/entry.js`, what the
+ * `workpool` bin runs), so the figures are the packed library's: `npm run build` first.
+ */
 function workpoolWorker(queue: string, flags: readonly string[]): string[] {
-  const main = ['src/cli/main.ts', 'worker', `${here}tasks.mjs`];
-  return [...prof, '--import', 'tsx', ...main, '--redis', redis.url, '--queue', queue, ...flags];
+  const main = ['dist/cli/entry.js', 'worker', `${here}tasks.mjs`];
+  return [...prof, ...main, '--redis', redis.url, '--queue', queue, ...flags];
 }
 
 function workerCommand(contender: Contender, kind: Kind, queue: string): string[] {
