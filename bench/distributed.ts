@@ -1,5 +1,5 @@
 /**
- * `npm run build && node --import tsx bench/distributed.ts [--noop N] [--cpu N] [--workers 1,2,4] [--contenders workpool,bull-inline,bull-sandbox] [--reps N] [--timings RUNS]`
+ * `npm run build && node --import tsx bench/distributed.ts [--noop N] [--cpu N] [--workers 1,2,4] [--contenders workpool,bull-inline,bull-sandbox] [--reps N] [--warmup N] [--timings RUNS]`
  *
  * The distributed mode against a plain BullMQ Worker on one real redis-server (started
  * here as the tests start it, but with Redis's default `appendfsync everysec`), in one run: no-op jobs and
@@ -43,6 +43,15 @@ const sizes: Record<Kind, number> = {
   cpu: Number(arg('cpu', '300')),
 };
 const workerCounts = arg('workers', '1,2,4').split(',').map(Number);
+/**
+ * Jobs each measurement runs first, untimed, per kind: every contender's worker processes
+ * are new, and a few hundred no-ops bring their hot paths (and this process's) to the
+ * JIT's steady state, which a long-running worker is in. @default noop 300, cpu 20
+ */
+const warmups: Record<Kind, number> = {
+  noop: Number(arg('warmup', '300')),
+  cpu: Math.min(20, Number(arg('warmup', '20'))),
+};
 const timingRuns = Number(arg('timings', '5'));
 const reps = Number(arg('reps', '1'));
 const contenders = arg('contenders', 'workpool,bull-inline,bull-sandbox').split(',') as Contender[];
@@ -199,7 +208,7 @@ async function measure(kind: Kind, workers: number, contender: Contender): Promi
   if (contender === 'workpool') {
     const pool = new DistributedPool({ connection: redis.connection, queue });
     await pool.ready();
-    await Promise.all(Array.from({ length: 20 }, () => pool.run(kind))); // warm-up
+    await Promise.all(Array.from({ length: warmups[kind] }, () => pool.run(kind))); // warm-up
     const submitted = new Map<string, number>();
     pool.on('start', (e) => {
       const at = submitted.get(e.id);
@@ -245,7 +254,7 @@ async function measure(kind: Kind, workers: number, contender: Contender): Promi
       await done;
       end.record(performance.now() - at);
     };
-    await Promise.all(Array.from({ length: 20 }, run)); // warm-up
+    await Promise.all(Array.from({ length: warmups[kind] }, run)); // warm-up
     start.reset();
     end.reset();
     const before = await commands();
