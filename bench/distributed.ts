@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/distributed.ts [--noop N] [--cpu N] [--workers 1,2,4] [--contenders workpool,bull-inline,bull-sandbox] [--reps N] [--timings RUNS]`
+ * `npm run build && node --import tsx bench/distributed.ts [--noop N] [--cpu N] [--workers 1,2,4] [--contenders workpool,bull-inline,bull-sandbox] [--reps N] [--warmup N] [--timings RUNS]`
  *
  * The distributed mode against a plain BullMQ Worker on one real redis-server (started
  * here as the tests start it, but with Redis's default `appendfsync everysec`), in one run: no-op jobs and
@@ -14,14 +14,21 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import { DistributedPool } from '../src/distributed/index.js';
 import { DurationHistogram } from '../src/internal.js';
 import { startRedis } from '../test/distributed/redis.js';
 import { measureTimings, spread } from './distributed/timings.js';
+
+// The caller's DistributedPool and the `workpool worker` processes both come from the build
+// (dist/), as a user runs them: the figures are the packed library's.
+if (!existsSync(fileURLToPath(new URL('../dist/cli/entry.js', import.meta.url)))) {
+  throw new Error('bench/distributed runs workpool from dist/: run `npm run build` first');
+}
+const dist = '../dist/distributed/index.js';
+const { DistributedPool } = (await import(dist)) as typeof import('../src/distributed/index.js');
 
 type Kind = 'noop' | 'cpu';
 type Contender = 'workpool' | 'bull-inline' | 'bull-sandbox';
@@ -36,6 +43,15 @@ const sizes: Record<Kind, number> = {
   cpu: Number(arg('cpu', '300')),
 };
 const workerCounts = arg('workers', '1,2,4').split(',').map(Number);
+/**
+ * Jobs each measurement runs first, untimed, per kind: every contender's worker processes
+ * are new, and a few hundred no-ops bring their hot paths (and this process's) to the
+ * JIT's steady state, which a long-running worker is in. @default noop 300, cpu 20
+ */
+const warmups: Record<Kind, number> = {
+  noop: Number(arg('warmup', '300')),
+  cpu: Math.min(20, Number(arg('warmup', '20'))),
+};
 const timingRuns = Number(arg('timings', '5'));
 const reps = Number(arg('reps', '1'));
 const contenders = arg('contenders', 'workpool,bull-inline,bull-sandbox').split(',') as Contender[];
@@ -97,10 +113,13 @@ const prof =
     ? []
     : ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF];
 
-/** `workpool worker` on the bench's task module, from src through tsx. */
+/**
+ * `workpool worker` on the bench's task module, from the build (`dist/cli/entry.js`, what the
+ * `workpool` bin runs), so the figures are the packed library's: `npm run build` first.
+ */
 function workpoolWorker(queue: string, flags: readonly string[]): string[] {
-  const main = ['src/cli/main.ts', 'worker', `${here}tasks.mjs`];
-  return [...prof, '--import', 'tsx', ...main, '--redis', redis.url, '--queue', queue, ...flags];
+  const main = ['dist/cli/entry.js', 'worker', `${here}tasks.mjs`];
+  return [...prof, ...main, '--redis', redis.url, '--queue', queue, ...flags];
 }
 
 function workerCommand(contender: Contender, kind: Kind, queue: string): string[] {
@@ -189,7 +208,7 @@ async function measure(kind: Kind, workers: number, contender: Contender): Promi
   if (contender === 'workpool') {
     const pool = new DistributedPool({ connection: redis.connection, queue });
     await pool.ready();
-    await Promise.all(Array.from({ length: 20 }, () => pool.run(kind))); // warm-up
+    await Promise.all(Array.from({ length: warmups[kind] }, () => pool.run(kind))); // warm-up
     const submitted = new Map<string, number>();
     pool.on('start', (e) => {
       const at = submitted.get(e.id);
@@ -235,7 +254,7 @@ async function measure(kind: Kind, workers: number, contender: Contender): Promi
       await done;
       end.record(performance.now() - at);
     };
-    await Promise.all(Array.from({ length: 20 }, run)); // warm-up
+    await Promise.all(Array.from({ length: warmups[kind] }, run)); // warm-up
     start.reset();
     end.reset();
     const before = await commands();

@@ -54,18 +54,64 @@ export function publicAdvert(record: AdvertRecord): WorkerAdvert {
   return advert;
 }
 
+/**
+ * Writes a host's advert and, in the same step (one Lua script, so two hosts that start
+ * at the same moment are taken one after the other), looks for a live advert of the queue
+ * with another `stalledInterval`: returns that advert, or undefined. With `refuse` (a
+ * host's first advert) a conflict writes nothing, so of two unlike hosts starting together
+ * the second is refused whatever the timing; without it (heartbeats) the advert is written
+ * anyway and the conflict is reported after the fact (a host that came back after its
+ * advert expired, or a host of an older version that does not check).
+ */
 export async function advertise(
   client: Redis,
   keys: Keys,
   advert: AdvertRecord,
   ttlMs: number,
-): Promise<void> {
-  await client
-    .multi()
-    .set(keys.worker(advert.id), JSON.stringify(advert), 'PX', Math.max(1, Math.round(ttlMs)))
-    .sadd(keys.workers, advert.id)
-    .exec();
+  refuse = false,
+): Promise<WorkerAdvert | undefined> {
+  const other = (await client.eval(
+    ADVERTISE,
+    2,
+    keys.workers,
+    keys.worker(advert.id),
+    JSON.stringify(advert),
+    Math.max(1, Math.round(ttlMs)),
+    advert.id,
+    keys.worker(''),
+    advert.stalledInterval,
+    refuse ? 1 : 0,
+  )) as string | null;
+  if (other === null) return undefined;
+  try {
+    return publicAdvert(JSON.parse(other) as AdvertRecord);
+  } catch {
+    return undefined;
+  }
 }
+
+/**
+ * KEYS: the workers set, this host's advert key. ARGV: its advert, TTL ms, id, the advert
+ * keys' prefix, its stalledInterval, 1 to write nothing on a conflict. The interval is read
+ * from each advert's JSON text as `JSON.stringify` writes it (adverts without one pass).
+ */
+const ADVERTISE = `
+local other = nil
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if id ~= ARGV[3] then
+    local advert = redis.call('GET', ARGV[4] .. id)
+    local interval = advert and string.match(advert, '"stalledInterval":(%d+)')
+    if interval and tonumber(interval) ~= tonumber(ARGV[5]) then
+      other = advert
+      break
+    end
+  end
+end
+if other and ARGV[6] == '1' then return other end
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+redis.call('SADD', KEYS[1], ARGV[3])
+return other
+`;
 
 export async function withdraw(client: Redis, keys: Keys, id: string): Promise<void> {
   await client.multi().del(keys.worker(id)).srem(keys.workers, id).exec();
@@ -113,4 +159,14 @@ export function checkStalledInterval(
     'stalledInterval',
     `Expected \`stalledInterval\` to be ${other.stalledInterval} ms, as on the queue's live host ${other.hostname} (pid ${other.pid}), got ${stalledInterval} ms: BullMQ checks a queue for stalled jobs at most once per interval of the host that checked last, so every host of a queue must have the same`,
   );
+}
+
+/** Pure: the RedisConfigError message of a host with `stalledInterval` unlike `other`'s ('' if alike). */
+export function stalledConflict(other: WorkerAdvert, stalledInterval: number): string {
+  try {
+    checkStalledInterval([other], stalledInterval);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return '';
 }

@@ -46,7 +46,10 @@ export async function openParts(
     if (stopped()) throw new PoolClosedError();
     await checkEviction(client);
     await checkCluster(client, o.prefix, o.queue);
-    const main = lane(client, o, o.queue, clientOptions(o.redis) as ConnectionOptions);
+    // Autopipelined: the adds of one synchronous stretch of submits go to Redis in one
+    // write (and Redis reads them in one), not one write per job.
+    const own = { ...clientOptions(o.redis), enableAutoPipelining: true } as ConnectionOptions;
+    const main = lane(client, o, o.queue, own);
     parts = { client, main, lanes: new Map([[o.queue, main]]) };
     await openEvents(parts, o, main, noop);
     const events = main.events as QueueEvents;

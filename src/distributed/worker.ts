@@ -4,6 +4,9 @@
  * Redis (a key its heartbeat renews), listens for cancel messages, and on `close` stops
  * taking jobs, drains within a deadline, and hands what still runs back to the queue at
  * once, so other hosts take it without waiting for BullMQ's stalled-job check.
+ *
+ * Over 300 lines: the host's life (start, advertise, recover, drain) is one class whose
+ * steps share its state; the parts that stand alone are in their own files.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -15,6 +18,7 @@ import {
   advertise,
   checkStalledInterval,
   readAdverts,
+  stalledConflict,
   type WorkerAdvert,
   withdraw,
 } from './adverts.js';
@@ -72,8 +76,9 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
     subscriber.on('error', noop);
     await subscriber.subscribe(k.cancel, k.ring);
     const host = new Host(o, k, client, subscriber, threads, handlers);
-    // Advertised before it is returned: pools see its handlers, hosts its settings.
-    await within(host.advertised, o.readyTimeout);
+    // Advertised before it takes a job and before it is returned: pools see its handlers,
+    // hosts its settings; refused (RedisConfigError) if a live host's settings differ.
+    await host.start();
     return host;
   } catch (error) {
     await threads?.terminate();
@@ -92,11 +97,12 @@ class Host implements DistributedWorker {
   readonly #subscriber: Redis;
   readonly #threads: ThreadPool;
   readonly #processor: Processor;
-  #worker: Worker;
+  /** Set by `start`, as are the watchdog and the timers. */
+  #worker!: Worker;
   readonly #lane: KeyedLane;
   /** The queue on the host's client, for the watchdog's counts. */
   readonly #queue: Queue;
-  readonly #watchdog: Watchdog;
+  #watchdog!: Watchdog;
   /** Jobs the BullMQ worker (unkeyed jobs) started, and those it runs now. */
   #starts = 0;
   #running = 0;
@@ -106,13 +112,14 @@ class Host implements DistributedWorker {
   #rateFrom: [ended: number, at: number] = [0, performance.now()];
   /** Drops a BullMQ worker replaced by a recovery (once its jobs ended, or at close). */
   readonly #retiring = new Set<() => void>();
-  readonly #heartbeat: NodeJS.Timeout;
-  readonly #keyPoll: NodeJS.Timeout;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #keyPoll: NodeJS.Timeout | undefined;
+  /** Why a heartbeat found this host unlike a live one of its queue (after the fact). */
+  #conflict: string | undefined;
   readonly #startedAt = Date.now();
+  #started = false;
   #draining = false;
   #closing: Promise<void> | undefined;
-  /** The first advert written (or failed). */
-  readonly advertised: Promise<void>;
 
   constructor(
     o: ReturnType<typeof normalizeWorkerOptions>,
@@ -139,14 +146,32 @@ class Host implements DistributedWorker {
     );
     subscriber.on('message', (channel: string, message: string) => {
       if (channel === k.cancel) this.#processor.cancel(message);
-      else if (channel === k.ring) this.#lane.wake([message]);
+      else if (channel === k.ring && this.#started) this.#lane.wake([message]);
     });
-    this.#worker = this.#bullWorker();
     this.#queue = new bullmq.Queue(o.queue, {
       connection: client as unknown as ConnectionOptions,
       prefix: o.prefix,
     });
     this.#queue.on('error', noop);
+  }
+
+  /**
+   * Writes the first advert, checking in the same Lua script that no live host of the
+   * queue has another `stalledInterval` (so of two unlike hosts starting at the same moment
+   * one is refused, whatever the timing), then starts taking jobs. Rejects RedisConfigError;
+   * Redis not answering within `readyTimeout` is not an error (the heartbeat advertises).
+   */
+  async start(): Promise<void> {
+    const o = this.#o;
+    await within(this.#advertise(true), o.readyTimeout);
+    const other = this.#refusedBy;
+    if (other !== undefined) {
+      this.#lane.stop();
+      await within(Promise.all([this.#lane.close(), this.#queue.close()]), 1000);
+      checkStalledInterval([other], o.stalledInterval); // throws
+    }
+    this.#started = true;
+    this.#worker = this.#bullWorker();
     this.#watchdog = new Watchdog(
       {
         waiting: () => this.#queue.getJobCountByTypes('wait', 'prioritized'),
@@ -157,8 +182,7 @@ class Host implements DistributedWorker {
       o.clock,
       o.watchdogInterval,
     );
-    this.#heartbeat = setInterval(() => this.#advertise().catch(noop), o.heartbeat);
-    this.advertised = this.#advertise().catch(noop);
+    this.#heartbeat = setInterval(() => this.#advertise(false).catch(noop), o.heartbeat);
     this.#keyPoll = setInterval(() => this.#pollKeys().catch(noop), o.keyPoll);
     this.#pollKeys().catch(noop);
   }
@@ -180,8 +204,10 @@ class Host implements DistributedWorker {
       throughput: this.#throughput,
       waitTime: this.#processor.waitTime.snapshot(),
       runTime: this.#processor.runTime.snapshot(),
-      healthy: stats.healthy && !this.#draining,
-      ...(stats.error === undefined ? {} : { error: stats.error }),
+      healthy: stats.healthy && !this.#draining && this.#conflict === undefined,
+      ...(stats.error === undefined && this.#conflict === undefined
+        ? {}
+        : { error: [stats.error, this.#conflict].filter(Boolean).join('; ') }),
       draining: this.#draining,
       recoveries: this.#recoveries,
       startedAt: this.#startedAt,
@@ -259,7 +285,11 @@ class Host implements DistributedWorker {
     this.#lane.wake(await this.#client.smembers(this.#keys.keyed));
   }
 
-  async #advertise(): Promise<void> {
+  /** The live host whose settings refused this one's first advert. */
+  #refusedBy: WorkerAdvert | undefined;
+
+  /** Writes the advert (`first`: only if no live host's settings differ, see `start`). */
+  async #advertise(first: boolean): Promise<void> {
     const p = this.#processor;
     const now = performance.now();
     const ended = p.completed + p.failed;
@@ -267,12 +297,17 @@ class Host implements DistributedWorker {
     if (now > lastAt) this.#throughput = ((ended - lastEnded) * 1000) / (now - lastAt);
     this.#rateFrom = [ended, now];
     const histograms = { wait: p.waitTime.dump(), run: p.runTime.dump() };
-    await advertise(
+    const other = await advertise(
       this.#client,
       this.#keys,
       { ...this.advert(), histograms },
       this.#o.heartbeat * 3,
+      first,
     );
+    if (first) this.#refusedBy = other;
+    else
+      this.#conflict =
+        other === undefined ? undefined : stalledConflict(other, this.#o.stalledInterval);
   }
 
   async #close(timeout: number): Promise<void> {
