@@ -13,7 +13,7 @@
  */
 import { JobStateError } from '../../errors.js';
 import type { Job } from '../../types.js';
-import type { ThreadPayload } from './thread.js';
+import type { ThreadPayload } from './payload.js';
 
 /**
  * The states, in the order of their numbers. A `JobEntry` holds the number and `move` tests

@@ -6,8 +6,8 @@
  */
 import type { TransferListItem } from 'node:worker_threads';
 import type { Job } from '../../types.js';
+import type { ThreadPayload } from './payload.js';
 import { RUN } from './protocol.js';
-import type { ThreadPayload } from './thread.js';
 
 export class Outbox {
   #message: unknown[] | undefined = undefined;

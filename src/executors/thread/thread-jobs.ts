@@ -11,9 +11,9 @@
  */
 import type { Job } from '../../types.js';
 import { JobEntry, type JobState, move, S, watched } from './job-state.js';
+import type { ThreadPayload } from './payload.js';
 import { type Load, type Shape, slotFree } from './placement.js';
 import { CLAIMS, CONSUMED, OPEN, STOLEN } from './protocol.js';
-import type { ThreadPayload } from './thread.js';
 
 export class ThreadJobs implements Load {
   /** Every job placed here and not ended, in the order placed. */

@@ -9,6 +9,7 @@ import {
 import type { Job } from '../../types.js';
 import { bootstrap } from './bootstrap.js';
 import { Outbox } from './outbox.js';
+import type { ThreadPayload } from './payload.js';
 import type { Fate, Shape } from './placement.js';
 import {
   CANCEL,
@@ -22,24 +23,7 @@ import {
 } from './protocol.js';
 import { ThreadJobs } from './thread-jobs.js';
 
-/** A task for a thread: which handler of the task module, its input, what to move. */
-export interface ThreadPayload {
-  readonly name: string;
-  readonly input: unknown;
-  readonly transfer: readonly TransferListItem[] | undefined;
-  /** A streaming task (`ThreadPool.stream`): where its begin and its values go. */
-  readonly stream?: StreamSink;
-  /** Attempts made elsewhere before this pool's first (a distributed job's retries): `ctx.attempt` counts on from them. */
-  readonly prior?: number;
-}
-
-/** The caller's end of a streaming task, as the executor feeds it (mechanism only). */
-export interface StreamSink {
-  /** The stream began in its thread: credit may be granted now. */
-  began(): void;
-  /** Its next value, in order; all arrive before the task's result. */
-  value(value: unknown): void;
-}
+export type { StreamSink, ThreadPayload } from './payload.js';
 
 /** How threads are started (the `Worker` options a pool passes through). */
 export interface SpawnOptions {
