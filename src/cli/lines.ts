@@ -6,9 +6,19 @@ export interface Line {
   readonly text: string;
 }
 
-/** Bytes consumed so far, for progress and ETA. */
+/** How far the reading got, for progress and ETA: bytes read, and lines taken from them. */
 export interface Position {
   bytes: number;
+  lines: number;
+}
+
+/**
+ * Progress in bytes of `done` lines (finished, however they ended): the bytes read, in the
+ * share of the lines taken that are done. The reading runs ahead of the work (a whole
+ * small file at once), so the bytes read alone would say 100% before the first line ran.
+ */
+export function bytesDone(position: Position, done: number): number {
+  return position.lines === 0 ? 0 : position.bytes * Math.min(1, done / position.lines);
 }
 
 /**
@@ -31,6 +41,7 @@ export async function* readLines(input: Readable, position?: Position): AsyncGen
     let text = rest + chunk.slice(0, end);
     rest = '';
     for (;;) {
+      if (position !== undefined) position.lines++;
       yield { number: ++number, text: text.endsWith('\r') ? text.slice(0, -1) : text };
       start = end + 1;
       end = chunk.indexOf('\n', start);
@@ -39,5 +50,7 @@ export async function* readLines(input: Readable, position?: Position): AsyncGen
     }
     rest = chunk.slice(start);
   }
-  if (rest !== '') yield { number: ++number, text: rest.endsWith('\r') ? rest.slice(0, -1) : rest };
+  if (rest === '') return;
+  if (position !== undefined) position.lines++;
+  yield { number: ++number, text: rest.endsWith('\r') ? rest.slice(0, -1) : rest };
 }

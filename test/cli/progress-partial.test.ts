@@ -1,6 +1,8 @@
 // The progress bar of `workpool run` counts the running tasks' own progress (ctx.progress).
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { test } from 'node:test';
+import { bytesDone, readLines } from '../../src/cli/lines.js';
 import { fractionOf, PartialProgress } from '../../src/cli/partial.js';
 import { startProgress } from '../../src/cli/progress.js';
 import { Pool } from '../../src/index.js';
@@ -64,4 +66,21 @@ test('the plain progress line shows the part of running lines done', async () =>
   const text = await line.wait;
   progress.stop();
   assert.match(text, /^run: 3 \(\+1\.50\) lines done, 0 failed/);
+});
+
+test('progress counts the bytes of lines done, not of lines read ahead of the work', async () => {
+  const position = { bytes: 0, lines: 0 };
+  const read: string[] = [];
+  for await (const line of readLines(
+    Readable.from(['{"n":1}\n{"n":2}\n', '{"n":3}\n{"n":4}']),
+    position,
+  ))
+    read.push(line.text);
+  assert.equal(read.length, 4);
+  assert.deepEqual(position, { bytes: 31, lines: 4 });
+  // Everything is read (a small file is, at once); nothing done yet is 0%, not 100%.
+  assert.equal(bytesDone(position, 0), 0);
+  assert.equal(bytesDone(position, 2), 15.5);
+  assert.equal(bytesDone(position, 4), 31);
+  assert.equal(bytesDone({ bytes: 0, lines: 0 }, 0), 0);
 });

@@ -1,7 +1,7 @@
 // Exit code 2, before anything is written: bad options, task modules that do not load,
 // unknown handlers, unreadable input. The message names the problem.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli, tasks, tempDir } from './helpers.js';
@@ -87,6 +87,33 @@ describe('workpool run: exit code 2', () => {
     const r = await runCli(['run', tasks, 'double', '--output', '/no/such/dir/out.jsonl'], one);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /Cannot write --output \/no\/such\/dir\/out\.jsonl/);
+  });
+
+  it('--output naming the --input file (or a hard link to it), with or without --resume: the input is kept', async () => {
+    const dir = tempDir();
+    const jobs = join(dir, 'jobs.jsonl');
+    writeFileSync(jobs, one);
+    const link = join(dir, 'link.jsonl');
+    linkSync(jobs, link);
+    for (const [output, extra] of [
+      [jobs, []],
+      [link, []],
+      [jobs, ['--resume']],
+    ] as const) {
+      const r = await runCli([
+        'run',
+        tasks,
+        'double',
+        '--input',
+        jobs,
+        '--output',
+        output,
+        ...extra,
+      ]);
+      assert.equal(r.code, 2, `${output} ${extra.join(' ')}`);
+      assert.match(r.stderr, /--input and --output are the same file/);
+      assert.equal(readFileSync(jobs, 'utf8'), one);
+    }
   });
 
   it('--help and --version exit 0', async () => {

@@ -13,7 +13,7 @@ import { TaskModuleError } from '../../index.js';
 import { ExitCode, type ExitCodeValue, RunError, UsageError } from '../errors.js';
 import { count, duration, percentiles, rate } from '../format.js';
 import { exitCodeOf, finishRunning, onInterrupt, type StopSignal } from '../interrupt.js';
-import { type Line, type Position, readLines } from '../lines.js';
+import { bytesDone, type Line, type Position, readLines } from '../lines.js';
 import { PartialProgress } from '../partial.js';
 import { startProgress } from '../progress.js';
 import { LineWriter } from '../writer.js';
@@ -43,6 +43,7 @@ export async function run(o: RunOptions): Promise<ExitCodeValue> {
   const started = performance.now();
   if (o.resume && o.output === '-')
     throw new UsageError('--resume needs --output <file>: it reads what that file already has');
+  await refuseSameFile(o.input, o.output);
   const input = await openInput(o.input);
   const done: DoneLines | undefined = o.resume ? await readDone(o.output) : undefined;
   const target = await createTarget(o);
@@ -55,6 +56,7 @@ export async function run(o: RunOptions): Promise<ExitCodeValue> {
   }
   const writer = new LineWriter(output ?? process.stdout, output !== undefined);
   const tally = { ok: 0, failed: 0, malformed: 0, notRun: 0, resumed: 0 };
+  let blanks = 0; // blank lines: no result, but done for the progress
   let interrupted: StopSignal | undefined;
   let fatal: Error | undefined;
   /**
@@ -91,7 +93,7 @@ export async function run(o: RunOptions): Promise<ExitCodeValue> {
     {
       done: () => tally.ok + tally.failed,
       failed: () => tally.failed,
-      position: () => input.position.bytes,
+      position: () => bytesDone(input.position, tally.ok + tally.failed + tally.resumed + blanks),
       partial: () => partial.sum,
     },
     {
@@ -116,7 +118,10 @@ export async function run(o: RunOptions): Promise<ExitCodeValue> {
 
   try {
     for await (const r of window.results()) {
-      if (r === BLANK) continue;
+      if (r === BLANK) {
+        blanks++;
+        continue;
+      }
       if (interrupted !== undefined && notRun(r)) {
         tally.notRun++;
         continue;
@@ -174,7 +179,8 @@ interface Input {
 }
 
 async function openInput(path: string): Promise<Input> {
-  if (path === '-') return { stream: process.stdin, position: { bytes: 0 }, size: undefined };
+  if (path === '-')
+    return { stream: process.stdin, position: { bytes: 0, lines: 0 }, size: undefined };
   let size: number | undefined;
   try {
     const s = await stat(path);
@@ -183,7 +189,23 @@ async function openInput(path: string): Promise<Input> {
   } catch (error) {
     throw new UsageError(`Cannot read --input ${path}: ${reason(error)}`);
   }
-  return { stream: createReadStream(path), position: { bytes: 0 }, size };
+  return { stream: createReadStream(path), position: { bytes: 0, lines: 0 }, size };
+}
+
+/**
+ * `--output` naming the input file would truncate it before a line is read (or, with
+ * `--resume`, append to what is being read): refused before either is opened.
+ */
+async function refuseSameFile(input: string, output: string): Promise<void> {
+  if (input === '-' || output === '-') return;
+  const [a, b] = await Promise.all([
+    stat(input).catch(() => undefined),
+    stat(output).catch(() => undefined),
+  ]);
+  if (a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino)
+    throw new UsageError(
+      `--input and --output are the same file (${output}): writing the results would destroy the input; write them to another file`,
+    );
 }
 
 /** Lines whose number `done` has are skipped (and counted): an earlier run wrote them. */
