@@ -121,6 +121,11 @@ function poolStageCall(spec: Record<string, unknown>, prefix: string): Call {
       spec.transfer === undefined
         ? undefined
         : (v.fn(`${prefix}transfer`, spec.transfer) as (item: unknown) => TransferListItem[]);
+    // What ThreadPool.run would refuse for every item, refused once, now.
+    if (transfer !== undefined && o.task.retries !== undefined)
+      throw new TypeError(
+        `Expected \`${prefix}retries\` to be unset with \`${prefix}transfer\`: transferred input moves to the first attempt's thread, so a retry would get a detached buffer (pass a copy, or do not transfer)`,
+      );
     return threadCall(pool as ThreadPool, handler, taskOptions(o), transfer);
   }
   if (pool instanceof Pool) {

@@ -1,7 +1,8 @@
 // Bad options and stages fail when the pipeline is made, with TypeError/RangeError naming them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { map, Pool, pipeline } from '../../src/index.js';
+import { map, Pool, pipeline, ThreadPool } from '../../src/index.js';
+import { fixture } from '../thread/helpers.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: these calls are wrong on purpose.
 const loose = pipeline as any;
@@ -33,5 +34,18 @@ describe('pipeline options', () => {
     assert.throws(() => loose([1], { pool, handler: 'x' }), /names a thread handler/);
     assert.throws(() => loose(42, (x: number) => x), /Expected `source` to be an iterable/);
     void pool.close();
+  });
+
+  it('refuses retries with transfer on a thread stage when it is made, not once per item', async () => {
+    const threads = new ThreadPool({ module: fixture('echo.ts'), maxThreads: 1 });
+    const transfer = (b: Uint8Array) => [b.buffer];
+    assert.throws(
+      () => loose([], { pool: threads, handler: 'echo', transfer, retries: 2 }),
+      /Expected `stages\[0\]\.retries` to be unset with `stages\[0\]\.transfer`/,
+    );
+    // Either one alone is a stage.
+    loose([], { pool: threads, handler: 'echo', transfer });
+    loose([], { pool: threads, handler: 'echo', retries: 2 });
+    await threads.close();
   });
 });
