@@ -34,16 +34,20 @@ export async function connect(o: NormalizedRedisQueueOptions, name: string): Pro
   // Always listen: an 'error' without a listener is logged by ioredis on every retry.
   client.on('error', onError);
   let timer: NodeJS.Timeout | undefined;
+  let onReady: (() => void) | undefined;
   try {
-    await Promise.race([
-      client.connect(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new RedisUnavailableError(o.address, o.readyTimeout, { cause: lastError })),
-          o.readyTimeout,
-        );
-      }),
-    ]);
+    // connect() rejects at the first refused attempt, yet ioredis goes on trying (its
+    // retryStrategy): wait for 'ready' until readyTimeout, so a Redis that comes up within
+    // it is used, and the error says what really happened.
+    client.connect().catch(onError);
+    await new Promise<void>((resolve, reject) => {
+      onReady = resolve;
+      client.once('ready', onReady);
+      timer = setTimeout(
+        () => reject(new RedisUnavailableError(o.address, o.readyTimeout, { cause: lastError })),
+        o.readyTimeout,
+      );
+    });
   } catch (error) {
     client.disconnect();
     throw error instanceof RedisUnavailableError
@@ -51,6 +55,7 @@ export async function connect(o: NormalizedRedisQueueOptions, name: string): Pro
       : new RedisUnavailableError(o.address, o.readyTimeout, { cause: error });
   } finally {
     clearTimeout(timer);
+    if (onReady !== undefined) client.off('ready', onReady);
   }
   return client;
 }

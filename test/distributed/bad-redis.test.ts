@@ -4,6 +4,8 @@
  * job (`close()` still returns by its deadline; the caller gets PoolClosedError).
  */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import {
@@ -35,6 +37,32 @@ describe('Redis unreachable at start', () => {
     assert.equal(error.address, `127.0.0.1:${port}`);
     await assert.rejects(pool.run('echo', 1), RedisUnavailableError);
     await pool.close({ timeout: 1000 });
+  });
+
+  it('a Redis that comes up within readyTimeout, after a refused first attempt, is used', async () => {
+    const redis = await startRedis();
+    await redis.kill();
+    // Something on the port that hangs up on every connection: the pool's first attempt
+    // fails for sure (connect() rejected there once, and the pool gave up at once).
+    const refusing = createServer((socket) => socket.destroy());
+    refusing.listen(redis.port, '127.0.0.1');
+    await once(refusing, 'listening');
+    const pool = new DistributedPool<Tasks>({
+      connection: redis.connection,
+      queue: queueName('late-redis'),
+      readyTimeout: 60_000,
+    });
+    const ready = pool.ready();
+    const outcome = ready.then(
+      () => 'ready',
+      (e: unknown) => e,
+    );
+    await once(refusing, 'connection');
+    await new Promise<void>((resolve) => refusing.close(() => resolve()));
+    await redis.restart();
+    assert.equal(await outcome, 'ready');
+    await pool.close({ timeout: 2000 });
+    await redis.stop();
   });
 
   it('startWorker rejects RedisUnavailableError', async () => {
