@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from './errors.js';
+import { startError } from './errors.js';
 import { stopSignal } from './interrupt.js';
 import { duration } from './parse.js';
 
@@ -7,6 +7,7 @@ interface Flags {
   readonly redis: string;
   readonly queue: string;
   readonly prefix?: string;
+  readonly readyTimeout?: number;
   readonly watch?: number;
 }
 
@@ -28,6 +29,11 @@ export function register(program: Command): void {
     .requiredOption('--redis <url>', 'Redis URL, e.g. redis://127.0.0.1:6379')
     .requiredOption('--queue <name>', 'BullMQ queue name')
     .option('--prefix <prefix>', 'BullMQ key prefix (default "bull")')
+    .option(
+      '--ready-timeout <duration>',
+      'how long to wait for Redis at start (default 10s)',
+      duration,
+    )
     .option('--watch <duration>', 'print again every interval, until interrupted', duration)
     .action(async (flags: Flags) => {
       const { DistributedPool } = await import('../distributed/index.js');
@@ -37,18 +43,23 @@ export function register(program: Command): void {
           connection: flags.redis,
           queue: flags.queue,
           ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }),
+          ...(flags.readyTimeout === undefined
+            ? {}
+            : { readyTimeout: Math.max(1, Math.round(flags.readyTimeout)) }),
         });
       } catch (error) {
-        if (error instanceof TypeError || error instanceof RangeError)
-          throw new UsageError(error.message);
-        throw error;
+        throw startError(error);
       }
       const print = async (): Promise<void> => {
         const { cluster } = await pool.clusterStats();
         process.stdout.write(`${JSON.stringify(cluster, null, flags.watch ? 0 : 2)}\n`);
       };
       try {
-        await print();
+        try {
+          await print();
+        } catch (error) {
+          throw startError(error);
+        }
         if (flags.watch !== undefined) {
           const timer = setInterval(() => print().catch(() => {}), flags.watch);
           await stopSignal();

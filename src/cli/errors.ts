@@ -24,6 +24,30 @@ export class UsageError extends Error {
   }
 }
 
+/** Codes of workpool errors that mean a command could not start (exit 2, no stack). */
+const startCodes: ReadonlySet<string> = new Set([
+  'ERR_TASK_MODULE',
+  'ERR_UNKNOWN_HANDLER',
+  'ERR_REDIS_UNAVAILABLE',
+  'ERR_REDIS_CONFIG',
+]);
+
+/**
+ * What a command's start threw, as the user should see it: a bad option (TypeError,
+ * RangeError) or a start that cannot happen (a module that does not load, Redis out of
+ * reach or unsafe) becomes a UsageError, printed in one line with exit 2; anything else
+ * is left as it is (an internal error, with its stack).
+ */
+export function startError(error: unknown): unknown {
+  if (error instanceof TypeError || error instanceof RangeError)
+    return new UsageError(error.message);
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  if (typeof code === 'string' && startCodes.has(code)) {
+    return new UsageError(`${(error as Error).name}: ${(error as Error).message}`);
+  }
+  return error;
+}
+
 /** A run that started but cannot go on (e.g. the output closed); exits 1 after the summary. */
 export class RunError extends Error {
   readonly exitCode: ExitCodeValue = ExitCode.failed;

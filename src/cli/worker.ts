@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from './errors.js';
+import { startError } from './errors.js';
 import { stopSignal } from './interrupt.js';
 import { duration, integer, weight } from './parse.js';
 
@@ -7,6 +7,7 @@ interface Flags {
   readonly redis: string;
   readonly queue: string;
   readonly prefix?: string;
+  readonly readyTimeout?: number;
   readonly threads?: number;
   readonly concurrency?: number;
   readonly killGrace?: number;
@@ -39,6 +40,11 @@ export function register(program: Command): void {
     .requiredOption('--redis <url>', 'Redis URL, e.g. redis://127.0.0.1:6379')
     .requiredOption('--queue <name>', 'BullMQ queue name')
     .option('--prefix <prefix>', 'BullMQ key prefix (default "bull")')
+    .option(
+      '--ready-timeout <duration>',
+      'how long to wait for Redis at start (default 10s)',
+      duration,
+    )
     .option('-t, --threads <n>', 'worker threads (default: available parallelism)', integer(1))
     .option('-c, --concurrency <n>', 'jobs taken from Redis at once (default: threads)', integer(1))
     .option(
@@ -94,6 +100,9 @@ export function register(program: Command): void {
           connection: flags.redis,
           queue: flags.queue,
           ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }),
+          ...(flags.readyTimeout === undefined
+            ? {}
+            : { readyTimeout: Math.max(1, Math.round(flags.readyTimeout)) }),
           ...(flags.threads === undefined ? {} : { threads: flags.threads }),
           ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
           ...(flags.killGrace === undefined ? {} : { killGrace: Math.round(flags.killGrace) }),
@@ -112,9 +121,7 @@ export function register(program: Command): void {
               }),
         });
       } catch (error) {
-        if (error instanceof TypeError || error instanceof RangeError)
-          throw new UsageError(error.message);
-        throw error;
+        throw startError(error);
       }
       process.stdout.write(
         `workpool: worker ${worker.id} on queue ${flags.queue} (handlers: ${worker.handlers.join(', ')})\n`,

@@ -15,6 +15,7 @@ import {
   startWorker,
 } from '../../src/distributed/index.js';
 import { PoolClosedError } from '../../src/index.js';
+import { runCli } from '../cli/helpers.js';
 import { queueName, tasksModule } from './helpers.js';
 import { freePort, startRedis, type TestRedis } from './redis.js';
 
@@ -63,6 +64,29 @@ describe('Redis unreachable at start', () => {
     assert.equal(await outcome, 'ready');
     await pool.close({ timeout: 2000 });
     await redis.stop();
+  });
+
+  it('workpool worker and workpool cluster exit 2 with the reason in one line, no stack', async () => {
+    const port = await freePort();
+    const redis = [
+      '--redis',
+      `redis://127.0.0.1:${port}`,
+      '--queue',
+      'q',
+      '--ready-timeout',
+      '300ms',
+    ];
+    for (const args of [
+      ['worker', tasksModule, ...redis],
+      ['cluster', ...redis],
+    ]) {
+      const r = await runCli(args);
+      assert.equal(r.code, 2, `${args[0]}: ${r.stderr}`);
+      assert.equal(
+        r.stderr,
+        `workpool: RedisUnavailableError: Redis at 127.0.0.1:${port} did not become ready within 300 ms (connect ECONNREFUSED 127.0.0.1:${port})\n`,
+      );
+    }
   });
 
   it('startWorker rejects RedisUnavailableError', async () => {
