@@ -229,9 +229,8 @@ export class PoolBase<P> implements AsyncDisposable {
       if (refused === undefined) return promise;
       return this.#afterRefusal(refused, payload, options, resolve, promise, accepted);
     }
-    const admitted = s.admission.tryAdmit(payload, options, resolve, s.waits);
+    const admitted = s.admission.tryAdmit(payload, options, resolve, s.waits, promise);
     if (!(admitted instanceof Error)) {
-      admitted.promise = promise;
       accepted(admitted);
       return promise;
     }
@@ -250,11 +249,8 @@ export class PoolBase<P> implements AsyncDisposable {
     const s = this.#scheduler;
     if (!(admitted instanceof QueueFullError) || s.closed || !s.waits)
       return handledRejection(admitted);
-    s.admission.admit(payload, options, resolve).then(
-      (record) => {
-        record.promise = promise;
-        accepted?.(record);
-      },
+    s.admission.admit(payload, options, resolve, promise).then(
+      (record) => accepted?.(record),
       (error: unknown) => {
         promise.then(undefined, noop);
         resolve(Promise.reject(error));
@@ -290,7 +286,9 @@ export class PoolBase<P> implements AsyncDisposable {
   protected async submitPayload<R>(payload: P, options: NormalizedTaskOptions): Promise<Task<R>> {
     const promise = new Promise<unknown>(capture) as Promise<R>;
     const resolve = captured;
-    const record = await this.#scheduler.admission.admit(payload, options, resolve);
+    // The record has the promise from the start: a task that fails inside `admit` (a
+    // function that throws at once on an idle pool) is watched, never an unhandled rejection.
+    const record = await this.#scheduler.admission.admit(payload, options, resolve, promise);
     return this.#task(record, promise);
   }
 
@@ -298,7 +296,7 @@ export class PoolBase<P> implements AsyncDisposable {
   protected trySubmitPayload<R>(payload: P, options: NormalizedTaskOptions): Task<R> | undefined {
     const promise = new Promise<unknown>(capture) as Promise<R>;
     const resolve = captured;
-    const record = this.#scheduler.admission.tryAdmit(payload, options, resolve);
+    const record = this.#scheduler.admission.tryAdmit(payload, options, resolve, false, promise);
     if (record instanceof Error) {
       if (record instanceof QueueFullError) return undefined;
       throw record;

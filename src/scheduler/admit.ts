@@ -89,9 +89,11 @@ export class Admission<P> {
     options: NormalizedTaskOptions,
     resolve: Resolve,
     willWait = false,
+    promise?: Promise<unknown>,
   ): TaskRecord<P> | Error {
     return (
-      this.#refused(payload, options, willWait) ?? this.admitNow(payload, options, resolve, false)
+      this.#refused(payload, options, willWait) ??
+      this.admitNow(payload, options, resolve, false, promise)
     );
   }
 
@@ -142,8 +144,13 @@ export class Admission<P> {
    * the buffered-channel send. Resolves with the record once accepted. With an overflow
    * policy other than `'wait'` it never waits.
    */
-  admit(payload: P, options: NormalizedTaskOptions, resolve: Resolve): Promise<TaskRecord<P>> {
-    return this.#admitOrWait(payload, options, resolve, false);
+  admit(
+    payload: P,
+    options: NormalizedTaskOptions,
+    resolve: Resolve,
+    promise?: Promise<unknown>,
+  ): Promise<TaskRecord<P>> {
+    return this.#admitOrWait(payload, options, resolve, false, promise);
   }
 
   /** `admit` with a `done(ok, value)` callback. */
@@ -154,7 +161,13 @@ export class Admission<P> {
   /** A producer that waited got room (dispatch.ts): accept its task. */
   admitWaiting(producer: Producer<P>): void {
     producer.resolve(
-      this.admitNow(producer.payload, producer.options, producer.sink, producer.callback),
+      this.admitNow(
+        producer.payload,
+        producer.options,
+        producer.sink,
+        producer.callback,
+        producer.promise,
+      ),
     );
   }
 
@@ -163,13 +176,14 @@ export class Admission<P> {
     options: NormalizedTaskOptions,
     sink: Sink,
     callback: boolean,
+    promise?: Promise<unknown>,
   ): Promise<TaskRecord<P>> {
     const waits = this.#p.options.overflow === 'wait';
     const refused = waits ? this.refused(options) : this.#refused(payload, options, false);
     if (refused !== undefined) return Promise.reject(refused);
     if (!waits || (this.#p.producers.size === 0 && this.hasRoom()))
-      return Promise.resolve(this.admitNow(payload, options, sink, callback));
-    return this.#p.producers.wait(payload, options, sink, callback);
+      return Promise.resolve(this.admitNow(payload, options, sink, callback, promise));
+    return this.#p.producers.wait(payload, options, sink, callback, promise);
   }
 
   /** Why a task offered now is refused (closed, cancelled, unhealthy, full), if it is. */

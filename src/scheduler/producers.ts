@@ -9,6 +9,8 @@ export interface Producer<P> {
   readonly options: NormalizedTaskOptions;
   readonly sink: Sink;
   readonly callback: boolean;
+  /** The caller's promise, if it has one: its record carries it from the start (see admitNow). */
+  readonly promise: Promise<unknown> | undefined;
   readonly resolve: (record: TaskRecord<P>) => void;
   readonly reject: (error: unknown) => void;
   cleanup: (() => void) | undefined;
@@ -30,6 +32,7 @@ export class Producers<P> {
     options: NormalizedTaskOptions,
     sink: Sink,
     callback: boolean,
+    promise?: Promise<unknown>,
   ): Promise<TaskRecord<P>> {
     return new Promise<TaskRecord<P>>((resolve, reject) => {
       const producer: Producer<P> = {
@@ -37,6 +40,7 @@ export class Producers<P> {
         options,
         sink,
         callback,
+        promise,
         resolve,
         reject,
         cleanup: undefined,

@@ -101,3 +101,39 @@ test('a rejected result nobody awaits does not raise an unhandled rejection', as
     process.off('unhandledRejection', onUnhandled);
   }
 });
+
+test('a task that throws at once, inside submit or trySubmit, or once it gets queue room, raises no unhandled rejection', async () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  const throws = (label: string) => (): never => {
+    throw new Error(label);
+  };
+  try {
+    const pool = new Pool({ concurrency: 1, maxQueue: 1 });
+    // Idle pool: the function runs, and throws, before submit resolves.
+    const a = await pool.submit(throws('submit, idle'));
+    const b = pool.trySubmit(throws('trySubmit, idle'));
+    assert.ok(b !== undefined);
+    // Full pool: these wait for room, and run (and throw) in the pass that admits them.
+    const held = gate();
+    const busy = pool.run(() => held.wait);
+    const queued = pool.run(throws('queued'));
+    const waiting = [pool.submit(throws('submit, waited')), pool.run(throws('run, waited'))];
+    held.open();
+    await busy;
+    await assert.rejects(queued, /queued/);
+    await Promise.all(waiting.slice(0, 1));
+    await pool.onIdle();
+    await flush();
+    await flush();
+    assert.deepEqual(unhandled, []);
+    // The results still reject for whoever does look.
+    await assert.rejects(a.result, /submit, idle/);
+    await assert.rejects(b.result, /trySubmit, idle/);
+    await assert.rejects(waiting[1] as Promise<unknown>, /run, waited/);
+    await pool.close();
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+});
