@@ -97,3 +97,14 @@ export function knownKeys(
     }
   }
 }
+
+/**
+ * The options object of a `close()`: `undefined` is `{}`; anything else must be an object
+ * of `known` keys (a misspelt `timeout` would otherwise wait forever).
+ */
+export function closeOptions(value: unknown, known: ReadonlySet<string>): Record<string, unknown> {
+  if (value === undefined) return {};
+  const o = object('options', value);
+  knownKeys('', o, known);
+  return o;
+}

@@ -37,6 +37,8 @@ import { Room } from './room.js';
 import type { DistributedTask } from './task.js';
 import type { DistributedPoolEvents, DistributedRunArgs, DistributedStats } from './types.js';
 
+const closeKeys: ReadonlySet<string> = new Set(['timeout']);
+
 export type { DistributedPoolOptions };
 
 const noop = (): void => {};
@@ -212,6 +214,7 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
    * still run) and disconnects, within the same deadline even if Redis is gone.
    */
   close(options: { readonly timeout?: number } = {}): Promise<CloseReport> {
+    v.closeOptions(options, closeKeys);
     const timeout =
       options.timeout === undefined
         ? Number.POSITIVE_INFINITY

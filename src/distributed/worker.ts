@@ -31,6 +31,8 @@ import { Turns } from './turns.js';
 import { Watchdog } from './watchdog.js';
 import { normalizeWorkerOptions, type WorkerOptions } from './worker-options.js';
 
+const closeKeys: ReadonlySet<string> = new Set(['timeout']);
+
 export type { WorkerOptions };
 
 /** A running worker host. */
@@ -216,6 +218,7 @@ class Host implements DistributedWorker {
   }
 
   close(options: { readonly timeout?: number } = {}): Promise<void> {
+    v.closeOptions(options, closeKeys);
     const timeout =
       options.timeout === undefined ? 30_000 : v.number('timeout', options.timeout, 0);
     this.#closing ??= this.#close(timeout);

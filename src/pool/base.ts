@@ -148,7 +148,12 @@ export class PoolBase<P> implements AsyncDisposable {
    * process alive afterwards.
    */
   close(options?: CloseOptions): Promise<CloseReport> {
-    return keepAlive(this.#scheduler.close(options)).then(() => this.#metrics.counters());
+    const o = v.closeOptions(options, closeKeys);
+    const checked: CloseOptions = {
+      ...(o.timeout === undefined ? {} : { timeout: v.number('timeout', o.timeout, 0, true) }),
+      ...(o.grace === undefined ? {} : { grace: v.number('grace', o.grace, 0, true) }),
+    };
+    return keepAlive(this.#scheduler.close(checked)).then(() => this.#metrics.counters());
   }
 
   /** Forced shutdown: queued tasks reject `PoolClosedError`, running ones are cancelled (threads killed). */
@@ -387,6 +392,7 @@ export class PoolBase<P> implements AsyncDisposable {
 }
 
 const noop = (): void => {};
+const closeKeys: ReadonlySet<string> = new Set(['timeout', 'grace']);
 
 /** The resolve function of the promise last made with `capture` as its executor. */
 let captured: (value: unknown) => void = noop;

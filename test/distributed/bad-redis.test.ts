@@ -37,6 +37,8 @@ describe('Redis unreachable at start', () => {
     assert.equal(error.code, 'ERR_REDIS_UNAVAILABLE');
     assert.equal(error.address, `127.0.0.1:${port}`);
     await assert.rejects(pool.run('echo', 1), RedisUnavailableError);
+    const wrong = pool.close.bind(pool) as (options: unknown) => Promise<unknown>;
+    assert.throws(() => wrong({ timout: 5 }), /Unknown option `timout`; expected one of: timeout/);
     await pool.close({ timeout: 1000 });
   });
 

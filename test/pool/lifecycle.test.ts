@@ -115,3 +115,17 @@ test('close() does not wait for a cancelled function that never returns', async 
   const report = await pool.close();
   assert.equal(report.cancelled, 1);
 });
+
+test('close() refuses bad options at once, naming them, and the pool is not closed by it', async () => {
+  const pool = new Pool({ concurrency: 1 });
+  const wrong = pool.close.bind(pool) as (options: unknown) => Promise<unknown>;
+  assert.throws(() => wrong({ timout: 5 }), {
+    name: 'TypeError',
+    message: 'Unknown option `timout`; expected one of: timeout, grace',
+  });
+  assert.throws(() => wrong({ timeout: 'x' }), /Expected `timeout` to be a number/);
+  assert.throws(() => wrong({ grace: -3 }), { name: 'RangeError', message: /`grace`/ });
+  assert.throws(() => wrong(5), /Expected `options` to be an object/);
+  assert.equal(await pool.run(() => 1), 1);
+  await pool.close({ timeout: Number.POSITIVE_INFINITY, grace: 0 });
+});
