@@ -60,10 +60,14 @@ export class PoolMeters {
     for (const call of calls.all()) if (call.state === 'running') running++;
     return {
       submitted: this.submitted,
+      started: this.started,
       completed: this.completed,
       failed: this.failed,
       cancelled: this.cancelled,
       timedOut: this.timedOut,
+      dropped: this.dropped,
+      rejected: this.rejected,
+      killed: 0,
       retried: this.retried,
       pending: calls.size,
       running,

@@ -153,7 +153,7 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
       await this.#room.wait(parts, () => this.#closing !== undefined);
       await this.#write(call);
     } catch (error) {
-      this.#calls.settle(call, false, error);
+      this.#refuse(call, error);
       throw error;
     }
     return task;
@@ -170,14 +170,15 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
   ): DistributedTask<HandlerOutput<M, K>> | undefined {
     const [input, options] = args;
     if (!this.#room.free) return undefined;
-    this.#handlers.check(name);
+    try {
+      this.#handlers.check(name);
+    } catch (error) {
+      this.#meters.rejected++;
+      throw error;
+    }
     const { call, task } = this.#prepare<HandlerOutput<M, K>>(name, input, options, false);
-    this.#ready
-      .then(
-        () => this.#write(call),
-        (error: unknown) => this.#calls.settle(call, false, error),
-      )
-      .catch((error: unknown) => this.#calls.settle(call, false, error));
+    const refuse = (error: unknown): void => this.#refuse(call, error);
+    this.#ready.then(() => this.#write(call), refuse).catch(refuse);
     return task;
   }
 
@@ -252,6 +253,17 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
     return { call, task };
   }
 
+  /**
+   * A call whose job never got into Redis (an unknown handler, a full queue, Redis out of
+   * reach, the pool closing): it was counted `submitted` when made, and is now `rejected`
+   * instead, so `submitted` stays the sum of the outcomes and what is pending.
+   */
+  #refuse(call: Call, error: unknown): void {
+    if (!this.#calls.settle(call, false, error)) return;
+    this.#meters.submitted--;
+    this.#meters.rejected++;
+  }
+
   /** Writes the call's job (once connected: the writer exists from then on). */
   #write(call: Call, delay = 0): Promise<void> {
     return (this.#writer ?? never()).add(call, delay);
@@ -298,7 +310,12 @@ export class DistributedPool<M = Record<string, Handler>> implements AsyncDispos
       const error = new PoolClosedError(
         'Pool closed before the job finished; the job stays in Redis and still runs',
       );
-      for (const call of this.#calls.all()) this.#calls.settle(call, false, error);
+      // The caller stops waiting (the jobs go on in Redis): counted and told as cancelled.
+      for (const call of [...this.#calls.all()]) {
+        if (!this.#calls.settle(call, false, error)) continue;
+        this.#meters.ended('cancelled', call);
+        this.#listeners.emit('end', { id: call.id, name: call.name, outcome: 'cancelled', error });
+      }
     }
     this.#stopped = true;
     this.#room.wake();

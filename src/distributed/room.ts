@@ -40,10 +40,8 @@ export class Room {
     for (;;) {
       this.queued = await waitingJobs(parts, this.#o);
       if (this.queued < this.#o.maxQueue) return;
-      if (this.#o.overflow === 'reject') {
-        this.#meters.rejected++;
-        throw new QueueFullError(this.#o.maxQueue);
-      }
+      // Counted `rejected` by the pool, with every other refusal (pool.ts `#refuse`).
+      if (this.#o.overflow === 'reject') throw new QueueFullError(this.#o.maxQueue);
       if (closed()) throw new PoolClosedError();
       this.#meters.blocked++;
       await new Promise<void>((resolve) => {

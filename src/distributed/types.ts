@@ -33,12 +33,23 @@ export interface DistributedPoolEvents {
 export type { JobCounts };
 
 export interface DistributedStats {
-  /** Calls this pool made, and how they ended. */
+  /**
+   * Calls this pool made whose job is in Redis (or being written), and how they ended:
+   * `submitted` = completed + failed + cancelled + timedOut + dropped + pending. A call
+   * left waiting when `close()`'s deadline passes ends `cancelled` (its job still runs).
+   */
   readonly submitted: number;
+  /** Calls seen starting on a worker host (first attempt). */
+  readonly started: number;
   readonly completed: number;
   readonly failed: number;
   readonly cancelled: number;
   readonly timedOut: number;
+  readonly dropped: number;
+  /** Calls refused before their job got into Redis (unknown handler, queue full, Redis out of reach, closed). */
+  readonly rejected: number;
+  /** Always 0 here: threads are killed on the hosts (their adverts and `cluster` count them). */
+  readonly killed: number;
   /** Caller-side retries (BullMQ's own retries show in `cluster`). */
   readonly retried: number;
   /** Calls of this pool waiting for an answer, and of those, the ones a worker runs now. */

@@ -27,6 +27,31 @@ describe('DistributedPool run through a worker process', () => {
     assert.match(String(error.stack), /fixtures\/tasks\.ts/);
   });
 
+  it('stats add up: refused calls are rejected, not submitted; each accepted one ends once', async () => {
+    await c.pool.clusterStats(); // reads the adverts now
+    const before = c.pool.stats();
+    assert.equal(await c.pool.run('add', { a: 1, b: 1 }), 2);
+    await assert.rejects(c.pool.run('fail'), { name: 'QuotaError' });
+    await assert.rejects(c.pool.run('nope' as 'echo', 1), UnknownHandlerError);
+    assert.throws(() => c.pool.trySubmit('nope' as 'echo', 1), UnknownHandlerError);
+    const after = c.pool.stats();
+    const delta = (k: 'submitted' | 'completed' | 'failed' | 'rejected' | 'started') =>
+      after[k] - before[k];
+    assert.deepEqual(
+      {
+        submitted: delta('submitted'),
+        started: delta('started'),
+        completed: delta('completed'),
+        failed: delta('failed'),
+        rejected: delta('rejected'),
+      },
+      { submitted: 2, started: 2, completed: 1, failed: 1, rejected: 2 },
+    );
+    const ended = after.completed + after.failed + after.cancelled + after.timedOut + after.dropped;
+    assert.equal(after.submitted, ended + after.pending);
+    assert.equal(after.killed, 0);
+  });
+
   it('refuses an unknown handler at submit once workers have advertised theirs', async () => {
     await c.pool.clusterStats(); // reads the adverts now
     const error = await c.pool.submit('nope' as 'echo', 1).then(
