@@ -20,7 +20,7 @@ export const CREDIT = 2;
  * in this order, at most `concurrency` at once; the rest wait in the thread (prefetch).
  * `code` is `index << 1 | ANNOUNCE?`: `index` of the handler names the thread reported in
  * READY. A task whose input was transferred is only ever sent to begin on arrival (see
- * ThreadExecutor), so it never waits in a thread.
+ * ThreadJobs), so it never waits in a thread.
  */
 export type RunMessage = [typeof RUN, ...unknown[]];
 /**

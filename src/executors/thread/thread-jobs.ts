@@ -183,10 +183,10 @@ export class ThreadJobs implements Load {
   }
 
   /**
-   * A stop: parked → recalled (it leaves: returns 'recalled'), sent → cancelled (the
-   * caller posts CANCEL; no kill timer yet: the thread may be busy with a task not ours
-   * to kill), started → stopping (CANCEL, and the kill timer). Anything else: it is
-   * stopping already, or gone (`undefined`).
+   * A stop, returning the state it moved to: parked → recalled (it leaves), sent →
+   * cancelled (the caller posts CANCEL; no kill timer yet: the thread may be busy with a
+   * task not ours to kill), started → stopping (CANCEL, and the kill timer). Anything
+   * else: it is stopping already (`undefined`).
    */
   stop(e: JobEntry): JobState | undefined {
     if (e.state === S.parked) {
