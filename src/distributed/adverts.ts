@@ -93,14 +93,15 @@ export async function advertise(
 /**
  * KEYS: the workers set, this host's advert key. ARGV: its advert, TTL ms, id, the advert
  * keys' prefix, its stalledInterval, 1 to write nothing on a conflict. The interval is read
- * from each advert's JSON text as `JSON.stringify` writes it (adverts without one pass).
+ * from each advert's JSON text as `JSON.stringify` writes it (a number as `String` writes
+ * it, which is how ioredis sends ARGV[5]; adverts without one pass).
  */
 const ADVERTISE = `
 local other = nil
 for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   if id ~= ARGV[3] then
     local advert = redis.call('GET', ARGV[4] .. id)
-    local interval = advert and string.match(advert, '"stalledInterval":(%d+)')
+    local interval = advert and string.match(advert, '"stalledInterval":([-+.%deE]+)')
     if interval and tonumber(interval) ~= tonumber(ARGV[5]) then
       other = advert
       break

@@ -130,6 +130,20 @@ describe('hosts of a queue share one stalledInterval, also when they start toget
     const found = await advertise(admin, k, advert('d', 2000), 10_000, false);
     assert.equal(found?.stalledInterval, 1000);
     assert.equal(await admin.exists(k.worker('d')), 1);
+    // Intervals are compared as numbers, fractions and exponents included.
+    const f = keys('bull', queueName('stalled-fraction'));
+    assert.equal(await advertise(admin, f, advert('e', 1500.5), 10_000, true), undefined);
+    assert.equal(await advertise(admin, f, advert('f', 1500.5), 10_000, true), undefined);
+    assert.equal(
+      (await advertise(admin, f, advert('g', 1500), 10_000, true))?.stalledInterval,
+      1500.5,
+    );
+    const big = keys('bull', queueName('stalled-big'));
+    assert.equal(await advertise(admin, big, advert('h', 1e21), 10_000, true), undefined);
+    assert.equal(
+      (await advertise(admin, big, advert('i', 1e20), 10_000, true))?.stalledInterval,
+      1e21,
+    );
   });
 
   it('two unlike hosts started at the same moment: exactly one starts, the other is refused', async () => {
