@@ -64,11 +64,16 @@ export function registerListRoutes(
     }
     return reply.send({ failure });
   });
+  registerHistoryRoute(app, ctx.sampler);
+}
+
+/** `GET /api/history`: the fine and coarse series the sampler keeps. */
+export function registerHistoryRoute(app: FastifyInstance, sampler: Sampler): void {
   // A full history is about a megabyte of JSON that compresses ~100x: sent gzipped to
   // clients that take it, made once per sample however many pages load it.
   let cached: { last: unknown; body: Compressible } | undefined;
   app.get('/api/history', async (request, reply) => {
-    const series = ctx.sampler.series();
+    const series = sampler.series();
     const last = series.fine.at(-1);
     if (cached === undefined || cached.last !== last) {
       cached = { last, body: new Compressible(JSON.stringify(series)) };
