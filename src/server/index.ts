@@ -78,7 +78,10 @@ export interface WorkpoolServer extends AsyncDisposable {
 export function serve(
   options: ServeOptions & { readonly cluster: ClusterServeOptions },
 ): Promise<ClusterServer>;
-export function serve(options: ServeOptions): Promise<WorkpoolServer>;
+export function serve(
+  options: ServeOptions & { readonly cluster?: undefined },
+): Promise<WorkpoolServer>;
+export function serve(options: ServeOptions): Promise<WorkpoolServer | ClusterServer>;
 export async function serve(options: ServeOptions): Promise<WorkpoolServer | ClusterServer> {
   const o = normalizeServeOptions(options);
   if (o.cluster !== undefined) {

@@ -73,11 +73,14 @@ export const dashboardScript = String.raw`
     'c-throughput': { title: 'Outcomes per second', unit: '/s',
       series: ['completed', 'failed', 'timed out', 'cancelled', 'dropped', 'refused (503)'],
       cols: function (p) { var r = p.rates; return [r.completed, r.failed, r.timedOut, r.cancelled, r.dropped, p.requests.refused]; } },
+    // A queue keeps no timed-out, cancelled or refused counts apart from failed ones.
+    'c-jobs': { title: 'Jobs ended per second', unit: '/s', series: ['completed', 'failed', 'retried'],
+      cols: function (p) { return [p.rates.completed, p.rates.failed, p.retried]; } },
     'c-latency': { title: config.cluster ? 'Run time on the hosts, ms' : 'Latency (queue + run), ms', unit: 'ms', series: ['p50', 'p95', 'p99'],
       cols: function (p) { return [p.p50, p.p95, p.p99]; } },
     'c-load': { title: 'Waiting, running, delayed, threads', unit: '',
-      series: ['waiting', 'running', 'delayed', 'retrying', 'threads'],
-      cols: function (p) { return [p.waiting, p.running, p.delayed, p.retrying, p.threads]; } },
+      series: config.cluster ? ['waiting', 'running', 'delayed', 'threads'] : ['waiting', 'running', 'delayed', 'retrying', 'threads'],
+      cols: function (p) { return config.cluster ? [p.waiting, p.running, p.delayed, p.threads] : [p.waiting, p.running, p.delayed, p.retrying, p.threads]; } },
     'c-util': { title: 'Utilization, %', unit: '%', series: ['utilization'],
       cols: function (p) { return [Math.round(p.utilization * 1000) / 10]; } },
     'c-tasks': { title: 'Completed per second by task', unit: '/s', per: 'tasks',
@@ -265,13 +268,37 @@ export const dashboardScript = String.raw`
     return getJson('/api/tasks?limit=50').then(function (res) {
       if (res.status !== 200) return;
       setText('inflight-count', '(' + res.body.inFlight + ')');
-      document.querySelector('#inflight tbody').innerHTML = res.body.tasks.map(function (t) {
-        return '<tr><td class="text">' + esc(t.id) + '</td><td class="text">' + esc(t.name === null ? '–' : t.name) + '</td><td class="text">' +
-          esc(t.key === null ? '–' : t.key) + '</td><td>' + esc(t.state) + '</td><td>' + t.attempt + '</td><td>' + fmt(t.ageMs) +
-          '</td><td class="text"><code>' + esc(t.input === null ? '–' : t.input) + '</code></td><td>' +
-          (!config.readOnly && t.cancellable ? '<button type="button" data-cancel="' + esc(t.id) + '">Cancel</button>' : '') + '</td></tr>';
-      }).join('');
+      keyedRows(document.querySelector('#inflight tbody'), res.body.tasks.map(function (t) {
+        return { key: String(t.id), cells: [
+          ['text', esc(t.id)], ['text', esc(t.name === null ? '–' : t.name)], ['text', esc(t.key === null ? '–' : t.key)],
+          ['', esc(t.state)], ['', String(t.attempt)], ['', fmt(t.ageMs)],
+          ['text', '<code>' + esc(t.input === null ? '–' : t.input) + '</code>'],
+          ['', !config.readOnly && t.cancellable ? '<button type="button" data-cancel="' + esc(t.id) + '">Cancel</button>' : ''],
+        ] };
+      }));
     });
+  }
+
+  // Rows kept by key, each cell rewritten only when it changed: the list reloads every
+  // sample, and a button rebuilt between a press and its release would lose the click.
+  function keyedRows(body, list) {
+    var old = {};
+    Array.prototype.forEach.call(body.rows, function (tr) { old[tr.dataset.key] = tr; });
+    var prev = null;
+    list.forEach(function (r) {
+      var tr = old[r.key];
+      delete old[r.key];
+      if (!tr) { tr = document.createElement('tr'); tr.dataset.key = r.key; }
+      r.cells.forEach(function (c, i) {
+        var td = tr.cells[i] || tr.appendChild(document.createElement('td'));
+        if (td.className !== c[0]) td.className = c[0];
+        if (td.wpHtml !== c[1]) { td.innerHTML = c[1]; td.wpHtml = c[1]; }
+      });
+      var at = prev ? prev.nextSibling : body.firstChild;
+      if (at !== tr) body.insertBefore(tr, at);
+      prev = tr;
+    });
+    Object.keys(old).forEach(function (k) { old[k].remove(); });
   }
 
   // ---- actions --------------------------------------------------------------------------

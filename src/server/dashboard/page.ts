@@ -13,12 +13,17 @@ export interface PageOptions {
   readonly cluster?: boolean;
 }
 
+/** What only a cluster page shows. */
+const onlyInCluster: ReadonlySet<string> = new Set(['c-jobs']);
+
 /** What a cluster page leaves out: figures a queue does not keep, charts of names and keys. */
 const notInCluster: ReadonlySet<string> = new Set([
+  'retrying',
   'timedOut',
   'cancelled',
   'dropped',
   'refused',
+  'c-throughput',
   'c-tasks',
   'c-task-latency',
   'c-keys',
@@ -48,6 +53,7 @@ const rates: readonly [id: string, label: string, unit: string][] = [
 
 const charts: readonly [id: string, label: string][] = [
   ['c-throughput', 'Outcomes per second'],
+  ['c-jobs', 'Jobs ended per second'],
   ['c-latency', 'Latency percentiles (queue and run), ms'],
   ['c-load', 'Waiting, running, delayed and threads'],
   ['c-util', 'Utilization, percent of task slots'],
@@ -106,7 +112,7 @@ export function dashboardHtml(options: PageOptions): string {
   const cluster = options.cluster === true;
   const config = JSON.stringify({ readOnly: options.readOnly, cluster });
   const shown = <T extends readonly [string, ...string[]]>(list: readonly T[]): readonly T[] =>
-    cluster ? list.filter(([id]) => !notInCluster.has(id)) : list;
+    list.filter(([id]) => (cluster ? !notInCluster.has(id) : !onlyInCluster.has(id)));
   return `<!doctype html>
 <html lang="en">
 <head>
