@@ -7,7 +7,7 @@
  *   interval (as measured here: the shortest gap seen between two of its heartbeats, at
  *   first the workers' default of 5 s), on this server's clock: it is late, maybe dead;
  * - **gone**: its advert is no longer in Redis (expired, or withdrawn by a host that
- *   closed). A host that was late when it went has `staleSince` (when it turned stale,
+ *   closed); a newer advert of it later (it outlived a Redis outage) makes it live again. A host that was late when it went has `staleSince` (when it turned stale,
  *   computed from its last heartbeat, so it does not depend on a sample falling inside
  *   that window); a host that withdrew in time has none. Gone rows stay `keepGone` ms,
  *   at most `maxGone` of them, then are forgotten;
@@ -79,7 +79,13 @@ export class HostBook {
         this.#hosts.set(a.id, { advert: a, seenAt: now, interval: undefined, goneAt: undefined });
         continue;
       }
-      if (e.goneAt !== undefined) continue; // gone for good: its counts are retired
+      if (e.goneAt !== undefined) {
+        // A late read of its last advert changes nothing; a newer heartbeat (its advert
+        // expired while Redis was away, and it advertised again) brings it back.
+        if (a.heartbeatAt <= e.advert.heartbeatAt) continue;
+        this.#retire(e.advert, -1);
+        e.goneAt = undefined;
+      }
       if (a.heartbeatAt !== e.advert.heartbeatAt) {
         const gap = a.heartbeatAt - e.advert.heartbeatAt;
         if (gap > 0) e.interval = e.interval === undefined ? gap : Math.min(e.interval, gap);
@@ -90,13 +96,24 @@ export class HostBook {
     for (const [id, e] of this.#hosts) {
       if (live.has(id) || e.goneAt !== undefined) continue;
       e.goneAt = now;
-      const t = this.#retired;
-      t.completed += e.advert.completed;
-      t.failed += e.advert.failed - e.advert.retried;
-      t.retried += e.advert.retried;
-      if (e.advert.histograms !== undefined) addInto(t.run, e.advert.histograms.run.buckets);
+      this.#retire(e.advert, 1);
     }
     this.#forget(now);
+  }
+
+  /** Adds (`sign` 1) or takes back (-1) a host's counters to the retired totals. */
+  #retire(a: Advert, sign: 1 | -1): void {
+    const t = this.#retired;
+    t.completed += sign * a.completed;
+    t.failed += sign * (a.failed - a.retried);
+    t.retried += sign * a.retried;
+    const run = a.histograms?.run.buckets;
+    if (run !== undefined) {
+      while (t.run.length < run.length) t.run.push(0);
+      run.forEach((n, i) => {
+        t.run[i] = (t.run[i] ?? 0) + sign * n;
+      });
+    }
   }
 
   /** The cluster's counters: retired hosts' and live hosts' together. */
