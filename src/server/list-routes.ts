@@ -86,7 +86,8 @@ export function registerHistoryRoute(app: FastifyInstance, sampler: Sampler): vo
 /** Most in-flight tasks `GET /api/tasks` lists. */
 const inFlightLimit = 500;
 
-function parseLimit(query: Record<string, unknown>, max: number): number {
+/** Pure: `?limit=` (1 to `max`, default 100), or a 400 naming what was wrong. */
+export function parseLimit(query: Record<string, unknown>, max: number): number {
   for (const key of Object.keys(query)) {
     if (key !== 'limit') {
       throw new ActionError(400, 'ERR_BAD_QUERY', `Unknown parameter \`${key}\`; expected: limit`);

@@ -8,21 +8,11 @@
  * returns. Every wait is a bounded poll of state, never a sleep.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { Queue } from 'bullmq';
-import { DistributedPool } from '../../src/distributed/index.js';
+import { describe, it } from 'node:test';
 import { TaskCancelledError } from '../../src/index.js';
-import {
-  type ClusterServer,
-  type ClusterSnapshot,
-  type Series,
-  serve,
-} from '../../src/server/index.js';
-import { queueName, startWorkerProcess, type Tasks, until, type WorkerProcess } from './helpers.js';
-import { startRedis, type TestRedis } from './redis.js';
+import type { ClusterSnapshot, Series } from '../../src/server/index.js';
+import { until, type WorkerProcess } from './helpers.js';
+import { useServedCluster } from './served.js';
 
 interface Answer {
   readonly status: number;
@@ -31,7 +21,7 @@ interface Answer {
   };
 }
 
-async function request(server: ClusterServer, path: string, body?: unknown): Promise<Answer> {
+async function request(server: { url: string }, path: string, body?: unknown): Promise<Answer> {
   const response = await fetch(`${server.url}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -41,54 +31,23 @@ async function request(server: ClusterServer, path: string, body?: unknown): Pro
 }
 
 describe('serve({ cluster }) with two worker processes', () => {
-  const queue = queueName('serve');
-  let redis: TestRedis;
-  let workers: WorkerProcess[] = [];
-  let pool: DistributedPool<Tasks>;
-  let server: ClusterServer;
-  let bull: Queue;
-  let dir: string;
+  const c = useServedCluster('cluster-serve', { sampleInterval: 50, timeout: 1000 });
 
   const stats = async (): Promise<ClusterSnapshot> => {
-    const answer = await request(server, '/stats');
+    const answer = await request(c.server, '/stats');
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     return answer.body as unknown as ClusterSnapshot;
   };
   const live = (s: ClusterSnapshot) => s.hosts.filter((h) => h.status === 'live');
 
-  before(async () => {
-    redis = await startRedis();
-    dir = mkdtempSync(join(tmpdir(), 'workpool-cluster-serve-'));
-    for (let i = 0; i < 2; i++)
-      workers.push(
-        await startWorkerProcess(redis.url, queue, ['--threads', '1', '--heartbeat', '500']),
-      );
-    pool = new DistributedPool<Tasks>({ connection: redis.connection, queue });
-    await pool.ready();
-    server = await serve({
-      cluster: { connection: redis.connection, queue, timeout: 1000 },
-      port: 0,
-      sampleInterval: 50,
-    });
-    bull = new Queue(queue, { connection: redis.connection });
-  });
-  after(async () => {
-    await server?.close();
-    await bull?.close();
-    await pool?.close({ timeout: 2000 });
-    for (const w of workers) await w.kill();
-    await redis?.stop();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  });
-
   it('shows both hosts as rows, with counts that match the jobs run', async () => {
-    await Promise.all(Array.from({ length: 20 }, (_, i) => pool.run('add', { a: i, b: 1 })));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => c.pool.run('add', { a: i, b: 1 })));
     await until('the server shows 20 completed on two live hosts', async () => {
       const s = await stats();
       return s.totals.completed === 20 && live(s).length === 2;
     });
     const s = await stats();
-    assert.deepEqual(new Set(s.hosts.map((h) => h.pid)), new Set(workers.map((w) => w.pid)));
+    assert.deepEqual(new Set(s.hosts.map((h) => h.pid)), new Set(c.workers.map((w) => w.pid)));
     for (const h of s.hosts) {
       assert.equal(h.threads, 1);
       assert.equal(h.healthy, true);
@@ -102,7 +61,7 @@ describe('serve({ cluster }) with two worker processes', () => {
     assert.equal(s.paused, false);
     // The page's points carry the same: totals, run-time percentiles, the host rows.
     await until('a point shows the 20 jobs', async () => {
-      const series = (await request(server, '/api/history')).body as unknown as Series;
+      const series = (await request(c.server, '/api/history')).body as unknown as Series;
       const p = series.fine.at(-1);
       return p?.totals.completed === 20 && p.hosts.length === 2 && p.healthy;
     });
@@ -110,12 +69,12 @@ describe('serve({ cluster }) with two worker processes', () => {
 
   it('pause stops starts on every host; resume starts them again', async (t) => {
     // Resumed whatever happens, so the tests after this one run.
-    t.after(() => request(server, '/api/resume', {}));
-    const paused = await request(server, '/api/pause', {});
+    t.after(() => request(c.server, '/api/resume', {}));
+    const paused = await request(c.server, '/api/pause', {});
     assert.equal(paused.status, 200);
     assert.equal(paused.body.ok, true);
     assert.equal(paused.body.paused, true);
-    const task = await pool.submit('add', { a: 1, b: 2 });
+    const task = await c.pool.submit('add', { a: 1, b: 2 });
     // Two heartbeats of every host later the job has still not started anywhere.
     const seen = new Map((await stats()).hosts.map((h) => [h.id, h.lastSeen ?? 0]));
     let beats = 0;
@@ -128,47 +87,49 @@ describe('serve({ cluster }) with two worker processes', () => {
       return beats >= 2;
     });
     // Waiting (BullMQ keeps a job with a priority in `prioritized`), not begun.
-    assert.ok(['waiting', 'prioritized'].includes(await bull.getJobState(task.id)));
+    assert.ok(['waiting', 'prioritized'].includes(await c.bull.getJobState(task.id)));
     assert.equal((await stats()).cluster.waiting, 1);
-    const resumed = await request(server, '/api/resume', {});
+    const resumed = await request(c.server, '/api/resume', {});
     assert.equal(resumed.status, 200);
     assert.equal(resumed.body.paused, false);
     assert.equal(await task.result, 3);
   });
 
   it('cancel reaches a CPU-bound job running on another process', async () => {
-    const task = await pool.submit('forever');
-    await until('the job runs', async () => (await bull.getJobState(task.id)) === 'active');
-    const listed = await request(server, '/api/tasks');
+    const task = await c.pool.submit('forever');
+    await until('the job runs', async () => (await c.bull.getJobState(task.id)) === 'active');
+    const listed = await request(c.server, '/api/tasks');
     const tasks = listed.body.tasks as { id: string; state: string; cancellable: boolean }[];
     assert.deepEqual(
       tasks.map((t) => [t.id, t.state]),
       [[task.id, 'running']],
     );
-    const cancelled = await request(server, `/api/tasks/${task.id}/cancel`, {});
+    const cancelled = await request(c.server, `/api/tasks/${task.id}/cancel`, {});
     assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
     assert.equal(cancelled.body.was, 'running');
     assert.equal(cancelled.body.done, 'signalled');
     await assert.rejects(task.result, TaskCancelledError);
     // The hosts stay up and serve: both run a job each (their one thread was replaced).
-    const pids = new Set(await Promise.all([pool.run('pid'), pool.run('pid'), pool.run('pid')]));
-    assert.ok([...pids].every((p) => workers.some((w) => w.pid === p)));
+    const pids = new Set(
+      await Promise.all([c.pool.run('pid'), c.pool.run('pid'), c.pool.run('pid')]),
+    );
+    assert.ok([...pids].every((p) => c.workers.some((w) => w.pid === p)));
     // Ended jobs cannot be cancelled; unknown ids are 404, bad ones 400, in one shape.
-    const again = await request(server, `/api/tasks/${task.id}/cancel`, {});
+    const again = await request(c.server, `/api/tasks/${task.id}/cancel`, {});
     assert.equal(again.status, 409);
     assert.equal(again.body.error?.code, 'ERR_JOB_STATE');
-    const unknown = await request(server, '/api/tasks/no-such-job/cancel', {});
+    const unknown = await request(c.server, '/api/tasks/no-such-job/cancel', {});
     assert.equal(unknown.status, 404);
     assert.equal(unknown.body.error?.code, 'ERR_JOB_NOT_FOUND');
     assert.equal(unknown.body.error?.name, 'ActionError');
-    const bad = await request(server, `/api/tasks/${encodeURIComponent('a:b')}/cancel`, {});
+    const bad = await request(c.server, `/api/tasks/${encodeURIComponent('a:b')}/cancel`, {});
     assert.equal(bad.status, 400);
   });
 
   it('retry runs a failed job again', async () => {
-    const task = await pool.submit('flaky', { dir, failures: 1 });
+    const task = await c.pool.submit('flaky', { dir: c.dir, failures: 1 });
     await assert.rejects(task.result, /attempt 1 fails/);
-    const list = await request(server, '/api/failures?outcome=failed');
+    const list = await request(c.server, '/api/failures?outcome=failed');
     const failures = list.body.failures as {
       id: string;
       error: { message: string };
@@ -178,28 +139,31 @@ describe('serve({ cluster }) with two worker processes', () => {
     assert.ok(failure !== undefined, JSON.stringify(list.body));
     assert.equal(failure.error.message, 'attempt 1 fails');
     assert.equal(failure.retryable, true);
-    const one = await request(server, `/api/failures/${task.id}`);
+    const one = await request(c.server, `/api/failures/${task.id}`);
     assert.match(String((one.body.failure as { stack: string }).stack), /attempt 1 fails/);
-    const retried = await request(server, `/api/failures/${task.id}/retry`, {});
+    const retried = await request(c.server, `/api/failures/${task.id}/retry`, {});
     assert.equal(retried.status, 202, JSON.stringify(retried.body));
     assert.equal(retried.body.retry, task.id);
     await until(
       'the retried job completes',
-      async () => (await bull.getJobState(task.id)) === 'completed',
+      async () => (await c.bull.getJobState(task.id)) === 'completed',
     );
-    const job = await bull.getJob(task.id);
+    const job = await c.bull.getJob(task.id);
     assert.ok(job?.returnvalue !== undefined);
     // Only a failed job can be retried.
-    const twice = await request(server, `/api/failures/${task.id}/retry`, {});
+    const twice = await request(c.server, `/api/failures/${task.id}/retry`, {});
     assert.equal(twice.status, 409);
     assert.equal(twice.body.error?.code, 'ERR_JOB_STATE');
-    const unknown = await request(server, '/api/failures/nope/retry', {});
+    const unknown = await request(c.server, '/api/failures/nope/retry', {});
     assert.equal(unknown.status, 404);
   });
 
   it('a killed host goes stale, then gone; its counts stay in the totals', async () => {
-    const before = await stats();
-    const victim = workers[0] as WorkerProcess;
+    // Every job so far: 20 + 1 (pause) + 3 (pid) + 1 (the retried one); the adverts say so
+    // once each host has heartbeaten since.
+    const ran = 25;
+    await until('the totals show every job', async () => (await stats()).totals.completed === ran);
+    const victim = c.workers[0] as WorkerProcess;
     await victim.kill();
     const row = async () => (await stats()).hosts.find((h) => h.id === victim.id);
     await until('the killed host is gone', async () => (await row())?.status === 'gone');
@@ -208,37 +172,37 @@ describe('serve({ cluster }) with two worker processes', () => {
     assert.ok(gone.staleSince < gone.goneSince, 'stale before gone');
     assert.ok(gone.staleSince > (gone.lastSeen ?? 0));
     const after = await stats();
-    assert.equal(after.totals.completed, before.totals.completed);
+    assert.equal(after.totals.completed, ran);
     assert.equal(live(after).length, 1);
-    workers = workers.filter((w) => w !== victim);
+    c.workers = c.workers.filter((w) => w !== victim);
   });
 
   it('Redis stopped: a typed error state, then recovery when it returns', async () => {
-    await redis.kill();
+    await c.redis.kill();
     await until('the server reports Redis unavailable', async () => {
-      const answer = await request(server, '/stats');
+      const answer = await request(c.server, '/stats');
       return answer.status === 503;
     });
-    const down = await request(server, '/stats');
+    const down = await request(c.server, '/stats');
     assert.equal(down.body.error?.code, 'ERR_REDIS_UNAVAILABLE');
     assert.match(String(down.body.error?.message), /Redis at 127\.0\.0\.1:\d+/);
-    const health = await request(server, '/healthz');
+    const health = await request(c.server, '/healthz');
     assert.equal(health.status, 503);
     assert.match(String(health.body.error), /RedisUnavailableError/);
-    const action = await request(server, '/api/pause', {});
+    const action = await request(c.server, '/api/pause', {});
     assert.equal(action.status, 503);
     assert.equal(action.body.error?.code, 'ERR_REDIS_UNAVAILABLE');
     await until('a point says Redis is unavailable', async () => {
-      const series = (await request(server, '/api/history')).body as unknown as Series;
+      const series = (await request(c.server, '/api/history')).body as unknown as Series;
       const p = series.fine.at(-1);
       return p?.healthy === false && /RedisUnavailableError/.test(p.error ?? '');
     });
-    await redis.restart();
+    await c.redis.restart();
     await until('the server reads the cluster again', async () => {
-      const answer = await request(server, '/stats');
+      const answer = await request(c.server, '/stats');
       if (answer.status !== 200) return false;
       return live(answer.body as unknown as ClusterSnapshot).length === 1;
     });
-    assert.equal(await pool.run('add', { a: 2, b: 2 }), 4);
+    assert.equal(await c.pool.run('add', { a: 2, b: 2 }), 4);
   });
 });

@@ -22,7 +22,7 @@ import {
 } from '../../distributed/index.js';
 import { ActionError, actionBody } from '../actions.js';
 import { preview } from '../failures.js';
-import { parseFilter } from '../list-routes.js';
+import { parseFilter, parseLimit } from '../list-routes.js';
 import type { ClusterSource } from './source.js';
 
 export interface ClusterRoutesContext {
@@ -51,7 +51,7 @@ export function registerClusterRoutes(app: FastifyInstance, ctx: ClusterRoutesCo
   });
 
   app.get('/api/tasks', async (request, reply) => {
-    const limit = limitOf(request.query as Record<string, unknown>, 500);
+    const limit = parseLimit(request.query as Record<string, unknown>, 500);
     const jobs = await call(() =>
       admin.jobs(['active', 'waiting', 'prioritized', 'delayed'], limit),
     );
@@ -173,24 +173,6 @@ function jobId(text: string, code = 'ERR_BAD_ACTION'): string {
     throw new ActionError(400, code, `Expected a job id, got ${JSON.stringify(text)}`);
   }
   return text;
-}
-
-function limitOf(query: Record<string, unknown>, max: number): number {
-  for (const key of Object.keys(query)) {
-    if (key !== 'limit')
-      throw new ActionError(400, 'ERR_BAD_QUERY', `Unknown parameter \`${key}\`; expected: limit`);
-  }
-  const v = query.limit;
-  if (v === undefined) return 100;
-  const n = typeof v === 'string' && /^\d{1,6}$/.test(v) ? Number(v) : Number.NaN;
-  if (!(n >= 1 && n <= max)) {
-    throw new ActionError(
-      400,
-      'ERR_BAD_QUERY',
-      `Expected \`limit\` to be an integer from 1 to ${max}, got ${JSON.stringify(v)}`,
-    );
-  }
-  return n;
 }
 
 /** A failed job in the task list's shape. */
