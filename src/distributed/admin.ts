@@ -222,10 +222,21 @@ export class ClusterAdmin {
     });
   }
 
-  /** The newest `limit` jobs in `states`, every lane (each lane's newest, merged by time). */
+  /**
+   * The newest `limit` jobs in `states` (each lane's newest, merged by time), from the
+   * queue's own lane and the key lanes that had such jobs at the last `read()`, the fullest
+   * `lanesPerRead` of them: bounded however many keys there are.
+   */
   async jobs(states: readonly JobType[], limit: number): Promise<JobSummary[]> {
     return this.#bounded(async () => {
-      const lanes = await this.#allLanes();
+      const held = (counts: JobCounts): number =>
+        states.reduce((n, state) => n + (counts[state] ?? 0), 0);
+      const keyed = [...this.#lanes]
+        .filter(([name, l]) => name !== this.#o.queue && held(l.counts) > 0)
+        .sort((a, b) => held(b[1].counts) - held(a[1].counts))
+        .slice(0, this.#lanesPerRead)
+        .map(([, l]) => l.queue);
+      const lanes = [this.#lane(this.#o.queue).queue, ...keyed];
       const found = await Promise.all(
         lanes.map((q) => q.getJobs([...states], 0, limit - 1, false)),
       );

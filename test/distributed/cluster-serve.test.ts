@@ -126,6 +126,19 @@ describe('serve({ cluster }) with two worker processes', () => {
     assert.equal(bad.status, 400);
   });
 
+  it("the lists and cancel reach a keyed job, in its key's lane", async () => {
+    const task = await c.pool.submit('forever', undefined, { key: 'tenant-a' });
+    await until('the keyed job is listed as running', async () => {
+      const listed = await request(c.server, '/api/tasks');
+      const tasks = listed.body.tasks as { id: string; state: string; key: string | null }[];
+      return tasks.some((t) => t.id === task.id && t.state === 'running' && t.key === 'tenant-a');
+    });
+    const cancelled = await request(c.server, `/api/tasks/${task.id}/cancel`, {});
+    assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+    assert.equal(cancelled.body.done, 'signalled');
+    await assert.rejects(task.result, TaskCancelledError);
+  });
+
   it('retry runs a failed job again', async () => {
     const task = await c.pool.submit('flaky', { dir: c.dir, failures: 1 });
     await assert.rejects(task.result, /attempt 1 fails/);
