@@ -75,6 +75,12 @@ describe('serve({ cluster }) with two worker processes', () => {
     assert.equal(paused.body.ok, true);
     assert.equal(paused.body.paused, true);
     const task = await c.pool.submit('add', { a: 1, b: 2 });
+    // A waiting job cancelled from the page is removed; its caller gets TaskCancelledError.
+    const doomed = await c.pool.submit('add', { a: 0, b: 0 });
+    const removed = await request(c.server, `/api/tasks/${doomed.id}/cancel`, {});
+    assert.equal(removed.status, 200, JSON.stringify(removed.body));
+    assert.equal(removed.body.done, 'removed');
+    await assert.rejects(doomed.result, TaskCancelledError);
     // Two heartbeats of every host later the job has still not started anywhere.
     const seen = new Map((await stats()).hosts.map((h) => [h.id, h.lastSeen ?? 0]));
     let beats = 0;
