@@ -18,7 +18,9 @@ export type WorkpoolErrorCode =
   | 'ERR_MISSING_PEER'
   | 'ERR_JOB_STATE'
   | 'ERR_REDIS_UNAVAILABLE'
-  | 'ERR_REDIS_CONFIG';
+  | 'ERR_REDIS_CONFIG'
+  | 'ERR_JOB_NOT_FOUND'
+  | 'ERR_JOB_STATE';
 
 /** Base class of every error workpool raises itself (a task's own errors pass through as-is). */
 export class WorkpoolError extends Error {

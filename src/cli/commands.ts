@@ -10,6 +10,7 @@
  */
 import type { Command } from 'commander';
 import { register as cluster } from './cluster.js';
+import { register as dashboard } from './dashboard.js';
 import { register as images } from './images/command.js';
 import { register as run } from './run/command.js';
 import { register as serve } from './serve.js';
@@ -17,4 +18,4 @@ import { register as worker } from './worker.js';
 
 export type Register = (program: Command) => void;
 
-export const commands: readonly Register[] = [run, images, serve, worker, cluster];
+export const commands: readonly Register[] = [run, images, serve, worker, cluster, dashboard];

@@ -19,11 +19,16 @@ interface Flags {
   readonly bodyLimit?: number;
   readonly exposeStack?: true;
   readonly readOnly?: true;
+  readonly redis?: string;
+  readonly queue?: string;
+  readonly prefix?: string;
 }
 
 /**
  * `workpool serve <module>`: the task module over HTTP with a dashboard. Runs until SIGTERM
  * or SIGINT, then stops accepting, drains within `--drain-timeout` and exits 0.
+ * `workpool serve --redis URL --queue NAME`: the dashboard of a distributed queue instead
+ * (its hosts, counts and actions; no task route, no module).
  */
 export function register(program: Command): void {
   program
@@ -39,9 +44,14 @@ export function register(program: Command): void {
         'Overload is refused early with 503 + Retry-After. Binding to a non-loopback host\n' +
         'requires --token (bearer auth on every route but /healthz; the dashboard has a login\n' +
         'form at /login). A task module that cannot load: nothing listens, exit 2.\n' +
-        'SIGTERM drains and exits 0.',
+        'SIGTERM drains and exits 0.\n' +
+        'With --redis URL --queue NAME instead of <module>: the dashboard of that distributed\n' +
+        'queue (each worker host as a row; pause, resume, cancel and retry act on the queue).',
     )
-    .argument('<module>', 'task module: a .js/.mjs file, or .ts with tsx installed')
+    .argument('[module]', 'task module: a .js/.mjs file, or .ts with tsx installed')
+    .option('--redis <url>', 'serve the cluster of a distributed queue on this Redis (no module)')
+    .option('--queue <name>', 'with --redis: the BullMQ queue name')
+    .option('--prefix <prefix>', 'with --redis: the BullMQ key prefix (default "bull")')
     .option('-p, --port <n>', 'port to listen on (0: any free port)', integer(0), 3000)
     .option('--host <host>', 'interface to bind; anything but loopback needs --token', '127.0.0.1')
     .option('-t, --threads <n>', 'worker threads (default: available parallelism)', integer(1))
@@ -85,12 +95,13 @@ export function register(program: Command): void {
       '--read-only',
       'the dashboard only shows: pause, resume, resize, drain, cancel and retry answer 403',
     )
-    .action(async (module: string, flags: Flags) => {
+    .action(async (module: string | undefined, flags: Flags) => {
+      const cluster = clusterOf(module, flags);
       const { serve } = await import('../server/index.js');
-      let server: Awaited<ReturnType<typeof serve>>;
+      let server: { url: string; close(): Promise<void> };
       try {
         server = await serve({
-          module,
+          ...(cluster === undefined ? { module: module ?? '' } : { cluster }),
           port: flags.port,
           host: flags.host,
           drainTimeout: Math.round(flags.drainTimeout),
@@ -117,14 +128,10 @@ export function register(program: Command): void {
           throw new UsageError(error.message);
         // The module does not load: nothing listens, exit 2 with the reason.
         if (error instanceof TaskModuleError) throw new UsageError(error.message);
-        const code = (error as { code?: unknown }).code;
-        if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-          throw new UsageError(`cannot listen on ${flags.host}:${flags.port}: ${String(code)}`);
-        }
-        throw error;
+        throw startError(error, flags);
       }
       process.stdout.write(
-        `workpool: serving ${module} on ${server.url} (dashboard: ${server.url}/)\n`,
+        `workpool: serving ${cluster === undefined ? module : `queue ${cluster.queue} on ${flags.redis}`} on ${server.url} (dashboard: ${server.url}/)\n`,
       );
       // The first SIGTERM/SIGINT drains; a second one gets Node's default (exit at once).
       const signal = await stopSignal();
@@ -133,4 +140,37 @@ export function register(program: Command): void {
       process.stderr.write('workpool: stopped\n');
       process.exitCode = 0;
     });
+}
+
+/** The cluster to serve (`--redis` and `--queue`), or `undefined` for a module; a UsageError for a mix. */
+export function clusterOf(
+  module: string | undefined,
+  flags: { readonly redis?: string; readonly queue?: string; readonly prefix?: string },
+): { connection: string; queue: string; prefix?: string } | undefined {
+  if (flags.redis === undefined) {
+    if (flags.queue !== undefined || flags.prefix !== undefined)
+      throw new UsageError('--queue and --prefix go with --redis');
+    if (module === undefined)
+      throw new UsageError('give a task module, or --redis URL --queue NAME for a cluster');
+    return undefined;
+  }
+  if (module !== undefined) throw new UsageError('give either a task module or --redis, not both');
+  if (flags.queue === undefined) throw new UsageError('--redis needs --queue NAME');
+  return {
+    connection: flags.redis,
+    queue: flags.queue,
+    ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }),
+  };
+}
+
+/** What stops a server from starting, as the user must fix it (exit 2), or the error itself. */
+export function startError(error: unknown, flags: { host: string; port: number }): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    return new UsageError(`cannot listen on ${flags.host}:${flags.port}: ${String(code)}`);
+  }
+  // Redis unreachable within the ready timeout, or set up to lose jobs.
+  if (code === 'ERR_REDIS_UNAVAILABLE' || code === 'ERR_REDIS_CONFIG')
+    return new UsageError((error as Error).message);
+  return error;
 }

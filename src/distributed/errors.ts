@@ -30,3 +30,27 @@ export class RedisConfigError extends WorkpoolError {
     this.setting = setting;
   }
 }
+
+/** No lane of the queue has a job with this id (never added, removed, or expired). */
+export class JobNotFoundError extends WorkpoolError {
+  readonly jobId: string;
+  constructor(jobId: string, options?: ErrorOptions) {
+    super('ERR_JOB_NOT_FOUND', `No job ${JSON.stringify(jobId)} in the queue`, options);
+    this.jobId = jobId;
+  }
+}
+
+/** The job is in a state the action does not apply to (cancel an ended job, retry one that did not fail). */
+export class JobStateError extends WorkpoolError {
+  readonly jobId: string;
+  readonly state: string;
+  constructor(jobId: string, state: string, action: string, options?: ErrorOptions) {
+    super(
+      'ERR_JOB_STATE',
+      `Job ${JSON.stringify(jobId)} is ${state}: it cannot ${action === 'retry' ? 'be retried (only a failed job can)' : 'be cancelled (it has ended)'}`,
+      options,
+    );
+    this.jobId = jobId;
+    this.state = state;
+  }
+}

@@ -2,9 +2,21 @@
  * `workpool/distributed`: the pools past one machine, on BullMQ and Redis. bullmq and
  * ioredis are loaded only from here (optional peer dependencies of workpool).
  */
-export type { WorkerAdvert } from './adverts.js';
-export type { ClusterStats } from './cluster.js';
-export { RedisConfigError, RedisUnavailableError } from './errors.js';
+export {
+  type ActionResult,
+  ClusterAdmin,
+  type ClusterAdminOptions,
+  type ClusterRead,
+  type JobSummary,
+} from './admin.js';
+export type { AdvertRecord, WorkerAdvert } from './adverts.js';
+export { type ClusterStats, clusterStats } from './cluster.js';
+export {
+  JobNotFoundError,
+  JobStateError,
+  RedisConfigError,
+  RedisUnavailableError,
+} from './errors.js';
 export type { DistributedMapOptions } from './map.js';
 export type {
   Connection,

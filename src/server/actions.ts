@@ -188,7 +188,10 @@ export function registerActions(app: FastifyInstance, ctx: ActionsContext): void
 }
 
 /** The body of an action: a JSON object with only `keys`. */
-function actionBody(request: FastifyRequest, keys: readonly string[]): Record<string, unknown> {
+export function actionBody(
+  request: FastifyRequest,
+  keys: readonly string[],
+): Record<string, unknown> {
   const type = request.headers['content-type'];
   if (typeof type !== 'string' || !/^application\/json\s*(;|$)/i.test(type)) {
     throw new ActionError(

@@ -7,6 +7,7 @@ import {
   TaskTimeoutError,
   UnknownHandlerError,
 } from '../index.js';
+import { ActionError } from './actions.js';
 import type { RequestOutcome } from './tracker.js';
 
 /** The request's deadline (queue + run) passed; answered 504, `code` ERR_TASK_TIMEOUT. */
@@ -93,7 +94,8 @@ export function answerFor(error: unknown, reason: unknown, exposeStack: boolean)
 /**
  * One error shape for every 4xx and 5xx, the server's own and Fastify's alike (a body
  * too large, a wrong content type, a route that does not exist): `{ error: { name,
- * message, code } }`. A 5xx from the framework says no more than its status.
+ * message, code } }`. A 5xx that is not the server's own (`ActionError`) says no more than
+ * its status.
  */
 export function registerErrorShape(app: FastifyInstance): void {
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
@@ -101,7 +103,8 @@ export function registerErrorShape(app: FastifyInstance): void {
       typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600
         ? error.statusCode
         : 500;
-    if (status >= 500) {
+    // The server's own 5xx (Redis unavailable to a cluster server) say what happened.
+    if (status >= 500 && !(error instanceof ActionError)) {
       return reply.code(status).send({
         error: {
           name: 'InternalServerError',

@@ -8,15 +8,13 @@
  * await server.close();
  * ```
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { TaskModuleError, ThreadPool } from '../index.js';
 import { importPeer } from '../peer.js';
 import { Control, registerActions } from './actions.js';
-import { registerAuth } from './auth.js';
-import { registerJsonBody } from './body.js';
-import { registerErrorShape, ShuttingDownError } from './errors.js';
+import { createApp, urlOf } from './app.js';
+import type { ClusterServer } from './cluster/serve.js';
+import { ShuttingDownError } from './errors.js';
 import { Failures } from './failures.js';
 import { HandlerNames } from './handlers.js';
 import { History } from './history.js';
@@ -25,20 +23,17 @@ import { Lifecycle } from './lifecycle.js';
 import { registerListRoutes } from './list-routes.js';
 import { registerObserveRoutes } from './observe-routes.js';
 import {
+  type ClusterServeOptions,
   type NormalizedServeOptions,
   normalizeServeOptions,
   type ServeOptions,
 } from './options.js';
+import { registerPageRoutes } from './page-routes.js';
 import { Sampler } from './sampler.js';
 import { LocalSource } from './source.js';
 import { registerTasksRoute } from './tasks-route.js';
 import { Tracker } from './tracker.js';
 
-const { default: Fastify } = await importPeer(
-  () => import('fastify'),
-  'fastify',
-  'workpool/server',
-);
 const { Registry } = await importPeer(
   () => import('prom-client'),
   'prom-client',
@@ -49,8 +44,10 @@ const { registerPoolMetrics } = await import('../prometheus.js');
 const { registerRequestMetrics } = await import('./request-metrics.js');
 
 export { ActionError } from './actions.js';
+export type { ClusterServer } from './cluster/serve.js';
+export type { ClusterSnapshot } from './cluster/source.js';
 export type { Failure, FailureOutcome } from './failures.js';
-export type { ServeOptions } from './options.js';
+export type { ClusterServeOptions, ServeOptions } from './options.js';
 export { serveDefaults } from './options.js';
 export type { HostRow, Mode, PartPoint, Point, Series, Update } from './sampler.js';
 export type { DashboardSource, PartReading, Reading } from './source.js';
@@ -74,9 +71,28 @@ export interface WorkpoolServer extends AsyncDisposable {
  * Starts a server; resolves once it listens. A server that makes its own pool first waits
  * for a thread to load the task module: if the module cannot load, `serve()` rejects with
  * a `TaskModuleError` saying why, and nothing listens.
+ *
+ * With `cluster`, the dashboard of a distributed queue (`ClusterServer`: no pool, no task
+ * route); it first connects to Redis, rejecting `RedisUnavailableError` past `readyTimeout`.
  */
-export async function serve(options: ServeOptions): Promise<WorkpoolServer> {
+export function serve(
+  options: ServeOptions & { readonly cluster: ClusterServeOptions },
+): Promise<ClusterServer>;
+export function serve(
+  options: ServeOptions & { readonly cluster?: undefined },
+): Promise<WorkpoolServer>;
+export function serve(options: ServeOptions): Promise<WorkpoolServer | ClusterServer>;
+export async function serve(options: ServeOptions): Promise<WorkpoolServer | ClusterServer> {
   const o = normalizeServeOptions(options);
+  if (o.cluster !== undefined) {
+    // Loaded only here: bullmq and ioredis stay out of a server of a local pool.
+    const { serveCluster } = await import('./cluster/serve.js');
+    return serveCluster(o);
+  }
+  return serveLocal(o);
+}
+
+async function serveLocal(o: NormalizedServeOptions): Promise<WorkpoolServer> {
   const owned = o.pool === undefined;
   const pool =
     o.pool ??
@@ -130,41 +146,7 @@ export async function serve(options: ServeOptions): Promise<WorkpoolServer> {
   const inflight = new Set<AbortController>();
   const streams = new Set<() => void>();
 
-  // Every connection is bounded: its request (headers and body) must arrive within
-  // `requestTimeout` (408), an idle keep-alive connection closes after `idleTimeout`, and
-  // past `maxConnections` new connections are closed at once.
-  const serverFactory = (handler: Parameters<typeof createServer>[1]): Server => {
-    const server = createServer(
-      {
-        requestTimeout: o.requestTimeout,
-        headersTimeout: o.requestTimeout,
-        keepAliveTimeout: o.idleTimeout,
-        // How often Node checks those deadlines (its default, 30 s, would let them run late).
-        connectionsCheckingInterval: Math.min(1000, o.requestTimeout),
-      },
-      handler,
-    );
-    server.maxConnections = o.maxConnections;
-    // No inactivity timeout beyond those: an answer may rightly take up to `maxTimeout`.
-    server.timeout = 0;
-    return server;
-  };
-  const app = Fastify({
-    bodyLimit: o.bodyLimit,
-    logger: false,
-    return503OnClosing: true,
-    serverFactory,
-  });
-  registerErrorShape(app);
-  registerJsonBody(app);
-  let draining = false;
-  // While draining, answers close their connection: an idle keep-alive connection would
-  // otherwise hold `server.close()` open until the client drops it.
-  app.addHook('onSend', async (_request, reply, payload) => {
-    if (draining) reply.header('connection', 'close');
-    return payload;
-  });
-  if (o.token !== undefined) registerAuth(app, o.token);
+  const { app, drain } = createApp(o);
   registerTasksRoute(app, {
     pool,
     tracker,
@@ -174,14 +156,13 @@ export async function serve(options: ServeOptions): Promise<WorkpoolServer> {
     lifecycle,
     inflight,
   });
-  registerObserveRoutes(app, {
-    pool,
-    tracker,
+  registerObserveRoutes(app, { pool, tracker, registry });
+  registerPageRoutes(app, {
     sampler,
-    registry,
     streams,
     readOnly: o.readOnly,
     token: o.token !== undefined,
+    cluster: false,
   });
   registerListRoutes(app, { failures, sampler, lifecycle, now });
   registerActions(app, { pool, lifecycle, failures, control, readOnly: o.readOnly });
@@ -196,11 +177,10 @@ export async function serve(options: ServeOptions): Promise<WorkpoolServer> {
     throw error;
   }
   sampler.start();
-  const address = app.server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const { url, port } = urlOf(app);
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
-    draining = true;
+    drain();
     closing ??= shutdown(o, { app, pool, owned, sampler, streams, inflight }).finally(() => {
       tracker.dispose();
       lifecycle.dispose();
@@ -209,8 +189,8 @@ export async function serve(options: ServeOptions): Promise<WorkpoolServer> {
     return closing;
   };
   return {
-    url: `http://${host}:${address.port}`,
-    port: address.port,
+    url,
+    port,
     pool,
     close,
     [Symbol.asyncDispose]: close,

@@ -64,11 +64,16 @@ export function registerListRoutes(
     }
     return reply.send({ failure });
   });
+  registerHistoryRoute(app, ctx.sampler);
+}
+
+/** `GET /api/history`: the fine and coarse series the sampler keeps. */
+export function registerHistoryRoute(app: FastifyInstance, sampler: Sampler): void {
   // A full history is about a megabyte of JSON that compresses ~100x: sent gzipped to
   // clients that take it, made once per sample however many pages load it.
   let cached: { last: unknown; body: Compressible } | undefined;
   app.get('/api/history', async (request, reply) => {
-    const series = ctx.sampler.series();
+    const series = sampler.series();
     const last = series.fine.at(-1);
     if (cached === undefined || cached.last !== last) {
       cached = { last, body: new Compressible(JSON.stringify(series)) };
@@ -81,7 +86,8 @@ export function registerListRoutes(
 /** Most in-flight tasks `GET /api/tasks` lists. */
 const inFlightLimit = 500;
 
-function parseLimit(query: Record<string, unknown>, max: number): number {
+/** Pure: `?limit=` (1 to `max`, default 100), or a 400 naming what was wrong. */
+export function parseLimit(query: Record<string, unknown>, max: number): number {
   for (const key of Object.keys(query)) {
     if (key !== 'limit') {
       throw new ActionError(400, 'ERR_BAD_QUERY', `Unknown parameter \`${key}\`; expected: limit`);

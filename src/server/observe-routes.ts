@@ -1,32 +1,17 @@
-import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { ThreadPool } from '../index.js';
-import { resolvePeer } from '../peer.js';
-import { Compressible } from './compress.js';
-import { dashboardHtml } from './dashboard/page.js';
-import type { Sampler, Update } from './sampler.js';
 import type { Tracker } from './tracker.js';
 
 export interface ObserveContext {
   readonly pool: ThreadPool;
   readonly tracker: Tracker;
-  readonly sampler: Sampler;
   readonly registry: Registry;
-  /** Open `/events` streams, ended when the server closes. */
-  readonly streams: Set<() => void>;
-  /** The page hides its actions (the server refuses them anyway). */
-  readonly readOnly: boolean;
-  /** A token guards the server (the page offers to sign out). */
-  readonly token: boolean;
 }
 
-/** A stream whose client reads slower than this many buffered bytes is dropped. */
-const MAX_BUFFERED = 1 << 20;
-
-/** `/healthz`, `/stats`, `/metrics`, the dashboard `/` with its assets, and `/events` (SSE). */
+/** `/healthz`, `/stats` and `/metrics` of a local pool (the page is page-routes.ts). */
 export function registerObserveRoutes(app: FastifyInstance, ctx: ObserveContext): void {
-  const { pool, tracker, sampler, registry } = ctx;
+  const { pool, tracker, registry } = ctx;
 
   app.get('/healthz', async (_request, reply) => {
     const s = pool.stats();
@@ -51,91 +36,4 @@ export function registerObserveRoutes(app: FastifyInstance, ctx: ObserveContext)
     const text = await registry.metrics();
     return reply.type(registry.contentType).send(text);
   });
-
-  const page = new Compressible(dashboardHtml({ readOnly: ctx.readOnly, token: ctx.token }));
-  app.get('/', async (request, reply) =>
-    page.send(
-      request,
-      reply
-        .type('text/html; charset=utf-8')
-        .header('cache-control', 'no-store')
-        .header(
-          'content-security-policy',
-          "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
-        ),
-    ),
-  );
-
-  const assets = uplotAssets();
-  app.get('/assets/uplot.js', async (request, reply) =>
-    (await assets.js()).send(
-      request,
-      reply.type('text/javascript; charset=utf-8').header('cache-control', 'max-age=86400'),
-    ),
-  );
-  app.get('/assets/uplot.css', async (request, reply) =>
-    (await assets.css()).send(
-      request,
-      reply.type('text/css; charset=utf-8').header('cache-control', 'max-age=86400'),
-    ),
-  );
-
-  app.get('/events', (request, reply) => {
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    // The history is not sent here: the page fetches it (`GET /api/history`, compressed)
-    // each time this stream opens, and merges the points that arrive meanwhile.
-    raw.write('retry: 2000\n\n');
-    const end = (): void => {
-      unsubscribe();
-      ctx.streams.delete(end);
-      if (!raw.writableEnded) raw.end();
-    };
-    const unsubscribe = sampler.subscribe((update) => {
-      if (raw.writableLength > MAX_BUFFERED) {
-        end();
-        return;
-      }
-      raw.write(eventText(update));
-    });
-    ctx.streams.add(end);
-    request.raw.socket.once('close', end);
-  });
-}
-
-/** Each update as SSE text, made once however many streams are open. */
-const texts = new WeakMap<Update, string>();
-function eventText(update: Update): string {
-  let text = texts.get(update);
-  if (text === undefined) {
-    text = `data: ${JSON.stringify(update.fine)}\n\n`;
-    if (update.coarse !== undefined)
-      text += `event: coarse\ndata: ${JSON.stringify(update.coarse)}\n\n`;
-    texts.set(update, text);
-  }
-  return text;
-}
-
-/** uPlot's browser build and stylesheet, found when `workpool/server` is imported (uplot is a peer). */
-const uplotFiles = {
-  js: resolvePeer('uplot/dist/uPlot.iife.min.js', 'uplot', 'workpool/server'),
-  css: resolvePeer('uplot/dist/uPlot.min.css', 'uplot', 'workpool/server'),
-};
-
-/** uPlot's files, read once on first use. */
-function uplotAssets(): { js(): Promise<Compressible>; css(): Promise<Compressible> } {
-  const once = (path: string): (() => Promise<Compressible>) => {
-    let p: Promise<Compressible> | undefined;
-    return () => {
-      p ??= readFile(path).then((b) => new Compressible(b));
-      return p;
-    };
-  };
-  return { js: once(uplotFiles.js), css: once(uplotFiles.css) };
 }

@@ -1,12 +1,35 @@
 import { availableParallelism } from 'node:os';
+import type { Connection } from '../distributed/index.js';
 import { type Clock, systemClock, type ThreadPool, type ThreadPoolOptions } from '../index.js';
 
-/** Options of `serve()`. Give either `module` (the server makes and owns a pool) or `pool`. */
+/**
+ * The queue a cluster server shows (`workpool/distributed`'s names; bullmq and ioredis are
+ * loaded only when this is given).
+ */
+export interface ClusterServeOptions {
+  /** Where Redis is: a `redis://` URL or ioredis options. */
+  readonly connection: Connection;
+  /** The BullMQ queue name of the pools and workers. */
+  readonly queue: string;
+  /** BullMQ key prefix. @default 'bull' */
+  readonly prefix?: string;
+  /** Ms `serve()` waits for Redis before rejecting `RedisUnavailableError`. @default 10_000 */
+  readonly readyTimeout?: number;
+  /** Ms one sample's reads (or one action) may take before it counts as Redis unavailable. @default 2000 */
+  readonly timeout?: number;
+}
+
+/**
+ * Options of `serve()`. Give one of `module` (the server makes and owns a pool), `pool`, or
+ * `cluster` (the dashboard of a distributed queue: its hosts, counts and actions, no task route).
+ */
 export interface ServeOptions {
   /** The task module to expose: a file path or a `file:` URL. */
   readonly module?: string | URL;
   /** An existing pool to expose instead; `close()` leaves it open (its owner closes it). */
   readonly pool?: ThreadPool;
+  /** A distributed queue to show instead (see `ClusterServeOptions`). */
+  readonly cluster?: ClusterServeOptions;
   /** Threads of the pool the server makes. @default os.availableParallelism() */
   readonly threads?: number;
   /** Tasks that may wait for a thread; past it, 503. @default 64 × threads */
@@ -67,6 +90,7 @@ export interface ServeOptions {
 export interface NormalizedServeOptions {
   readonly module: string | URL | undefined;
   readonly pool: ThreadPool | undefined;
+  readonly cluster: ClusterServeOptions | undefined;
   readonly threads: number;
   readonly maxQueue: number;
   readonly poolOptions: ServeOptions['poolOptions'];
@@ -118,8 +142,17 @@ export function normalizeServeOptions(options: ServeOptions): NormalizedServeOpt
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`Expected \`options\` to be an object, got ${describe(options)}`);
   }
-  if ((options.module === undefined) === (options.pool === undefined)) {
-    throw new TypeError('Expected exactly one of `module` and `pool`');
+  const given = [options.module, options.pool, options.cluster].filter((x) => x !== undefined);
+  if (given.length !== 1) {
+    throw new TypeError('Expected exactly one of `module`, `pool` and `cluster`');
+  }
+  if (
+    options.cluster !== undefined &&
+    (typeof options.cluster !== 'object' || options.cluster === null)
+  ) {
+    throw new TypeError(
+      `Expected \`cluster\` to be an object ({ connection, queue }), got ${describe(options.cluster)}`,
+    );
   }
   const threads = int('threads', options.threads, availableParallelism(), 1);
   const host = options.host ?? serveDefaults.host;
@@ -163,6 +196,7 @@ export function normalizeServeOptions(options: ServeOptions): NormalizedServeOpt
   return Object.freeze({
     module: options.module,
     pool: options.pool,
+    cluster: options.cluster,
     threads,
     maxQueue: int('maxQueue', options.maxQueue, serveDefaults.queuePerThread * threads, 0),
     poolOptions: options.poolOptions,

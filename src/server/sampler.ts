@@ -54,8 +54,19 @@ export class Sampler {
     this.#timer = this.#clock.setTimeout(
       () => {
         if (!this.#running) return;
-        this.sample();
-        this.#arm();
+        const refresh = this.#source.refresh?.();
+        if (refresh === undefined) {
+          this.sample();
+          this.#arm();
+          return;
+        }
+        // A remote source is read first; the next sample is armed once this one is taken,
+        // so slow reads never pile up.
+        refresh.then(() => {
+          if (!this.#running) return;
+          this.sample();
+          this.#arm();
+        });
       },
       this.#interval,
       { unref: true },

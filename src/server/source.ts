@@ -24,6 +24,18 @@ export interface HostRow {
   readonly eventLoopUtilization: number | null;
   readonly healthy: boolean;
   readonly error?: string;
+  /** A cluster's host: its id and pid, whether it is `live`, `stale` (late) or `gone`, and when (epoch ms). */
+  readonly id?: string;
+  readonly pid?: number;
+  readonly status?: 'live' | 'stale' | 'gone';
+  readonly lastSeen?: number;
+  readonly staleSince?: number;
+  readonly goneSince?: number;
+  /** A cluster's host: jobs it completed and failed since it started, and ended per second. */
+  readonly completed?: number;
+  readonly failed?: number;
+  readonly throughput?: number;
+  readonly draining?: boolean;
 }
 
 /**
@@ -56,7 +68,10 @@ export interface Reading {
 }
 
 export interface DashboardSource {
+  /** The reading now (a source that reads a remote store gives its last `refresh`). */
   read(): Reading;
+  /** Reads the remote store before each sample; never rejects, bounded in time. */
+  refresh?(): Promise<void>;
 }
 
 /** A `ThreadPool` in this process, with what this server saw of its tasks. */

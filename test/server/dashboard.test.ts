@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ManualClock } from '../../src/index.js';
 import type { Series, WorkpoolServer } from '../../src/server/index.js';
 import { launchBrowser } from '../support/browser.js';
+import { shoot as shootPage } from '../support/page.js';
 import { Gates, get, post, start, until } from './helpers.js';
 import { axisOverlaps, type Browserish, inputsWithoutLabel } from './page-checks.js';
 
@@ -52,19 +53,8 @@ async function tick(page: Page): Promise<void> {
 const text = (page: Page, selector: string): Promise<string> =>
   page.$eval(selector, (el) => el.textContent ?? '');
 
-/**
- * A full-page screenshot with every panel painted: the lower panels are
- * `content-visibility: auto`, which Chromium paints only near the viewport, so a plain
- * full-page shot at phone height shows them blank.
- */
 async function shoot(page: Page, name: string): Promise<void> {
-  await page.evaluate(() => {
-    const doc = (globalThis as unknown as Browserish).document;
-    for (const panel of doc.querySelectorAll('.panel.lazy'))
-      (panel as unknown as { style: { contentVisibility: string } }).style.contentVisibility =
-        'visible';
-  });
-  await page.screenshot({ path: join(shots, name), fullPage: true });
+  await shootPage(page, join(shots, name));
 }
 
 async function signIn(width: number): Promise<Page> {

@@ -7,7 +7,9 @@ export const tasksModule = new URL('./fixtures/tasks.ts', import.meta.url);
 
 /** A server on an ephemeral loopback port, for one test. */
 export function start(options: Partial<ServeOptions> = {}): Promise<WorkpoolServer> {
-  return serve({ module: tasksModule, port: 0, threads: 2, ...options } as ServeOptions);
+  return serve({ module: tasksModule, port: 0, threads: 2, ...options } as ServeOptions & {
+    cluster?: undefined;
+  });
 }
 
 export interface Answer {

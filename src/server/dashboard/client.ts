@@ -73,11 +73,14 @@ export const dashboardScript = String.raw`
     'c-throughput': { title: 'Outcomes per second', unit: '/s',
       series: ['completed', 'failed', 'timed out', 'cancelled', 'dropped', 'refused (503)'],
       cols: function (p) { var r = p.rates; return [r.completed, r.failed, r.timedOut, r.cancelled, r.dropped, p.requests.refused]; } },
-    'c-latency': { title: 'Latency (queue + run), ms', unit: 'ms', series: ['p50', 'p95', 'p99'],
+    // A queue keeps no timed-out, cancelled or refused counts apart from failed ones.
+    'c-jobs': { title: 'Jobs ended per second', unit: '/s', series: ['completed', 'failed', 'retried'],
+      cols: function (p) { return [p.rates.completed, p.rates.failed, p.retried]; } },
+    'c-latency': { title: config.cluster ? 'Run time on the hosts, ms' : 'Latency (queue + run), ms', unit: 'ms', series: ['p50', 'p95', 'p99'],
       cols: function (p) { return [p.p50, p.p95, p.p99]; } },
     'c-load': { title: 'Waiting, running, delayed, threads', unit: '',
-      series: ['waiting', 'running', 'delayed', 'retrying', 'threads'],
-      cols: function (p) { return [p.waiting, p.running, p.delayed, p.retrying, p.threads]; } },
+      series: config.cluster ? ['waiting', 'running', 'delayed', 'threads'] : ['waiting', 'running', 'delayed', 'retrying', 'threads'],
+      cols: function (p) { return config.cluster ? [p.waiting, p.running, p.delayed, p.threads] : [p.waiting, p.running, p.delayed, p.retrying, p.threads]; } },
     'c-util': { title: 'Utilization, %', unit: '%', series: ['utilization'],
       cols: function (p) { return [Math.round(p.utilization * 1000) / 10]; } },
     'c-tasks': { title: 'Completed per second by task', unit: '/s', per: 'tasks',
@@ -138,6 +141,7 @@ export const dashboardScript = String.raw`
     draws++;
     var list = points[view];
     Object.keys(defs).forEach(function (id) {
+      if (!el(id)) return; // not on this page (a cluster's has no per-task charts)
       var d = defs[id];
       var labels = d.series;
       var get = d.cols;
@@ -167,9 +171,9 @@ export const dashboardScript = String.raw`
     setText('f-p50', fmt(p.p50)); setText('f-p95', fmt(p.p95)); setText('f-p99', fmt(p.p99));
     setText('f-utilization', fmt(p.utilization * 100));
     setText('f-threads', p.threads + ' / ' + p.maxThreads);
-    el('fig-refused').classList.toggle('alert', p.requests.refused > 0);
-    el('fig-failed').classList.toggle('alert', p.rates.failed > 0);
-    el('fig-timedOut').classList.toggle('alert', p.rates.timedOut > 0);
+    alert('fig-refused', p.requests.refused > 0);
+    alert('fig-failed', p.rates.failed > 0);
+    alert('fig-timedOut', p.rates.timedOut > 0);
     var h = el('health');
     h.textContent = p.healthy ? 'healthy' : 'unhealthy';
     h.className = 'pill ' + (p.healthy ? 'ok' : 'bad');
@@ -180,18 +184,31 @@ export const dashboardScript = String.raw`
     setText('updated', 'updated ' + new Date(p.t).toLocaleTimeString('en-US'));
     var input = el('threads-input');
     if (input && document.activeElement !== input && input.value === '') input.placeholder = String(p.maxThreads);
-    rows('hosts', p.hosts.map(function (x) {
+    rows('hosts', config.cluster ? p.hosts.map(clusterHost) : p.hosts.map(function (x) {
       return [esc(x.host), x.threads + ' / ' + x.maxThreads, count(x.running), count(x.waiting),
         fmt(x.utilization * 100) + '%', x.eventLoopUtilization === null ? '–' : fmt(x.eventLoopUtilization * 100) + '%',
         x.healthy ? 'healthy' : '<span class="err">' + esc(x.error || 'unhealthy') + '</span>'];
     }));
-    rows('tasks', partRows(p.tasks));
-    rows('keys', partRows(p.keys));
+    if (el('tasks')) rows('tasks', partRows(p.tasks));
+    if (el('keys')) rows('keys', partRows(p.keys));
     var names = Object.keys(p.tasks).sort();
     var list = el('names');
     if (list.childElementCount !== names.length) {
       list.innerHTML = names.map(function (n) { return '<option value="' + esc(n) + '">'; }).join('');
     }
+  }
+
+  function alert(id, on) { var e = el(id); if (e) e.classList.toggle('alert', on); }
+
+  // A cluster's host: live, stale (its heartbeat is late) or gone (its advert expired or
+  // was withdrawn), with when it was last seen.
+  function clusterHost(x) {
+    var since = x.status === 'gone' ? x.goneSince : x.status === 'stale' ? x.staleSince : null;
+    var status = '<span class="status ' + esc(x.status) + '" data-host-status="' + esc(x.status) + '">' + esc(x.status) +
+      (since ? ' since ' + esc(new Date(since).toLocaleTimeString('en-US')) : '') + '</span>';
+    return ['<span data-host="' + esc(x.id) + '">' + esc(x.host) + '</span>', String(x.pid), status, String(x.threads), count(x.running),
+      fmt(x.throughput), count(x.completed), count(x.failed), esc(new Date(x.lastSeen).toLocaleTimeString('en-US')),
+      x.healthy ? 'healthy' : '<span class="err">' + esc(x.error || (x.draining ? 'draining' : x.status === 'live' ? 'unhealthy' : x.status)) + '</span>'];
   }
 
   function partRows(parts) {
@@ -234,10 +251,11 @@ export const dashboardScript = String.raw`
       var body = document.querySelector('#failures tbody');
       body.innerHTML = res.body.failures.map(function (f) {
         var err = esc(f.error.name) + ': ' + esc(f.error.message);
-        var buttons = (f.hasStack ? '<button type="button" data-stack="' + f.id + '" aria-expanded="false">Stack</button> ' : '') +
-          (!config.readOnly && f.retryable ? '<button type="button" data-retry="' + f.id + '">Retry</button>' : '') +
-          (f.retriedAs !== undefined ? '<span>retried as ' + f.retriedAs + '</span>' : '');
-        return '<tr data-id="' + f.id + '"><td>' + f.id + '</td><td>' + esc(new Date(f.at).toLocaleTimeString('en-US')) + '</td><td class="text">' +
+        var id = esc(f.id);
+        var buttons = (f.hasStack ? '<button type="button" data-stack="' + id + '" aria-expanded="false">Stack</button> ' : '') +
+          (!config.readOnly && f.retryable ? '<button type="button" data-retry="' + id + '">Retry</button>' : '') +
+          (f.retriedAs !== undefined ? '<span>retried as ' + esc(f.retriedAs) + '</span>' : '');
+        return '<tr data-id="' + id + '"><td class="text">' + id + '</td><td>' + esc(new Date(f.at).toLocaleTimeString('en-US')) + '</td><td class="text">' +
           esc(f.name === null ? '–' : f.name) + '</td><td class="text">' + esc(f.key === null ? '–' : f.key) + '</td><td>' + esc(f.outcome) +
           '</td><td class="text err" title="' + err + '">' + err + '</td><td>' + f.attempts + '</td><td>' + fmt(f.durationMs) +
           '</td><td class="text" title="' + esc(f.input || '') + '"><code>' + esc(f.input === null ? '–' : f.input) + '</code></td><td>' + buttons + '</td></tr>';
@@ -250,13 +268,37 @@ export const dashboardScript = String.raw`
     return getJson('/api/tasks?limit=50').then(function (res) {
       if (res.status !== 200) return;
       setText('inflight-count', '(' + res.body.inFlight + ')');
-      document.querySelector('#inflight tbody').innerHTML = res.body.tasks.map(function (t) {
-        return '<tr><td>' + t.id + '</td><td class="text">' + esc(t.name === null ? '–' : t.name) + '</td><td class="text">' +
-          esc(t.key === null ? '–' : t.key) + '</td><td>' + esc(t.state) + '</td><td>' + t.attempt + '</td><td>' + fmt(t.ageMs) +
-          '</td><td class="text"><code>' + esc(t.input === null ? '–' : t.input) + '</code></td><td>' +
-          (!config.readOnly && t.cancellable ? '<button type="button" data-cancel="' + t.id + '">Cancel</button>' : '') + '</td></tr>';
-      }).join('');
+      keyedRows(document.querySelector('#inflight tbody'), res.body.tasks.map(function (t) {
+        return { key: String(t.id), cells: [
+          ['text', esc(t.id)], ['text', esc(t.name === null ? '–' : t.name)], ['text', esc(t.key === null ? '–' : t.key)],
+          ['', esc(t.state)], ['', String(t.attempt)], ['', fmt(t.ageMs)],
+          ['text', '<code>' + esc(t.input === null ? '–' : t.input) + '</code>'],
+          ['', !config.readOnly && t.cancellable ? '<button type="button" data-cancel="' + esc(t.id) + '">Cancel</button>' : ''],
+        ] };
+      }));
     });
+  }
+
+  // Rows kept by key, each cell rewritten only when it changed: the list reloads every
+  // sample, and a button rebuilt between a press and its release would lose the click.
+  function keyedRows(body, list) {
+    var old = {};
+    Array.prototype.forEach.call(body.rows, function (tr) { old[tr.dataset.key] = tr; });
+    var prev = null;
+    list.forEach(function (r) {
+      var tr = old[r.key];
+      delete old[r.key];
+      if (!tr) { tr = document.createElement('tr'); tr.dataset.key = r.key; }
+      r.cells.forEach(function (c, i) {
+        var td = tr.cells[i] || tr.appendChild(document.createElement('td'));
+        if (td.className !== c[0]) td.className = c[0];
+        if (td.wpHtml !== c[1]) { td.innerHTML = c[1]; td.wpHtml = c[1]; }
+      });
+      var at = prev ? prev.nextSibling : body.firstChild;
+      if (at !== tr) body.insertBefore(tr, at);
+      prev = tr;
+    });
+    Object.keys(old).forEach(function (k) { old[k].remove(); });
   }
 
   // ---- actions --------------------------------------------------------------------------
@@ -274,7 +316,8 @@ export const dashboardScript = String.raw`
       state.actions.push(res);
       var text;
       if (res.body.ok) {
-        text = label + ': done. ' + (res.body.retry !== undefined ? 'New task ' + res.body.retry + '. ' : '') +
+        text = label + ': done' + (res.body.done ? ' (' + res.body.done + ')' : '') + '. ' +
+          (res.body.retry !== undefined ? (config.cluster ? 'Job ' + res.body.retry + ' waits again. ' : 'New task ' + res.body.retry + '. ') : '') +
           'Threads ' + res.body.threads + ' / ' + res.body.maxThreads + ', waiting ' + res.body.waiting +
           ', running ' + res.body.running + (res.body.paused ? ', paused' : '') + (res.body.draining ? ', draining' : '') + '.';
       } else {
@@ -308,8 +351,8 @@ export const dashboardScript = String.raw`
     document.addEventListener('click', function (e) {
       var b = e.target.closest ? e.target.closest('button') : null;
       if (!b) return;
-      if (b.dataset.retry) act('failures/' + b.dataset.retry + '/retry', {}, 'Retry task ' + b.dataset.retry);
-      if (b.dataset.cancel) act('tasks/' + b.dataset.cancel + '/cancel', {}, 'Cancel task ' + b.dataset.cancel);
+      if (b.dataset.retry) act('failures/' + encodeURIComponent(b.dataset.retry) + '/retry', {}, 'Retry task ' + b.dataset.retry);
+      if (b.dataset.cancel) act('tasks/' + encodeURIComponent(b.dataset.cancel) + '/cancel', {}, 'Cancel task ' + b.dataset.cancel);
       if (b.dataset.stack) toggleStack(b);
     });
     el('filters').addEventListener('input', function () { loadFailures(); });
@@ -326,7 +369,7 @@ export const dashboardScript = String.raw`
     if (next && next.classList.contains('stack-row')) {
       next.remove(); b.setAttribute('aria-expanded', 'false'); return;
     }
-    getJson('/api/failures/' + b.dataset.stack).then(function (res) {
+    getJson('/api/failures/' + encodeURIComponent(b.dataset.stack)).then(function (res) {
       if (res.status !== 200) return;
       var tr = document.createElement('tr');
       tr.className = 'stack-row';

@@ -48,7 +48,9 @@ caption { text-align: left; color: var(--dim); padding: 4px 0; font-size: 12px; 
 th, td { padding: 5px 10px; text-align: right; border-bottom: 1px solid var(--line); white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; } th { color: var(--dim); font-weight: 500; }
 td.text { text-align: left; max-width: 28em; overflow: hidden; text-overflow: ellipsis; }
-td.err { color: var(--bad); }
+td.err { color: var(--bad); } .err { color: var(--bad); }
+.status.live { color: var(--ok); } .status.stale { color: var(--warn); } .status.gone { color: var(--dim); }
+h1 .sub { color: var(--dim); font-weight: 400; }
 td button { min-height: 28px; padding: 2px 10px; }
 pre.stack { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; font-size: 12px; color: var(--dim); text-align: left; }
 details summary { cursor: pointer; }
