@@ -16,7 +16,7 @@ export type WorkpoolErrorCode =
   | 'ERR_DATA_CLONE'
   | 'ERR_TASK_DROPPED'
   | 'ERR_MISSING_PEER'
-  | 'ERR_JOB_STATE'
+  | 'ERR_JOB_MOVE'
   | 'ERR_REDIS_UNAVAILABLE'
   | 'ERR_REDIS_CONFIG'
   | 'ERR_JOB_NOT_FOUND'
@@ -167,7 +167,7 @@ export class MissingPeerError extends WorkpoolError {
  * moves is `src/executors/thread/job-state.ts`): a bug in workpool, never a caller's
  * mistake. Raised rather than let a task settle twice or be lost; please report it.
  */
-export class JobStateError extends WorkpoolError {
+export class JobMoveError extends WorkpoolError {
   /** The job's id (the scheduler's). */
   readonly job: number;
   /** The state it was in. */
@@ -175,7 +175,7 @@ export class JobStateError extends WorkpoolError {
   /** The state it was asked to move to. */
   readonly to: string;
   constructor(job: number, from: string, to: string, options?: ErrorOptions) {
-    super('ERR_JOB_STATE', `Job ${job} in a thread cannot move from ${from} to ${to}`, options);
+    super('ERR_JOB_MOVE', `Job ${job} in a thread cannot move from ${from} to ${to}`, options);
     this.job = job;
     this.from = from;
     this.to = to;

@@ -1,7 +1,7 @@
 export {
   ChannelClosedError,
   DataCloneError,
-  JobStateError,
+  JobMoveError,
   MissingPeerError,
   PoolClosedError,
   QueueFullError,

@@ -3,7 +3,7 @@
 // the cells shared with a thread (the test plays the thread: it counts CONSUMED and claims).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { JobStateError } from '../../src/errors.js';
+import { JobMoveError } from '../../src/errors.js';
 import {
   JobEntry,
   MOVES,
@@ -51,7 +51,7 @@ test('every move the table lists is allowed, each with a one-line contract', () 
   assert.equal(legal, 24, 'the number of legal moves (update with the table)');
 });
 
-test('every move the table does not list throws JobStateError, and the state stays', () => {
+test('every move the table does not list throws JobMoveError, and the state stays', () => {
   let illegal = 0;
   for (const from of STATES)
     for (const to of STATES) {
@@ -60,8 +60,8 @@ test('every move the table does not list throws JobStateError, and the state sta
       assert.throws(
         () => move(e, S[to]),
         (error: unknown) =>
-          error instanceof JobStateError &&
-          error.code === 'ERR_JOB_STATE' &&
+          error instanceof JobMoveError &&
+          error.code === 'ERR_JOB_MOVE' &&
           error.job === e.job.id &&
           error.from === from &&
           error.to === to &&
@@ -77,7 +77,7 @@ test('every move the table does not list throws JobStateError, and the state sta
 test('terminal states allow no move: a job ends once', () => {
   for (const from of TERMINAL) {
     assert.deepEqual(Object.keys(MOVES[from]), [], from);
-    for (const to of STATES) assert.throws(() => move(entryIn(from), S[to]), JobStateError);
+    for (const to of STATES) assert.throws(() => move(entryIn(from), S[to]), JobMoveError);
   }
   // Every state but `placed` (which is left at once) can end, one way or another.
   for (const from of STATES)
@@ -237,5 +237,5 @@ test('an input that cannot be sent settles its job and frees its claim index for
   assert.equal(b.state, S.settled);
   assert.equal(t.jobs.unpassed, unpassed - 1);
   assert.equal(t.jobs.queued, 0);
-  assert.throws(() => t.jobs.unsendable(b), JobStateError, 'settled once');
+  assert.throws(() => t.jobs.unsendable(b), JobMoveError, 'settled once');
 });

@@ -2,7 +2,7 @@
  * The one state of a job inside a thread, and every move it may make: the place where
  * the exactly-once rules of a thread live (ARCHITECTURE.md, "Exactly once across a
  * thread"). A job is in exactly one state; `move` is the only way to change it, and a move
- * the table does not list throws `JobStateError`. The terminal states (settled, recalled,
+ * the table does not list throws `JobMoveError`. The terminal states (settled, recalled,
  * stolen, killed) allow no move: a job that ended one way cannot end another, so a result
  * read after its job was recalled or killed cannot settle it (the job has left its
  * thread's table, `ThreadJobs`), and a recalled job is never also settled by its thread.
@@ -11,7 +11,7 @@
  * (`began`), `settled` and `killed` (`finished`, after `killed` for a kill), `recalled`
  * (`requeued`); `stolen` hands it to another thread, where it is placed again.
  */
-import { JobStateError } from '../../errors.js';
+import { JobMoveError } from '../../errors.js';
 import type { Job } from '../../types.js';
 import type { ThreadPayload } from './payload.js';
 
@@ -104,10 +104,10 @@ export class JobEntry {
   constructor(readonly job: Job<ThreadPayload>) {}
 }
 
-/** Moves `entry` to `to`, or throws `JobStateError` if MOVES does not allow it. */
+/** Moves `entry` to `to`, or throws `JobMoveError` if MOVES does not allow it. */
 export function move(entry: JobEntry, to: JobState): void {
   if ((((ALLOWED[entry.state] ?? 0) >> to) & 1) === 0)
-    throw new JobStateError(entry.job.id, nameOf(entry.state), nameOf(to));
+    throw new JobMoveError(entry.job.id, nameOf(entry.state), nameOf(to));
   entry.state = to;
 }
 
