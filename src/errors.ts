@@ -147,17 +147,31 @@ export class TaskDroppedError extends WorkpoolError {
  * integration's libraries are optional peers its users install.
  */
 export class MissingPeerError extends WorkpoolError {
-  /** The npm package to install, e.g. `'prom-client'`. */
+  /** The (first) npm package missing, e.g. `'prom-client'`. */
   readonly package: string;
+  /** Every package of the entry that is missing (one install gets them all). */
+  readonly packages: readonly string[];
   /** The workpool entry that needs it, e.g. `'workpool/prometheus'`. */
   readonly entry: string;
-  constructor(pkg: string, entry: string, options?: ErrorOptions) {
+  /**
+   * @param options.install what to `npm install` instead of the packages themselves (the
+   *   CLI's libraries come with `workpool-cli`).
+   */
+  constructor(
+    pkg: string | readonly string[],
+    entry: string,
+    options?: ErrorOptions & { readonly install?: string },
+  ) {
+    const packages = typeof pkg === 'string' ? [pkg] : [...pkg];
+    const names = packages.map((p) => `"${p}"`).join(', ');
+    const many = packages.length > 1;
     super(
       'ERR_MISSING_PEER',
-      `${entry} needs the package "${pkg}", which is not installed: run \`npm install ${pkg}\``,
-      options,
+      `${entry} needs the package${many ? 's' : ''} ${names}, which ${many ? 'are' : 'is'} not installed: run \`npm install ${options?.install ?? packages.join(' ')}\``,
+      options?.cause === undefined ? undefined : { cause: options.cause },
     );
-    this.package = pkg;
+    this.package = packages[0] ?? '';
+    this.packages = packages;
     this.entry = entry;
   }
 }

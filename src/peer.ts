@@ -41,3 +41,28 @@ export function resolvePeer(specifier: string, pkg: string, entry: string): stri
     throw error;
   }
 }
+
+/**
+ * Looks up (without loading) every package `entry` needs, before any is imported: one
+ * MissingPeerError names all that are missing, so one install fixes it, not one per try.
+ * `install` is what to install instead when one package brings them all (`workpool-cli`).
+ */
+export function requirePeers(entry: string, packages: readonly string[], install?: string): void {
+  const missingOnes: string[] = [];
+  let first: unknown;
+  for (const pkg of packages) {
+    try {
+      createRequire(import.meta.url).resolve(pkg);
+    } catch (error) {
+      if (!missing(error, pkg)) throw error;
+      missingOnes.push(pkg);
+      first ??= error;
+    }
+  }
+  if (missingOnes.length > 0) {
+    throw new MissingPeerError(missingOnes, entry, {
+      cause: first,
+      ...(install === undefined ? {} : { install }),
+    });
+  }
+}

@@ -4,11 +4,14 @@
  * workpool-cli package's bin is one line that imports this, and its dependencies are the
  * libraries below; the core package lists them only as optional peers, so an application
  * that uses the core alone never installs them. Each is looked up (not loaded) here first,
- * so a missing one is a MissingPeerError naming it, not a bare module-not-found later.
+ * so what is missing is one MissingPeerError that says to install workpool-cli, not a bare
+ * module-not-found later.
  */
-import { resolvePeer } from '../peer.js';
+import { requirePeers } from '../peer.js';
 
-for (const pkg of ['commander', 'cli-progress', 'pngjs', 'fastify', 'prom-client', 'uplot']) {
-  resolvePeer(pkg, pkg, 'workpool/cli');
-}
+requirePeers(
+  'workpool/cli',
+  ['commander', 'cli-progress', 'pngjs', 'fastify', 'prom-client', 'uplot'],
+  'workpool-cli',
+);
 await import('./main.js');

@@ -4,9 +4,10 @@
  * entry without them is a `MissingPeerError` naming the package to install.
  */
 import type { Redis } from 'ioredis';
-import { importPeer } from '../peer.js';
+import { importPeer, requirePeers } from '../peer.js';
 
 const entry = 'workpool/distributed';
+requirePeers(entry, ['bullmq', 'ioredis']);
 
 export const bullmq: typeof import('bullmq') = await importPeer(
   () => import('bullmq'),

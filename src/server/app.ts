@@ -6,11 +6,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { importPeer } from '../peer.js';
+import { importPeer, requirePeers } from '../peer.js';
 import { registerAuth } from './auth.js';
 import { registerJsonBody } from './body.js';
 import { registerErrorShape } from './errors.js';
 import type { NormalizedServeOptions } from './options.js';
+
+// Every package the server needs, looked up before any loads: one error names all missing.
+requirePeers('workpool/server', ['fastify', 'prom-client', 'uplot']);
 
 const { default: Fastify } = await importPeer(
   () => import('fastify'),

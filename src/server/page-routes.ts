@@ -95,14 +95,17 @@ function eventText(update: Update): string {
   return text;
 }
 
-/** uPlot's browser build and stylesheet, found when `workpool/server` is imported (uplot is a peer). */
-const uplotFiles = {
-  js: resolvePeer('uplot/dist/uPlot.iife.min.js', 'uplot', 'workpool/server'),
-  css: resolvePeer('uplot/dist/uPlot.min.css', 'uplot', 'workpool/server'),
-};
-
-/** uPlot's files, read once on first use. */
+/**
+ * uPlot's files (uplot is a peer), found when a server registers its page and read once on
+ * first use. Not at import: app.ts checks every peer of `workpool/server` first, so a
+ * missing uplot is named with the others in one error (an import-time lookup here threw
+ * on its own, ahead of that check, since app.ts waits on fastify's import).
+ */
 function uplotAssets(): { js(): Promise<Compressible>; css(): Promise<Compressible> } {
+  const uplotFiles = {
+    js: resolvePeer('uplot/dist/uPlot.iife.min.js', 'uplot', 'workpool/server'),
+    css: resolvePeer('uplot/dist/uPlot.min.css', 'uplot', 'workpool/server'),
+  };
   const once = (path: string): (() => Promise<Compressible>) => {
     let p: Promise<Compressible> | undefined;
     return () => {

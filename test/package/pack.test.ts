@@ -100,7 +100,7 @@ describe('the packed core', () => {
       for (const entry of ${JSON.stringify(importable(core))}) {
         const name = 'workpool' + entry.slice(1);
         try { out[entry] = Object.keys(await import(name)).length; }
-        catch (e) { out[entry] = { code: e.code, package: e.package, entry: e.entry, message: e.message }; }
+        catch (e) { out[entry] = { code: e.code, package: e.package, packages: e.packages, entry: e.entry, message: e.message }; }
       }
       console.log(JSON.stringify(out));`;
     const r = node(app, ['--input-type=module', '-e', probe]);
@@ -110,11 +110,20 @@ describe('the packed core', () => {
       assert.equal(typeof out[entry], 'number', `${entry}: ${JSON.stringify(out[entry])}`);
     for (const entry of importable(core).filter((e) => !standalone.includes(e))) {
       const needs = integrations[entry] ?? [];
-      const error = out[entry] as { code: string; package: string; entry: string; message: string };
+      const error = out[entry] as unknown as {
+        code: string;
+        package: string;
+        packages: string[];
+        entry: string;
+        message: string;
+      };
       assert.equal(error.code, 'ERR_MISSING_PEER', `${entry}: ${JSON.stringify(error)}`);
       assert.ok(needs.includes(error.package), `${entry} named ${error.package}`);
+      // Every missing package at once (none is installed here), so one install is enough.
+      assert.deepEqual(error.packages, needs, entry);
       assert.equal(error.entry, `workpool${entry.slice(1)}`);
-      assert.match(error.message, new RegExp(`npm install ${error.package}`));
+      const install = entry === './cli' ? 'workpool-cli' : needs.join(' ');
+      assert.ok(error.message.endsWith(`run \`npm install ${install}\``), error.message);
     }
   });
 });
