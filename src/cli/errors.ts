@@ -56,8 +56,11 @@ export class RunError extends Error {
   }
 }
 
-/** `{ name, message }` of anything thrown, for a result line or a message. */
-export function describeError(error: unknown): { name: string; message: string } {
-  if (error instanceof Error) return { name: error.name, message: error.message };
-  return { name: 'Error', message: String(error) };
+/** `{ name, message, code? }` of anything thrown, for a result line or a message. */
+export function describeError(error: unknown): { name: string; message: string; code?: string } {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string'
+    ? { name: error.name, message: error.message, code }
+    : { name: error.name, message: error.message };
 }

@@ -38,7 +38,16 @@ describe('workpool run: results', () => {
     );
     assert.deepEqual(results[1]?.error, { name: 'RangeError', message: 'odd: 3' });
     assert.equal(results[2]?.error?.name, 'SyntaxError');
-    assert.match(r.stderr, /5 lines: 2 ok, 3 failed, 1 malformed/);
+    assert.match(r.stderr, /5 lines: 2 ok, 3 failed \(1 of them malformed\)/);
+  });
+
+  it("a failed line's error keeps its code; one line is '1 line'", async () => {
+    const r = await runCli(['run', tasks, 'hang', '--timeout', '100ms', '--threads', '1'], '{}\n');
+    assert.equal(r.code, 1, r.stderr);
+    const [line] = parseResults(r.stdout);
+    assert.equal(line?.error?.name, 'TaskTimeoutError');
+    assert.equal((line?.error as { code?: string } | undefined)?.code, 'ERR_TASK_TIMEOUT');
+    assert.match(r.stderr, /workpool run: 1 line: 0 ok, 1 failed\n/);
   });
 
   it('--ordered writes results in input order', async () => {

@@ -15,7 +15,7 @@ export type LineResult =
 /** A blank line: not a job, no output, but it keeps its place in the line numbering. */
 export const BLANK = Symbol('blank');
 
-/** `{"line":n,"ok":true,"value":…}` or `{"line":n,"ok":false,"error":{"name","message"}}`. */
+/** `{"line":n,"ok":true,"value":…}` or `{"line":n,"ok":false,"error":{"name","message","code"?}}`. */
 export function toJson(r: LineResult): string {
   if (r.ok) {
     try {
@@ -30,7 +30,7 @@ export function toJson(r: LineResult): string {
   return failure(r.line, describeError(r.error));
 }
 
-function failure(line: number, error: { name: string; message: string }): string {
+function failure(line: number, error: { name: string; message: string; code?: string }): string {
   return `{"line":${line},"ok":false,"error":${JSON.stringify(error)}}`;
 }
 

@@ -154,14 +154,17 @@ export async function run(o: RunOptions): Promise<ExitCodeValue> {
   if (!o.quiet) {
     const wall = performance.now() - started;
     const done = tally.ok + tally.failed;
-    const parts = [`${count(tally.ok)} ok`, `${count(tally.failed)} failed`];
-    if (tally.malformed > 0) parts.push(`${count(tally.malformed)} malformed`);
+    const failed =
+      tally.malformed > 0
+        ? `${count(tally.failed)} failed (${count(tally.malformed)} of them malformed)`
+        : `${count(tally.failed)} failed`;
+    const parts = [`${count(tally.ok)} ok`, failed];
     if (interrupted !== undefined) parts.push(`${count(tally.notRun)} not run (interrupted)`);
     if (tally.resumed > 0) parts.push(`${count(tally.resumed)} already done (--resume)`);
     const stopped =
       strictAt === undefined ? '' : ` (stopped at malformed line ${strictAt}: --strict)`;
     process.stderr.write(
-      `workpool run: ${count(done)} lines: ${parts.join(', ')}${stopped}\n` +
+      `workpool run: ${count(done)} ${done === 1 ? 'line' : 'lines'}: ${parts.join(', ')}${stopped}\n` +
         `  wall ${duration(wall)}, ${rate(done, wall)}; task time ${percentiles(stats.runTime)}\n`,
     );
   }
