@@ -50,9 +50,17 @@ export function register(program: Command): void {
       } catch (error) {
         throw startError(error);
       }
+      let hinted = false;
       const print = async (): Promise<void> => {
         const { cluster } = await pool.clusterStats();
         process.stdout.write(`${JSON.stringify(cluster, null, flags.watch ? 0 : 2)}\n`);
+        // All zeros and no host can be a misspelt queue or prefix: say so, once, aside.
+        if (cluster !== undefined && cluster.workers.length === 0 && !hinted) {
+          hinted = true;
+          process.stderr.write(
+            `workpool: no worker host advertises on queue ${JSON.stringify(flags.queue)} (prefix ${JSON.stringify(flags.prefix ?? 'bull')}); check --queue and --prefix\n`,
+          );
+        }
       };
       try {
         try {

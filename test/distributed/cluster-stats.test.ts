@@ -65,12 +65,33 @@ describe('clusterStats across two worker processes', () => {
   it('workpool cluster prints the same figures as JSON', async () => {
     const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
     const args = ['--import', 'tsx', main, 'cluster', '--redis', c.redis.url, '--queue', c.queue];
-    const { stdout } = await promisify(execFile)(process.execPath, args);
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, args);
+    assert.equal(stderr, '', 'hosts advertise: no hint');
     const printed = JSON.parse(stdout);
     assert.equal(printed.completed, 21);
     assert.equal(printed.failed, 1);
     assert.equal(printed.workers.length, 2);
     assert.equal(printed.runTime.count, 23);
     assert.equal(typeof printed.throughput, 'number');
+  });
+
+  it('workpool cluster on a queue no host serves says so on stderr (a misspelt --queue)', async () => {
+    const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+    const args = [
+      '--import',
+      'tsx',
+      main,
+      'cluster',
+      '--redis',
+      c.redis.url,
+      '--queue',
+      `${c.queue}-typo`,
+    ];
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, args);
+    assert.equal(JSON.parse(stdout).workers.length, 0);
+    assert.equal(
+      stderr,
+      `workpool: no worker host advertises on queue "${c.queue}-typo" (prefix "bull"); check --queue and --prefix\n`,
+    );
   });
 });
