@@ -2,9 +2,18 @@
 import { PNG } from 'pngjs';
 import type { RgbaImage } from './filters.js';
 
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
 /** Decodes PNG bytes (any colour type and bit depth pngjs reads) to 8-bit RGBA. */
 export function decodePng(bytes: Uint8Array): RgbaImage {
-  const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Say what the file is not before pngjs says what it could not parse.
+  if (buffer.length < 8 || !buffer.subarray(0, 8).equals(PNG_SIGNATURE)) {
+    throw new TypeError(
+      `Not a PNG image: it does not start with the PNG signature (${buffer.length} bytes)`,
+    );
+  }
+  const png = PNG.sync.read(buffer);
   const { data } = png;
   // A plain Uint8Array view (not a Buffer), so results compare and clone like any other image.
   return {
