@@ -180,7 +180,12 @@ function moduleUrl(value: unknown): URL {
     }
     return value;
   }
-  const s = v.string('module', value);
+  if (typeof value !== 'string') {
+    throw new TypeError(
+      `Expected \`module\` to be a file: URL or a file path, got ${v.describe(value)}: e.g. new URL('./tasks.js', import.meta.url)`,
+    );
+  }
+  const s = value;
   if (s === '')
     throw new RangeError('Expected `module` to be a file path or file: URL, got `""` (string)');
   if (s.startsWith('file:')) return new URL(s);

@@ -12,7 +12,14 @@ function make(options: Record<string, unknown>): () => ThreadPool {
 
 test('wrong types are TypeErrors naming the option', () => {
   assert.throws(make({}), { name: 'TypeError', message: /`module`/ });
-  assert.throws(make({ module: 42 }), { name: 'TypeError', message: /`module`/ });
+  assert.throws(make({ module: 42 }), {
+    name: 'TypeError',
+    message: /^Expected `module` to be a file: URL or a file path, got `42` \(number\)/,
+  });
+  assert.throws(make({}), {
+    name: 'TypeError',
+    message: /`module` to be a file: URL or a file path, got `undefined`/,
+  });
   assert.throws(make({ module, maxThreads: '2' }), { name: 'TypeError', message: /`maxThreads`/ });
   assert.throws(make({ module, killGrace: null }), { name: 'TypeError', message: /`killGrace`/ });
   assert.throws(make({ module, spin: '50' }), { name: 'TypeError', message: /`spin`/ });
