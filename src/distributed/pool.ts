@@ -4,6 +4,10 @@
  * events stream (one `QueueEvents` per pool), with a reconciliation read of Redis after a
  * reconnect and for calls that wait long, so each caller settles exactly once even when an
  * event was missed. Delivery is BullMQ's: at-least-once, a stalled job runs again.
+ *
+ * Over ~300 lines: it is the public surface (run, submit, trySubmit, map, stats, close,
+ * terminate), each a few lines over the parts it wires (jobs.ts, room.ts, handlers.ts,
+ * results.ts, calls.ts), plus the one place a call is refused or counted.
  */
 import {
   type CloseReport,

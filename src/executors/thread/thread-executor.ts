@@ -29,6 +29,10 @@ export interface ThreadExecutorOptions extends SupervisorOptions {
  * sent, `WorkerCrashedError` when its thread died or was killed after it began, or
  * `requeued` when it never began (its thread died, was killed or retired, or skipped it
  * after `stop`).
+ *
+ * Just over ~300 lines: what is left is the Executor contract itself (start, stop, credit,
+ * retire, free, close) and the stealing between threads, which reads every thread at once;
+ * each part that is about one thread or one job has moved out.
  */
 export class ThreadExecutor implements Executor<ThreadPayload> {
   readonly perWorker: number;
