@@ -1,10 +1,10 @@
 /**
- * `node --import tsx bench/ab-threads.ts [--a main] [--b HEAD] [--reps 5] [--threads 2]`
+ * `node --import tsx bench/ab.ts [--a main] [--b HEAD] [--reps 5] [--suite threads|pool] [--threads 2]`
  *
  * Workpool against itself: two git revisions of src/, each compiled to
  * bench/results/ab/<name>/, measured alternately (A B, B A, ...) in fresh child processes
- * by the threads suite's throughput and latency cases, so machine noise falls on both
- * alike. Prints each repetition's figures and B/A ratios with min / median / max. Touches
+ * by the threads suite's throughput and latency cases, or the pool suite's run and map
+ * cases (sync and async functions), so machine noise falls on both alike. Prints each repetition's figures and B/A ratios with min / median / max. Touches
  * neither BENCHMARKS.md nor bench/results/<suite>.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -13,6 +13,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { calibrateBusy } from './lib/setup.js';
 import { runChild } from './lib/spawn.js';
+import { poolCases } from './suites/pool.js';
 import { threadCases } from './suites/threads.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -24,6 +25,8 @@ const flag = (name: string, fallback: string): string => {
 const revs = { A: flag('a', 'main'), B: flag('b', 'HEAD') };
 const reps = Number(flag('reps', '5'));
 const threads = Number(flag('threads', '2'));
+const suite = flag('suite', 'threads');
+if (suite !== 'threads' && suite !== 'pool') throw new Error(`--suite threads|pool, got ${suite}`);
 
 /** Compiles `rev`'s src/ (git archive, so the worktree is not touched); returns its entry. */
 function build(rev: string): string {
@@ -64,10 +67,14 @@ function build(rev: string): string {
 }
 
 const entries = { A: build(revs.A), B: build(revs.B) };
-const iterations = calibrateBusy(25);
-const cases = threadCases(false, [threads], iterations).filter(
-  (c) => c.kind === 'throughput' || c.kind === 'latency',
-);
+const cases =
+  suite === 'threads'
+    ? threadCases(false, [threads], calibrateBusy(25)).filter(
+        (c) => c.kind === 'throughput' || c.kind === 'latency',
+      )
+    : poolCases(false).filter((c) =>
+        ['pool/run-noop', 'pool/map', 'pool/run-async', 'pool/map-async-unordered'].includes(c.id),
+      );
 const figures = new Map<string, { A: number[]; B: number[] }>();
 for (let rep = 0; rep < reps; rep++) {
   for (const c of cases) {
