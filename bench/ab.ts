@@ -40,7 +40,7 @@ function build(rev: string): string {
   const tar = execFileSync(
     'git',
     ['archive', commit, 'src', 'tsconfig.build.json', 'tsconfig.json', 'package.json'],
-    { cwd: root },
+    { cwd: root, maxBuffer: 256 * 1024 * 1024 }, // src/ is over the 1 MiB default
   );
   spawnSync('tar', ['-x', '-C', dir], { input: tar });
   if (!existsSync(`${dir}node_modules`)) symlinkSync(`${root}node_modules`, `${dir}node_modules`);
