@@ -89,8 +89,8 @@ export class ThreadPool<M = Record<string, Handler>> extends PoolBase<ThreadPayl
 
   /**
    * Resolves once the task module has loaded in a thread; rejects `TaskModuleError` if it
-   * cannot load (after `loadRetries`). With `minThreads: 0` no thread starts before the
-   * first task, and neither does this resolve.
+   * cannot load (after `loadRetries`; at once if a retry cannot help). With `minThreads: 0`
+   * no thread starts before the first task, and neither does this resolve.
    */
   async ready(): Promise<void> {
     await this.handlers();

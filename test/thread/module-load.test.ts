@@ -71,18 +71,54 @@ test('a missing module fails at once, not after retries, and says how relative p
   await pool.close();
 });
 
-test('a syntax error in the module: unhealthy with the SyntaxError as cause', async () => {
+/** The error `run` rejects with on a pool whose clock never moves: a backoff before it would hang. */
+async function runError(module: URL): Promise<{ pool: ThreadPool; error: unknown }> {
+  const pool = new ThreadPool({ module, maxThreads: 1, clock: new ManualClock(), loadRetries: 5 });
+  const error = await pool.run('anything').then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  return { pool, error };
+}
+
+test('a syntax error in the module fails at once, with the SyntaxError as cause', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'workpool-'));
   const file = join(dir, 'bad-syntax.mjs');
   await writeFile(file, 'export function broken( {\n  return 1;\n}\n');
   try {
-    const { pool, health } = await unhealthy(pathToFileURL(file), 2);
-    assertModuleError(health.error, /bad-syntax\.mjs/, /./);
-    assert.equal((health.error?.cause as Error | undefined)?.name, 'SyntaxError');
-    // Two threads per round, three rounds at most (a thread still loading when the retry
-    // fires counts toward the next round).
-    const { spawned } = threadDetails(pool);
-    assert.ok(spawned >= 3 && spawned <= 6, `spawned ${spawned}`);
+    const { pool, error } = await runError(pathToFileURL(file));
+    assertModuleError(error, /bad-syntax\.mjs/, /./);
+    assert.doesNotMatch((error as Error).message, /attempts/);
+    assert.equal(((error as Error).cause as Error).name, 'SyntaxError');
+    assert.equal(threadDetails(pool).spawned, 1, 'no retry');
+    await pool.close();
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});
+
+test('a TypeScript module that does not compile fails at once (tsx TransformError)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'workpool-'));
+  const file = join(dir, 'bad-syntax.ts');
+  await writeFile(file, 'export function broken( {\n  return 1;\n}\n');
+  try {
+    const { pool, error } = await runError(pathToFileURL(file));
+    assertModuleError(error, /bad-syntax\.ts/, /Expected/);
+    assert.doesNotMatch((error as Error).message, /attempts/);
+    assert.equal(threadDetails(pool).spawned, 1, 'no retry');
+    await pool.close();
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});
+
+test('a directory given as the module fails at once, no thread started', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'workpool-'));
+  try {
+    const { pool, error } = await runError(pathToFileURL(dir));
+    assertModuleError(error, /workpool-/, /is a directory/);
+    assert.doesNotMatch((error as Error).message, /attempts/);
+    assert.equal(threadDetails(pool).spawned, 0);
     await pool.close();
   } finally {
     await rm(dir, { recursive: true });
