@@ -1,7 +1,8 @@
 /**
  * The in-thread entry: loads the task module, runs tasks, reports results. It imports only
- * the protocol module, the stream driver, src/thenable.ts and src/task-module.ts (the
- * handler rule; and Node built-ins), so a thread starts fast.
+ * the protocol module, the stream driver, src/thenable.ts, src/task-module.ts (the handler
+ * rule), src/errors.ts (DataCloneError; it imports nothing) and Node built-ins, so a thread
+ * starts fast.
  *
  * Tasks begin in the order they arrive, at most `concurrency` at once; the rest wait here
  * (the pool sends tasks ahead, so the next one is already here when one ends). Before each
@@ -13,6 +14,7 @@
  * crashing or hanging the thread cannot take a finished result with it (DESIGN invariant 7).
  */
 import { receiveMessageOnPort, type TransferListItem, workerData } from 'node:worker_threads';
+import { DataCloneError } from '../../errors.js';
 import { collectHandlers } from '../../task-module.js';
 import { isThenable } from '../../thenable.js';
 import { Credit, drive, isStreamable } from '../drive.js';
@@ -48,6 +50,7 @@ import {
   THROWN,
   type ToWorker,
   UNCLONEABLE,
+  UNCLONEABLE_PROGRESS,
   VALUE,
   type WorkerData,
 } from './protocol.js';
@@ -67,9 +70,14 @@ class Context {
     this.#id = id;
     this.attempt = attempt;
   }
-  /** Reports progress to the caller, at once; throws if `value` cannot be cloned. */
+  /** Reports progress to the caller, at once; throws DataCloneError if `value` cannot be cloned. */
   progress(value: unknown): void {
-    send([PROGRESS, this.#id, value]);
+    try {
+      send([PROGRESS, this.#id, value]);
+    } catch (error) {
+      // Nothing was posted (a failed clone posts nothing), so the POSTED count is right.
+      throw new DataCloneError('progress', { cause: error });
+    }
   }
   get signal(): AbortSignal {
     if (this.#controller === undefined) {
@@ -234,6 +242,8 @@ function succeed(id: number, value: unknown): void {
 
 function fail(id: number, error: unknown): void {
   if (error instanceof Uncloneable) reply(id, UNCLONEABLE, error.message);
+  else if (error instanceof DataCloneError && error.direction === 'progress')
+    reply(id, UNCLONEABLE_PROGRESS, error.cause instanceof Error ? error.cause.message : '');
   else if (error instanceof Error) reply(id, ERROR, serializeError(error));
   else reply(id, THROWN, error);
 }
