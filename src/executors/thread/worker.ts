@@ -17,7 +17,7 @@ import { receiveMessageOnPort, type TransferListItem, workerData } from 'node:wo
 import { DataCloneError } from '../../errors.js';
 import { collectHandlers } from '../../task-module.js';
 import { isThenable } from '../../thenable.js';
-import { Credit, drive, isStreamable } from '../drive.js';
+import { Credit, drive, isIterator, isStreamable, streamsError } from '../drive.js';
 import {
   ANNOUNCE,
   BEGAN,
@@ -105,6 +105,8 @@ const mask = data.ring - 1;
 /** Tasks taken from `local` so far (begun, skipped or stolen): the next one's claim index. */
 let taken = 0;
 let handlers: Handler[] = [];
+/** Their export names, for errors. */
+let names: string[] = [];
 /** Asynchronous tasks still running, to abort their signal on CANCEL. */
 const pending = new Map<number, Context>();
 /** Tasks running now (synchronous or not). */
@@ -187,6 +189,7 @@ function run(id: number, index: number, input: unknown, attempt: number, stream:
     if (stream) send([STREAMED, id, BEGAN]);
     result = handler(input, context);
     if (stream) result = streamOf(id, result, context);
+    else if (isIterator(result)) throw streamsError(names[index] ?? String(index), result);
     // Inside the try: reading `then` may throw too (a getter).
     thenable = isThenable(result);
   } catch (error) {
@@ -302,15 +305,16 @@ async function load(): Promise<void> {
     send([LOAD_ERROR, serializeError(error instanceof Error ? error : new Error(String(error)))]);
     return;
   }
-  const { names, fns } = collectHandlers<Handler>(ns);
-  if (names.length === 0) {
+  const collected = collectHandlers<Handler>(ns);
+  if (collected.names.length === 0) {
     const error = new Error(
       'The module exports no handler functions (named exports, or a default-exported object)',
     );
     send([LOAD_ERROR, serializeError(error)]);
     return;
   }
-  handlers = fns;
+  handlers = collected.fns;
+  names = collected.names;
   port.on('message', onMessage);
   // A task message that cannot be deserialized names no task: crash, so the pool settles
   // every task of this thread (WorkerCrashedError) instead of letting one hang.
