@@ -12,6 +12,9 @@
  * Results are never batched or held: each is posted the moment its handler produced it,
  * before the thread begins another task or returns to its event loop, so the next task
  * crashing or hanging the thread cannot take a finished result with it (DESIGN invariant 7).
+ *
+ * Over 300 lines on purpose: it is the whole in-thread side (context, queue, claims, results,
+ * load), kept in one module so a thread loads as little as it can.
  */
 import { receiveMessageOnPort, type TransferListItem, workerData } from 'node:worker_threads';
 import { DataCloneError } from '../../errors.js';
