@@ -119,13 +119,17 @@ export class UnknownHandlerError extends WorkpoolError {
   }
 }
 
-/** A task's input or output cannot cross a thread boundary (structured clone failed). */
+/**
+ * A task's input, output or a `ctx.progress(value)` value cannot cross a thread boundary
+ * (structured clone failed). For progress it is thrown by `ctx.progress` in the handler;
+ * the task fails with it unless the handler catches it.
+ */
 export class DataCloneError extends WorkpoolError {
-  readonly direction: 'input' | 'output';
-  constructor(direction: 'input' | 'output', options?: ErrorOptions) {
+  readonly direction: 'input' | 'output' | 'progress';
+  constructor(direction: 'input' | 'output' | 'progress', options?: ErrorOptions) {
     super(
       'ERR_DATA_CLONE',
-      `Task ${direction} cannot be sent between threads (structured clone failed${
+      `${direction === 'progress' ? 'A progress value' : `Task ${direction}`} cannot be sent between threads (structured clone failed${
         options?.cause instanceof Error ? `: ${options.cause.message}` : ''
       })`,
       options,

@@ -102,6 +102,7 @@ export type {
   HandlerName,
   HandlerOutput,
   HandlersOf,
+  RunName,
   StreamName,
   StreamReturn,
   StreamValue,

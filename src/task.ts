@@ -89,6 +89,25 @@ export type StreamName<M> = {
     : never;
 }[HandlerName<M>];
 
+/**
+ * Handlers of `M` that `run` accepts: all but those returning an iterator (a generator
+ * function's result), which only `stream` can deliver. Arrays, maps and sets are data.
+ */
+export type RunName<M> = M extends unknown ? Exclude<HandlerName<M>, Streaming<M>> : never;
+
+/** Handlers of `M` that return an iterator (see RunName). */
+type Streaming<M> = {
+  [K in HandlerName<M>]: HandlersOf<M>[K] extends (...args: never[]) => infer R
+    ? unknown extends R
+      ? never
+      : [R] extends [never] // throws, never returns
+        ? never
+        : R extends AsyncIterator<unknown> | Iterator<unknown>
+          ? K
+          : never
+    : never;
+}[HandlerName<M>];
+
 /** What `stream(K, ...)` yields: each value of the handler's (async) iterable. */
 export type StreamValue<M, K extends HandlerName<M>> = HandlersOf<M>[K] extends (
   ...args: never[]

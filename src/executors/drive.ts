@@ -102,3 +102,27 @@ export async function drive(
     if (open) await iterator.return?.();
   }
 }
+
+/**
+ * Whether a handler's result is an iterator (what a generator function returns): only a
+ * stream can deliver it. Iterables that are data (arrays, maps, sets) have no `next`.
+ */
+export function isIterator(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<PropertyKey, unknown>;
+  return (
+    typeof v.next === 'function' &&
+    (typeof v[Symbol.asyncIterator] === 'function' || typeof v[Symbol.iterator] === 'function')
+  );
+}
+
+/** `run` of a streaming handler: its iterator cannot be sent, so say to use `stream`. */
+export function streamsError(name: string, iterator: object): TypeError {
+  const what =
+    Symbol.asyncIterator in iterator
+      ? 'an async iterator (an async generator?)'
+      : 'an iterator (a generator?)';
+  return new TypeError(
+    `Handler ${JSON.stringify(name)} streams: it returned ${what}, which run() cannot deliver; call stream(${JSON.stringify(name)}, input) and iterate it`,
+  );
+}

@@ -52,7 +52,7 @@ export interface ThreadPoolOptions extends Omit<SchedulerOptions, 'concurrency'>
   readonly resourceLimits?: ResourceLimits;
   /** Ms a timed-out or cancelled task may take to end after its signal aborts, before its thread is killed. @default 1000 */
   readonly killGrace?: number;
-  /** Times a task module that fails to load is retried (with doubling delays) before the pool turns unhealthy. @default 3 */
+  /** Times a task module whose import throws is retried (with doubling delays) before the pool turns unhealthy; a missing file, a directory or a syntax error is not retried. @default 3 */
   readonly loadRetries?: number;
   /** Ms before the first load retry; doubles each time. @default 250 */
   readonly loadRetryDelay?: number;

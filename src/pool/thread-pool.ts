@@ -9,6 +9,7 @@ import type {
   HandlerInput,
   HandlerName,
   HandlerOutput,
+  RunName,
   StreamName,
   StreamReturn,
   StreamValue,
@@ -89,8 +90,8 @@ export class ThreadPool<M = Record<string, Handler>> extends PoolBase<ThreadPayl
 
   /**
    * Resolves once the task module has loaded in a thread; rejects `TaskModuleError` if it
-   * cannot load (after `loadRetries`). With `minThreads: 0` no thread starts before the
-   * first task, and neither does this resolve.
+   * cannot load (after `loadRetries`; at once if a retry cannot help). With `minThreads: 0`
+   * no thread starts before the first task, and neither does this resolve.
    */
   async ready(): Promise<void> {
     await this.handlers();
@@ -125,13 +126,13 @@ export class ThreadPool<M = Record<string, Handler>> extends PoolBase<ThreadPayl
   }
 
   /** Runs handler `name` with `input` when a thread is free (waiting for queue room if needed). */
-  run<K extends HandlerName<M>>(name: K, ...args: RunArgs<M, K>): Promise<HandlerOutput<M, K>> {
+  run<K extends RunName<M>>(name: K, ...args: RunArgs<M, K>): Promise<HandlerOutput<M, K>> {
     const [input, options] = args;
     return this.runPayload(payload(name, input, options), this.#normalize(options));
   }
 
   /** Resolves with a `Task` once accepted, waiting while the queue is full. */
-  submit<K extends HandlerName<M>>(
+  submit<K extends RunName<M>>(
     name: K,
     ...args: RunArgs<M, K>
   ): Promise<Task<HandlerOutput<M, K>>> {
@@ -140,7 +141,7 @@ export class ThreadPool<M = Record<string, Handler>> extends PoolBase<ThreadPayl
   }
 
   /** A `Task` if there is room now, else `undefined`. Never waits. Throws `PoolClosedError` once closed. */
-  trySubmit<K extends HandlerName<M>>(
+  trySubmit<K extends RunName<M>>(
     name: K,
     ...args: RunArgs<M, K>
   ): Task<HandlerOutput<M, K>> | undefined {
@@ -195,7 +196,7 @@ export class ThreadPool<M = Record<string, Handler>> extends PoolBase<ThreadPayl
    * items are pulled ahead). Stops, cancelling what runs, at the first error or when the
    * consumer breaks out.
    */
-  map<K extends HandlerName<M>>(
+  map<K extends RunName<M>>(
     name: K,
     source: Iterable<HandlerInput<M, K>> | AsyncIterable<HandlerInput<M, K>>,
     options?: MapOptions,

@@ -27,6 +27,34 @@ test('output that cannot be cloned rejects DataCloneError (output) and the pool 
   await pool.close();
 });
 
+test('a progress value that cannot be cloned throws DataCloneError (progress) in the handler', async () => {
+  const pool = new ThreadPool<Data>({ module: fixture('data.ts'), maxThreads: 1 });
+  const caught = await pool.run('caughtProgress');
+  assert.equal(caught.workpool, true, 'workpool DataCloneError, not a DOMException');
+  assert.equal(caught.code, 'ERR_DATA_CLONE');
+  assert.equal(caught.direction, 'progress');
+  assert.match(String(caught.message), /progress value/);
+  await pool.close();
+});
+
+test('a progress DataCloneError the handler lets escape fails the task with DataCloneError (progress)', async () => {
+  const pool = new ThreadPool<Data>({ module: fixture('data.ts'), maxThreads: 1 });
+  const seen: unknown[] = [];
+  const error = await pool.run('badProgress', undefined, { onProgress: (v) => seen.push(v) }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof DataCloneError, String(error));
+  assert.equal(error.code, 'ERR_DATA_CLONE');
+  assert.equal(error.direction, 'progress');
+  assert.match(error.message, /progress value cannot be sent between threads/);
+  assert.match(error.message, /could not be cloned/);
+  assert.deepEqual(seen, [0.5], 'the report before it arrived; the bad one was not posted');
+  assert.equal(await pool.run('ok', 3), 3);
+  assert.equal(pool.stats().details?.spawned, 1);
+  await pool.close();
+});
+
 test('in a batch, only the task with bad input fails', async () => {
   const pool = new ThreadPool<Data>({
     module: fixture('data.ts'),

@@ -71,18 +71,44 @@ test('a missing module fails at once, not after retries, and says how relative p
   await pool.close();
 });
 
-test('a syntax error in the module: unhealthy with the SyntaxError as cause', async () => {
+/** The error `run` rejects with on a pool whose clock never moves: a backoff before it would hang. */
+async function runError(module: URL): Promise<{ pool: ThreadPool; error: unknown }> {
+  const pool = new ThreadPool({ module, maxThreads: 1, clock: new ManualClock(), loadRetries: 5 });
+  const error = await pool.run('anything').then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  return { pool, error };
+}
+
+test('a module that does not parse fails at once, with the parse error as cause (.mjs, and .ts through tsx)', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'workpool-'));
-  const file = join(dir, 'bad-syntax.mjs');
-  await writeFile(file, 'export function broken( {\n  return 1;\n}\n');
   try {
-    const { pool, health } = await unhealthy(pathToFileURL(file), 2);
-    assertModuleError(health.error, /bad-syntax\.mjs/, /./);
-    assert.equal((health.error?.cause as Error | undefined)?.name, 'SyntaxError');
-    // Two threads per round, three rounds at most (a thread still loading when the retry
-    // fires counts toward the next round).
-    const { spawned } = threadDetails(pool);
-    assert.ok(spawned >= 3 && spawned <= 6, `spawned ${spawned}`);
+    for (const [name, cause] of [
+      ['bad-syntax.mjs', 'SyntaxError'],
+      ['bad-syntax.ts', 'TransformError'],
+    ] as const) {
+      const file = join(dir, name);
+      await writeFile(file, 'export function broken( {\n  return 1;\n}\n');
+      const { pool, error } = await runError(pathToFileURL(file));
+      assertModuleError(error, new RegExp(name.replace('.', '\\.')), /./);
+      assert.doesNotMatch((error as Error).message, /attempts/);
+      assert.equal(((error as Error).cause as Error).name, cause);
+      assert.equal(threadDetails(pool).spawned, 1, 'no retry');
+      await pool.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});
+
+test('a directory given as the module fails at once, no thread started', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'workpool-'));
+  try {
+    const { pool, error } = await runError(pathToFileURL(dir));
+    assertModuleError(error, /workpool-/, /is a directory/);
+    assert.doesNotMatch((error as Error).message, /attempts/);
+    assert.equal(threadDetails(pool).spawned, 0);
     await pool.close();
   } finally {
     await rm(dir, { recursive: true });

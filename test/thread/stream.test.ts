@@ -207,6 +207,28 @@ test('a handler that returns no iterable fails the stream with a TypeError; bad 
   await threads.close();
 });
 
+test('run() on a streaming handler fails with a TypeError that says to use stream(); data iterables still run', async () => {
+  // Untyped: the handler types keep run() from naming a streaming handler.
+  const threads: ThreadPool = pool();
+  for (const [name, what] of [
+    ['count', /async iterator/],
+    ['letters', /returned an iterator/],
+  ] as const) {
+    const error = await threads.run(name, 2).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof TypeError, String(error));
+    assert.ok(!(error instanceof DataCloneError));
+    assert.match(error.message, new RegExp(`Handler "${name}" streams`));
+    assert.match(error.message, what);
+    assert.match(error.message, new RegExp(`stream\\("${name}"`));
+  }
+  assert.deepEqual(await threads.run('list'), [1, 2, 3]);
+  assert.equal(threadDetails(threads).spawned, 1, 'the thread was kept');
+  await threads.close();
+});
+
 test('a thread that dies mid-stream fails it once (WorkerCrashedError); terminate ends a held-off stream', async () => {
   const threads = pool();
   const s = threads.stream('crash');
@@ -269,6 +291,15 @@ async function typeChecks(threads: ThreadPool<Streams>, loose: ThreadPool): Prom
   const done: string = await threads.stream('count', 3).result;
   // @ts-expect-error `plain` returns no iterable
   threads.stream('plain');
+  // @ts-expect-error `count` streams: run() cannot deliver a generator
+  void threads.run('count', 3);
+  // @ts-expect-error `letters` streams (a sync generator)
+  void threads.submit('letters');
+  const list: number[] = await threads.run('list');
+  const plain: number = await threads.run('plain');
+  void loose.run('anything');
+  void list;
+  void plain;
   // @ts-expect-error wrong input type
   threads.stream('count', 'three');
   for await (const v of loose.stream('anything', 1)) void v;

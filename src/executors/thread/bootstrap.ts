@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ModuleData } from './protocol.js';
@@ -58,6 +58,9 @@ export function prepare(module: URL): ModuleData | Error {
       `file not found: ${path} (a relative \`module\` path resolves against the working directory, ${process.cwd()}; pass new URL('./tasks.js', import.meta.url) to resolve it against your own file)`,
     );
   }
+  if (module.protocol === 'file:' && statSync(path).isDirectory()) {
+    return new Error('it is a directory, not a module file: name the file in it (e.g. index.js)');
+  }
   let tsx: string[] | undefined;
   if (TS.test(module.pathname) || TS.test(entry.pathname)) {
     tsx = resolveTsx(module);
@@ -69,4 +72,14 @@ export function prepare(module: URL): ModuleData | Error {
     }
   }
   return { entry: entry.href, module: module.href, tsx };
+}
+
+/**
+ * Whether a thread's load error can be worth a retry. A module that does not parse (a
+ * SyntaxError, or tsx's TransformError for TypeScript) fails the same way every time; an
+ * import that throws may depend on something outside (a file, the network, memory) and get
+ * its retries with backoff.
+ */
+export function mayHeal(error: Error): boolean {
+  return error.name !== 'SyntaxError' && error.name !== 'TransformError';
 }

@@ -108,6 +108,11 @@ export const THROWN = 2;
 export const UNCLONEABLE = 3;
 /** The task was cancelled before it began and never ran: value is `undefined`. */
 export const SKIPPED = 4;
+/**
+ * The handler let the DataCloneError of a `ctx.progress(value)` call escape (the value
+ * could not be cloned): value is the clone error's message.
+ */
+export const UNCLONEABLE_PROGRESS = 5;
 
 // ---- shared cells (an Int32Array over WorkerData.shared) ---------------------------------
 

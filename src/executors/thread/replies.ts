@@ -19,6 +19,7 @@ import {
   SKIPPED,
   STREAMED,
   THROWN,
+  UNCLONEABLE_PROGRESS,
 } from './protocol.js';
 import type { Thread, ThreadPayload } from './thread.js';
 
@@ -105,6 +106,7 @@ function report(
   else {
     const cause = new Error(String(value));
     cause.name = 'DataCloneError';
-    hooks.finished(job, false, new DataCloneError('output', { cause }));
+    const direction = status === UNCLONEABLE_PROGRESS ? 'progress' : 'output';
+    hooks.finished(job, false, new DataCloneError(direction, { cause }));
   }
 }

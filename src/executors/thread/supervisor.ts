@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { TaskModuleError, WorkerCrashedError } from '../../errors.js';
 import type { ExecutorHooks } from '../../types.js';
-import { prepare } from './bootstrap.js';
+import { mayHeal, prepare } from './bootstrap.js';
 import { S } from './job-state.js';
 import type { Shape } from './placement.js';
 import type { FromWorker } from './protocol.js';
@@ -116,7 +116,7 @@ export class Supervisor {
       if (!online && starting >= startTogether) return; // the rest once one is online
       const data = prepare(this.#o.module);
       if (data instanceof Error) {
-        // What `prepare` finds (no such file, no tsx) does not heal: no retries.
+        // What `prepare` finds (no such file, a directory, no tsx) does not heal: no retries.
         queueMicrotask(() => this.#startFailed(data, false, true));
         return;
       }
@@ -159,6 +159,7 @@ export class Supervisor {
   /** LOAD_ERROR: the module failed to load in `t`; its end retries or turns unhealthy. */
   loadFailed(t: Thread, error: Error): void {
     t.error = error;
+    t.broken = !mayHeal(error);
     void t.worker.terminate();
   }
 
@@ -240,6 +241,7 @@ export class Supervisor {
       this.#startFailed(
         t.error ?? new Error(`Worker thread exited with code ${exitCode}`),
         t.online,
+        t.broken,
       );
   }
 

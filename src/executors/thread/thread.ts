@@ -64,6 +64,8 @@ export class Thread {
   killTimer: unknown = undefined;
   /** Why it is ending or failed to start: an 'error' event, a load error, or a kill. */
   error: Error | undefined = undefined;
+  /** Its module failed to load in a way a retry cannot heal (see `mayHeal`). */
+  broken = false;
   /** Resolves once the thread has exited. */
   readonly exited: Promise<number>;
   #referenced = true;

@@ -1,7 +1,8 @@
 /**
  * The in-thread entry: loads the task module, runs tasks, reports results. It imports only
- * the protocol module, the stream driver, src/thenable.ts and src/task-module.ts (the
- * handler rule; and Node built-ins), so a thread starts fast.
+ * the protocol module, the stream driver, src/thenable.ts, src/task-module.ts (the handler
+ * rule), src/errors.ts (DataCloneError; it imports nothing) and Node built-ins, so a thread
+ * starts fast.
  *
  * Tasks begin in the order they arrive, at most `concurrency` at once; the rest wait here
  * (the pool sends tasks ahead, so the next one is already here when one ends). Before each
@@ -11,11 +12,15 @@
  * Results are never batched or held: each is posted the moment its handler produced it,
  * before the thread begins another task or returns to its event loop, so the next task
  * crashing or hanging the thread cannot take a finished result with it (DESIGN invariant 7).
+ *
+ * Over 300 lines on purpose: it is the whole in-thread side (context, queue, claims, results,
+ * load), kept in one module so a thread loads as little as it can.
  */
 import { receiveMessageOnPort, type TransferListItem, workerData } from 'node:worker_threads';
+import { DataCloneError } from '../../errors.js';
 import { collectHandlers } from '../../task-module.js';
 import { isThenable } from '../../thenable.js';
-import { Credit, drive, isStreamable } from '../drive.js';
+import { Credit, drive, isIterator, isStreamable, streamsError } from '../drive.js';
 import {
   ANNOUNCE,
   BEGAN,
@@ -48,6 +53,7 @@ import {
   THROWN,
   type ToWorker,
   UNCLONEABLE,
+  UNCLONEABLE_PROGRESS,
   VALUE,
   type WorkerData,
 } from './protocol.js';
@@ -67,9 +73,14 @@ class Context {
     this.#id = id;
     this.attempt = attempt;
   }
-  /** Reports progress to the caller, at once; throws if `value` cannot be cloned. */
+  /** Reports progress to the caller, at once; throws DataCloneError if `value` cannot be cloned. */
   progress(value: unknown): void {
-    send([PROGRESS, this.#id, value]);
+    try {
+      send([PROGRESS, this.#id, value]);
+    } catch (error) {
+      // Nothing was posted (a failed clone posts nothing), so the POSTED count is right.
+      throw new DataCloneError('progress', { cause: error });
+    }
   }
   get signal(): AbortSignal {
     if (this.#controller === undefined) {
@@ -97,6 +108,8 @@ const mask = data.ring - 1;
 /** Tasks taken from `local` so far (begun, skipped or stolen): the next one's claim index. */
 let taken = 0;
 let handlers: Handler[] = [];
+/** Their export names, for errors. */
+let names: string[] = [];
 /** Asynchronous tasks still running, to abort their signal on CANCEL. */
 const pending = new Map<number, Context>();
 /** Tasks running now (synchronous or not). */
@@ -179,6 +192,7 @@ function run(id: number, index: number, input: unknown, attempt: number, stream:
     if (stream) send([STREAMED, id, BEGAN]);
     result = handler(input, context);
     if (stream) result = streamOf(id, result, context);
+    else if (isIterator(result)) throw streamsError(names[index] ?? String(index), result);
     // Inside the try: reading `then` may throw too (a getter).
     thenable = isThenable(result);
   } catch (error) {
@@ -234,6 +248,8 @@ function succeed(id: number, value: unknown): void {
 
 function fail(id: number, error: unknown): void {
   if (error instanceof Uncloneable) reply(id, UNCLONEABLE, error.message);
+  else if (error instanceof DataCloneError && error.direction === 'progress')
+    reply(id, UNCLONEABLE_PROGRESS, error.cause instanceof Error ? error.cause.message : '');
   else if (error instanceof Error) reply(id, ERROR, serializeError(error));
   else reply(id, THROWN, error);
 }
@@ -292,15 +308,16 @@ async function load(): Promise<void> {
     send([LOAD_ERROR, serializeError(error instanceof Error ? error : new Error(String(error)))]);
     return;
   }
-  const { names, fns } = collectHandlers<Handler>(ns);
-  if (names.length === 0) {
+  const collected = collectHandlers<Handler>(ns);
+  if (collected.names.length === 0) {
     const error = new Error(
       'The module exports no handler functions (named exports, or a default-exported object)',
     );
     send([LOAD_ERROR, serializeError(error)]);
     return;
   }
-  handlers = fns;
+  handlers = collected.fns;
+  names = collected.names;
   port.on('message', onMessage);
   // A task message that cannot be deserialized names no task: crash, so the pool settles
   // every task of this thread (WorkerCrashedError) instead of letting one hang.
