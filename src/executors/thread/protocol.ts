@@ -5,6 +5,10 @@
  * Messages are flat arrays, not objects: the structured clone of `[0, 7, 1, input]` is
  * cheaper than that of `{ type: 'run', id: 7, handler: 'x', input }`, and several tasks
  * (or results) travel in one `postMessage` when many are ready at once.
+ *
+ * Over ~300 lines: it is the whole wire, both directions, message by message with the
+ * layout of each, the shared cells and the claim ring; one file so the two sides cannot
+ * drift apart, and it may import nothing (the thread loads it first).
  */
 
 import type { MessagePort, TransferListItem } from 'node:worker_threads';
