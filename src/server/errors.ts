@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import {
   PoolClosedError,
@@ -124,4 +126,44 @@ export function registerErrorShape(app: FastifyInstance): void {
       },
     }),
   );
+}
+
+/**
+ * Fastify's `clientErrorHandler`: the errors Node's HTTP parser raises before any route
+ * runs, in the server's shape too. A request not in full within `requestTimeout` is 408
+ * `ERR_REQUEST_TIMEOUT`, headers too large 431, any other malformed request 400; the
+ * connection is closed after the answer (as Node's own handler does).
+ */
+export function clientErrorHandler(
+  requestTimeout: number,
+): (error: Error & { code?: string }, socket: Duplex) => void {
+  return (error, socket) => {
+    // A reset connection has no one to answer.
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const [status, name, code, message] =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [
+            408,
+            'RequestTimeoutError',
+            'ERR_REQUEST_TIMEOUT',
+            `The request (headers and body) did not arrive in full within ${requestTimeout} ms (requestTimeout)`,
+          ]
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? [
+              431,
+              'HeadersTooLargeError',
+              'ERR_HEADERS_TOO_LARGE',
+              'The request headers are too large',
+            ]
+          : [400, 'BadRequestError', 'ERR_BAD_REQUEST', 'The request is not valid HTTP'];
+    // Not once an answer has begun on this connection (Node's own rule).
+    const answering = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (socket.writable && answering?.headersSent !== true) {
+      const body = JSON.stringify({ error: { name, message, code } });
+      socket.write(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy(error);
+  };
 }
