@@ -20,8 +20,9 @@ export class RequestDeadlineError extends TaskTimeoutError {
   }
 }
 
-/** The client closed its connection before the answer: its task is cancelled. */
+/** The client closed its connection before the answer: its task is cancelled (499). */
 export class ClientGoneError extends Error {
+  readonly code = 'ERR_CLIENT_GONE';
   override get name(): string {
     return 'ClientGoneError';
   }
@@ -29,17 +30,18 @@ export class ClientGoneError extends Error {
 
 /** The server is shutting down and its drain deadline passed: in-flight tasks are cancelled. */
 export class ShuttingDownError extends Error {
+  readonly code = 'ERR_SHUTTING_DOWN';
   override get name(): string {
     return 'ShuttingDownError';
   }
 }
 
-/** The JSON body of every error answer. */
+/** The JSON body of every error answer: `code` always, the error's own or its class of failure. */
 export interface ErrorBody {
   readonly error: {
     readonly name: string;
     readonly message: string;
-    readonly code?: string;
+    readonly code: string;
     readonly stack?: string;
   };
 }
@@ -52,14 +54,21 @@ export interface Answer {
   readonly retryAfter?: number;
 }
 
-export function errorBody(error: unknown, stack = false): ErrorBody {
-  if (!(error instanceof Error)) return { error: { name: 'Error', message: String(error) } };
-  const code = (error as { code?: unknown }).code;
+/**
+ * The answer's body for `error`: its `code` is the error's own string `code` if it has one
+ * (a handler's `ENOENT`, a `WorkpoolError`'s), else `fallback`, the class of failure
+ * (`ERR_TASK_FAILED`, `ERR_BAD_REQUEST`, ...).
+ */
+export function errorBody(error: unknown, fallback: string, stack = false): ErrorBody {
+  if (!(error instanceof Error)) {
+    return { error: { name: 'Error', message: String(error), code: fallback } };
+  }
+  const own = (error as { code?: unknown }).code;
   return {
     error: {
       name: error.name,
       message: error.message,
-      ...(typeof code === 'string' ? { code } : {}),
+      code: typeof own === 'string' && own !== '' ? own : fallback,
       ...(stack && typeof error.stack === 'string' ? { stack: error.stack } : {}),
     },
   };
@@ -72,25 +81,34 @@ export function errorBody(error: unknown, stack = false): ErrorBody {
 export function answerFor(error: unknown, reason: unknown, exposeStack: boolean): Answer {
   if (error instanceof TaskCancelledError && reason !== undefined) {
     if (reason instanceof TaskTimeoutError)
-      return { status: 504, outcome: 'timedOut', body: errorBody(reason) };
+      return { status: 504, outcome: 'timedOut', body: errorBody(reason, 'ERR_TASK_TIMEOUT') };
     if (reason instanceof ClientGoneError)
-      return { status: 499, outcome: 'cancelled', body: errorBody(reason) };
-    return { status: 503, outcome: 'cancelled', body: errorBody(reason), retryAfter: 1 };
+      return { status: 499, outcome: 'cancelled', body: errorBody(reason, 'ERR_CLIENT_GONE') };
+    return {
+      status: 503,
+      outcome: 'cancelled',
+      body: errorBody(reason, 'ERR_TASK_CANCELLED'),
+      retryAfter: 1,
+    };
   }
   if (error instanceof TaskTimeoutError)
-    return { status: 504, outcome: 'timedOut', body: errorBody(error) };
+    return { status: 504, outcome: 'timedOut', body: errorBody(error, 'ERR_TASK_TIMEOUT') };
   if (error instanceof UnknownHandlerError)
-    return { status: 404, outcome: 'rejected', body: errorBody(error) };
+    return { status: 404, outcome: 'rejected', body: errorBody(error, 'ERR_UNKNOWN_HANDLER') };
   if (error instanceof QueueFullError || error instanceof PoolClosedError) {
-    return { status: 503, outcome: 'rejected', body: errorBody(error), retryAfter: 1 };
+    const body = errorBody(error, 'ERR_OVERLOADED');
+    return { status: 503, outcome: 'rejected', body, retryAfter: 1 };
   }
   if (error instanceof TaskModuleError) {
-    return { status: 503, outcome: 'failed', body: errorBody(error), retryAfter: 5 };
+    const body = errorBody(error, 'ERR_TASK_MODULE');
+    return { status: 503, outcome: 'failed', body, retryAfter: 5 };
   }
   if (error instanceof TaskCancelledError) {
-    return { status: 503, outcome: 'cancelled', body: errorBody(error), retryAfter: 1 };
+    const body = errorBody(error, 'ERR_TASK_CANCELLED');
+    return { status: 503, outcome: 'cancelled', body, retryAfter: 1 };
   }
-  return { status: 500, outcome: 'failed', body: errorBody(error, exposeStack) };
+  // The handler's own error: its code if it has one, else ERR_TASK_FAILED.
+  return { status: 500, outcome: 'failed', body: errorBody(error, 'ERR_TASK_FAILED', exposeStack) };
 }
 
 /**
@@ -115,7 +133,7 @@ export function registerErrorShape(app: FastifyInstance): void {
         },
       });
     }
-    return reply.code(status).send(errorBody(error));
+    return reply.code(status).send(errorBody(error, 'ERR_BAD_REQUEST'));
   });
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({
