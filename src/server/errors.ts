@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   PoolClosedError,
   QueueFullError,
@@ -114,11 +114,13 @@ export function answerFor(error: unknown, reason: unknown, exposeStack: boolean)
 /**
  * One error shape for every 4xx and 5xx, the server's own and Fastify's alike (a body
  * too large, a wrong content type, a route that does not exist): `{ error: { name,
- * message, code } }`. A 5xx that is not the server's own (`ActionError`) says no more than
+ * message, code } }`, with the server's own names and codes for Fastify's (`ownError`). A 5xx that is not the server's own (`ActionError`) says no more than
  * its status.
  */
 export function registerErrorShape(app: FastifyInstance): void {
-  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const own = ownError(error, request);
+    if (own !== undefined) return reply.code(own.status).send(own.body);
     const status =
       typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600
         ? error.statusCode
@@ -144,6 +146,42 @@ export function registerErrorShape(app: FastifyInstance): void {
       },
     }),
   );
+}
+
+/**
+ * Fastify's refusals of a body, said as the server's own: which content type came and that
+ * `application/json` is required (415), and the limit a body passed (413). Other errors:
+ * `undefined`.
+ */
+function ownError(
+  error: Error & { code?: string },
+  request: FastifyRequest,
+): { status: number; body: ErrorBody } | undefined {
+  const answer = (status: number, name: string, code: string, message: string) => ({
+    status,
+    body: { error: { name, message, code } },
+  });
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': {
+      const type = request.headers['content-type'];
+      const got = type === undefined ? 'no content type' : `content type ${JSON.stringify(type)}`;
+      return answer(
+        415,
+        'UnsupportedMediaTypeError',
+        'ERR_UNSUPPORTED_MEDIA_TYPE',
+        `The body has ${got}; it must be application/json`,
+      );
+    }
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return answer(
+        413,
+        'PayloadTooLargeError',
+        'ERR_BODY_TOO_LARGE',
+        `The body is larger than the limit of ${request.routeOptions.bodyLimit} bytes (bodyLimit)`,
+      );
+    default:
+      return undefined;
+  }
 }
 
 /**
