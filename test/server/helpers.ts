@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { type ServeOptions, serve, type WorkpoolServer } from '../../src/server/index.js';
@@ -16,6 +17,16 @@ export interface Answer {
   readonly status: number;
   readonly headers: Headers;
   readonly body: unknown;
+}
+
+/** Asserts `answer` is `status` with exactly the body `{ error: { name, message, code } }`. */
+export function assertError(
+  answer: { status: number; body: unknown },
+  status: number,
+  [name, code, message]: readonly [name: string, code: string, message: string],
+): void {
+  assert.equal(answer.status, status, message);
+  assert.deepEqual(answer.body, { error: { name, message, code } });
 }
 
 /** `POST /tasks/:name` with a JSON body (a string is sent as is). */
