@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { importPeer, requirePeers } from '../peer.js';
 import { registerAuth } from './auth.js';
 import { registerJsonBody } from './body.js';
-import { registerErrorShape } from './errors.js';
+import { clientErrorHandler, registerErrorShape } from './errors.js';
 import type { NormalizedServeOptions } from './options.js';
 
 // Every package the server needs, looked up before any loads: one error names all missing.
@@ -49,6 +49,7 @@ export function createApp(o: NormalizedServeOptions): App {
   };
   const app = Fastify({
     bodyLimit: o.bodyLimit,
+    clientErrorHandler: clientErrorHandler(o.requestTimeout),
     logger: false,
     return503OnClosing: true,
     serverFactory,

@@ -76,7 +76,8 @@ function unauthorized(reply: FastifyReply, message: string): FastifyReply {
     .header('connection', 'close')
     .send(
       errorBody(
-        Object.assign(new Error(message), { name: 'UnauthorizedError', code: 'ERR_UNAUTHORIZED' }),
+        Object.assign(new Error(message), { name: 'UnauthorizedError' }),
+        'ERR_UNAUTHORIZED',
       ),
     );
 }

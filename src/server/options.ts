@@ -1,6 +1,8 @@
+// Over 300 lines for a reason: the option types, their key lists (checked against the types
+// by `satisfies`) and their checks are one contract, kept in one place.
 import { availableParallelism } from 'node:os';
 import type { Connection } from '../distributed/index.js';
-import { type Clock, systemClock, type ThreadPool, type ThreadPoolOptions } from '../index.js';
+import { type Clock, checks, systemClock, ThreadPool, type ThreadPoolOptions } from '../index.js';
 
 /**
  * The queue a cluster server shows (`workpool/distributed`'s names; bullmq and ioredis are
@@ -137,14 +139,63 @@ export const serveDefaults = Object.freeze({
 
 const loopback: ReadonlySet<string> = new Set(['127.0.0.1', '::1', 'localhost']);
 
+// Every key of the options types, once: the compiler fails when one is added to the type
+// and not here (or the other way round), so the unknown-key check cannot fall behind.
+const serveKeys: ReadonlySet<string> = new Set(
+  Object.keys({
+    module: true,
+    pool: true,
+    cluster: true,
+    threads: true,
+    maxQueue: true,
+    poolOptions: true,
+    port: true,
+    host: true,
+    token: true,
+    requestTimeout: true,
+    idleTimeout: true,
+    maxConnections: true,
+    timeout: true,
+    maxTimeout: true,
+    bodyLimit: true,
+    exposeStack: true,
+    drainTimeout: true,
+    sampleInterval: true,
+    history: true,
+    coarseInterval: true,
+    coarseHistory: true,
+    failures: true,
+    readOnly: true,
+    clock: true,
+  } satisfies Record<keyof ServeOptions, true>),
+);
+const clusterKeys: ReadonlySet<string> = new Set(
+  Object.keys({
+    connection: true,
+    queue: true,
+    prefix: true,
+    readyTimeout: true,
+    timeout: true,
+  } satisfies Record<keyof ClusterServeOptions, true>),
+);
+
 /** Pure: checks `serve()`'s options and fills defaults; never mutates `options`. */
 export function normalizeServeOptions(options: ServeOptions): NormalizedServeOptions {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`Expected \`options\` to be an object, got ${describe(options)}`);
   }
+  // A misspelt option (`maxThreads` for `threads`, `prot`) is a bug, not a default.
+  checks.knownKeys('', options as Record<string, unknown>, serveKeys);
   const given = [options.module, options.pool, options.cluster].filter((x) => x !== undefined);
   if (given.length !== 1) {
     throw new TypeError('Expected exactly one of `module`, `pool` and `cluster`');
+  }
+  if (options.pool !== undefined && !(options.pool instanceof ThreadPool)) {
+    // The server runs a task module's named handlers (`POST /tasks/:name`); a `Pool` runs
+    // functions, so there is nothing it could route a name to.
+    throw new TypeError(
+      `Expected \`pool\` to be a ThreadPool (the server runs a task module's named handlers; a Pool runs functions), got ${kind(options.pool)}`,
+    );
   }
   if (
     options.cluster !== undefined &&
@@ -153,6 +204,9 @@ export function normalizeServeOptions(options: ServeOptions): NormalizedServeOpt
     throw new TypeError(
       `Expected \`cluster\` to be an object ({ connection, queue }), got ${describe(options.cluster)}`,
     );
+  }
+  if (options.cluster !== undefined) {
+    checks.knownKeys('cluster', options.cluster as unknown as Record<string, unknown>, clusterKeys);
   }
   const threads = int('threads', options.threads, availableParallelism(), 1);
   const host = options.host ?? serveDefaults.host;
@@ -260,4 +314,12 @@ function bool(name: string, value: unknown, fallback: boolean): boolean {
 
 function describe(value: unknown): string {
   return `\`${typeof value === 'string' ? JSON.stringify(value) : String(value)}\` (${value === null ? 'null' : typeof value})`;
+}
+
+/** `a Pool`, `a Map`, or `describe()` for what is not an object. */
+function kind(value: unknown): string {
+  const name = (value as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+  return typeof value === 'object' && value !== null && typeof name === 'string' && name !== ''
+    ? `a ${name}`
+    : describe(value);
 }

@@ -45,11 +45,13 @@ export function registerTasksRoute(app: FastifyInstance, ctx: TasksRouteContext)
 
   app.post<{ Params: { name: string } }>('/tasks/:name', async (request, reply) => {
     const name = request.params.name;
-    if (handlers.unknown(name)) return reply.code(404).send(errorBody(handlers.error(name)));
+    if (handlers.unknown(name))
+      return reply.code(404).send(errorBody(handlers.error(name), 'ERR_UNKNOWN_HANDLER'));
     const deadline = parseDeadline(request.headers['x-timeout-ms'], o.timeout, o.maxTimeout);
-    if (deadline instanceof Error) return reply.code(400).send(errorBody(deadline));
+    if (deadline instanceof Error)
+      return reply.code(400).send(errorBody(deadline, 'ERR_BAD_REQUEST'));
     const key = parseKey(request.headers['x-task-key']);
-    if (key instanceof Error) return reply.code(400).send(errorBody(key));
+    if (key instanceof Error) return reply.code(400).send(errorBody(key, 'ERR_BAD_REQUEST'));
     if (ctx.control.draining) {
       tracker.record(handlers.label(name), 'rejected');
       return reply

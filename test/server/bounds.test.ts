@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { TaskModuleError } from '../../src/index.js';
 import { serve, type WorkpoolServer } from '../../src/server/index.js';
-import { get, post, start } from './helpers.js';
+import { assertError, get, post, rawAnswer, start } from './helpers.js';
 
 const token = 'slow-clients-token';
 
@@ -181,16 +181,31 @@ describe('one shape for every error, one rule for bodies', () => {
     assert.equal(bad.status, 400);
     shaped(bad.body, 'ERR_BAD_JSON');
     const big = await post(server, 'echo', `"${'x'.repeat(200_000)}"`);
-    assert.equal(big.status, 413);
-    shaped(big.body, 'FST_ERR_CTP_BODY_TOO_LARGE');
+    assertError(big, 413, [
+      'PayloadTooLargeError',
+      'ERR_BODY_TOO_LARGE',
+      'The body is larger than the limit of 100000 bytes (bodyLimit)',
+    ]);
   });
 
-  test('every body type but JSON is 415, text/plain included', async () => {
+  test('every body type but JSON is 415 saying what came and that JSON is required, text/plain included', async () => {
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'text/csv']) {
       const answer = await post(server, 'echo', '{"a":1}', { headers: { 'content-type': type } });
-      assert.equal(answer.status, 415, type);
-      shaped(answer.body, 'FST_ERR_CTP_INVALID_MEDIA_TYPE');
+      assertError(answer, 415, [
+        'UnsupportedMediaTypeError',
+        'ERR_UNSUPPORTED_MEDIA_TYPE',
+        `The body has content type "${type}"; it must be application/json`,
+      ]);
     }
+    const untyped = await rawAnswer(
+      server.port,
+      'POST /tasks/echo HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-length: 7\r\n\r\n{"a":1}',
+    );
+    assertError(untyped, 415, [
+      'UnsupportedMediaTypeError',
+      'ERR_UNSUPPORTED_MEDIA_TYPE',
+      'The body has no content type; it must be application/json',
+    ]);
     const json = await post(server, 'echo', '{"a":1}', {
       headers: { 'content-type': 'application/json; charset=utf-8' },
     });

@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { type ServeOptions, serve, type WorkpoolServer } from '../../src/server/index.js';
 
 /** The task module the server tests expose. */
@@ -16,6 +17,16 @@ export interface Answer {
   readonly status: number;
   readonly headers: Headers;
   readonly body: unknown;
+}
+
+/** Asserts `answer` is `status` with exactly the body `{ error: { name, message, code } }`. */
+export function assertError(
+  answer: { status: number; body: unknown },
+  status: number,
+  [name, code, message]: readonly [name: string, code: string, message: string],
+): void {
+  assert.equal(answer.status, status, message);
+  assert.deepEqual(answer.body, { error: { name, message, code } });
 }
 
 /** `POST /tasks/:name` with a JSON body (a string is sent as is). */
@@ -121,4 +132,33 @@ export function parseMetrics(text: string): Map<string, number> {
     if (match !== null) out.set(match[1] ?? '', Number(match[2]));
   }
   return out;
+}
+
+/**
+ * Writes `text` on a new raw connection and sends nothing more; resolves the answer once
+ * the server closes the connection: its status, headers (lower-cased) and JSON body.
+ */
+export async function rawAnswer(
+  port: number,
+  text: string,
+): Promise<{ status: number; headers: Map<string, string>; body: unknown }> {
+  const socket = connect(port, '127.0.0.1');
+  socket.setEncoding('utf8');
+  let got = '';
+  socket.on('data', (d: string) => {
+    got += d;
+  });
+  socket.on('error', () => {});
+  socket.write(text);
+  await once(socket, 'close');
+  const end = got.indexOf('\r\n\r\n');
+  const [statusLine = '', ...lines] = got.slice(0, end).split('\r\n');
+  const headers = new Map(
+    lines.map((l) => [
+      l.slice(0, l.indexOf(':')).toLowerCase(),
+      l.slice(l.indexOf(':') + 1).trim(),
+    ]),
+  );
+  const body = got.slice(end + 4);
+  return { status: Number(statusLine.split(' ')[1]), headers, body: JSON.parse(body) };
 }

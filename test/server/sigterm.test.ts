@@ -99,7 +99,9 @@ test('SIGTERM: past --drain-timeout the in-flight request is cancelled (503), an
   served.child.kill('SIGTERM');
   const a = await answer;
   assert.equal(a.status, 503);
-  assert.equal((a.body as { error: { name: string } }).error.name, 'ShuttingDownError');
+  const error = (a.body as { error: { name: string; code: string } }).error;
+  assert.equal(error.name, 'ShuttingDownError');
+  assert.equal(error.code, 'ERR_SHUTTING_DOWN');
   await gate.closed;
   assert.equal(await served.exit, 0);
 });

@@ -54,7 +54,7 @@ describe('POST /tasks/:name', () => {
   test('400 for malformed JSON, a poisoned __proto__ key, or a bad x-timeout-ms', async () => {
     assert.equal((await post(server, 'echo', '{"a":')).status, 400);
     assert.equal((await post(server, 'echo', '{"__proto__":{"x":1}}')).status, 400);
-    for (const value of ['soon', '-1', '0', '1.5', '999999999']) {
+    for (const value of ['soon', 'abc', '-1', '0', '1.5', '999999999', '99999999999']) {
       const answer = await post(
         server,
         'add',
@@ -62,7 +62,18 @@ describe('POST /tasks/:name', () => {
         { headers: { 'x-timeout-ms': value } },
       );
       assert.equal(answer.status, 400, value);
+      // One message for every bad value, and a code.
+      assert.deepEqual(answer.body, {
+        error: {
+          name: 'RangeError',
+          message: `Expected the x-timeout-ms header to be an integer from 1 to 300000, got "${value}"`,
+          code: 'ERR_BAD_REQUEST',
+        },
+      });
     }
+    const key = await post(server, 'add', { a: 1, b: 1 }, { headers: { 'x-task-key': ' ' } });
+    assert.equal(key.status, 400);
+    assert.equal((key.body as { error: { code: string } }).error.code, 'ERR_BAD_REQUEST');
   });
 
   test('413 for a body over the limit', async () => {
@@ -70,10 +81,20 @@ describe('POST /tasks/:name', () => {
     assert.equal(answer.status, 413);
   });
 
-  test('500 with the error name and message, and no stack', async () => {
+  test('500 with the error name and message, code ERR_TASK_FAILED, and no stack', async () => {
     const answer = await post(server, 'fail', { message: 'bad input' });
     assert.equal(answer.status, 500);
-    assert.deepEqual(answer.body, { error: { name: 'RangeError', message: 'bad input' } });
+    assert.deepEqual(answer.body, {
+      error: { name: 'RangeError', message: 'bad input', code: 'ERR_TASK_FAILED' },
+    });
+  });
+
+  test("500 with the handler error's own string code when it has one", async () => {
+    const answer = await post(server, 'failWithCode', { message: 'no file', code: 'ENOENT' });
+    assert.equal(answer.status, 500);
+    assert.deepEqual(answer.body, {
+      error: { name: 'Error', message: 'no file', code: 'ENOENT' },
+    });
   });
 
   test('500 with the stack when exposeStack is set', async () => {
