@@ -1,6 +1,7 @@
 /**
  * `workpool/task`: what a task module imports. Tiny on purpose (it loads in every thread):
- * the `transfer` helper and the types of handlers. It never imports the pool.
+ * the `transfer` helper, the types of handlers, and `DataCloneError` (what `ctx.progress`
+ * throws for a value that cannot cross). It never imports the pool.
  *
  * ```ts
  * import { type HandlerContext, transfer } from 'workpool/task';
@@ -13,6 +14,7 @@
 import type { TransferListItem } from 'node:worker_threads';
 import { TRANSFER, type Transferred } from './executors/thread/protocol.js';
 
+export { DataCloneError } from './errors.js';
 export type { Transferred };
 
 /** The second argument of every handler. */
