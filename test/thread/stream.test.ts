@@ -213,6 +213,7 @@ test('run() on a streaming handler fails with a TypeError that says to use strea
   for (const [name, what] of [
     ['count', /async iterator/],
     ['letters', /returned an iterator/],
+    ['later', /async iterator/],
   ] as const) {
     const error = await threads.run(name, 2).then(
       () => undefined,

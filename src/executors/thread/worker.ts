@@ -209,7 +209,11 @@ function run(id: number, index: number, input: unknown, attempt: number, stream:
   // Promise.resolve adopts a foreign thenable safely: a `then` that throws rejects this
   // task (not the thread), and one that calls back twice counts once.
   Promise.resolve(result).then(
-    (value) => settled(id, true, value),
+    // An async handler that resolves to an iterator streams too (`async () => gen()`).
+    (value) =>
+      !stream && isIterator(value)
+        ? settled(id, false, streamsError(names[index] ?? String(index), value))
+        : settled(id, true, value),
     (error: unknown) => settled(id, false, error),
   );
 }
