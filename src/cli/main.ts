@@ -16,8 +16,13 @@ function createProgram(): Command {
     .showHelpAfterError('(run "workpool --help" for usage)')
     .exitOverride();
   for (const register of commands) register(program);
+  // The descriptions are wrapped by hand at ~90 columns: a wider help keeps commander from
+  // wrapping them again at its default 80 (which left one-word lines).
+  const helpWidth = Math.max(100, process.stdout.columns ?? 0);
+  program.configureHelp({ helpWidth });
   for (const command of program.commands) {
     command
+      .configureHelp({ helpWidth })
       .exitOverride()
       .showHelpAfterError(`(run "workpool ${command.name()} --help" for usage)`);
   }

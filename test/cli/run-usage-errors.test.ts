@@ -120,6 +120,13 @@ describe('workpool run: exit code 2', () => {
     const help = await runCli(['run', '--help']);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /Usage: workpool run/);
+    // Hand-wrapped descriptions are not wrapped again (commander's default 80 columns
+    // split them into one-word lines).
+    const serve = await runCli(['serve', '--help']);
+    assert.match(
+      serve.stdout,
+      /\nrequires --token \(bearer auth on every route but \/healthz; the dashboard has a login\n/,
+    );
     const version = await runCli(['--version']);
     assert.equal(version.code, 0);
     assert.match(version.stdout, /^\d+\.\d+\.\d+/);
