@@ -16,6 +16,14 @@ interface Flags {
  * JSON (`ClusterStats`, the shape `DistributedPool.clusterStats()` gives in `cluster`):
  * once, or one line every `--watch` until SIGTERM or SIGINT.
  */
+
+/** The library's option names as this command's flags, for messages. */
+const clusterFlags: Readonly<Record<string, string>> = {
+  connection: '--redis',
+  queue: '--queue',
+  prefix: '--prefix',
+  readyTimeout: '--ready-timeout',
+};
 export function register(program: Command): void {
   program
     .command('cluster')
@@ -48,7 +56,7 @@ export function register(program: Command): void {
             : { readyTimeout: Math.max(1, Math.round(flags.readyTimeout)) }),
         });
       } catch (error) {
-        throw startError(error);
+        throw startError(error, clusterFlags);
       }
       let hinted = false;
       const print = async (): Promise<void> => {
@@ -66,7 +74,7 @@ export function register(program: Command): void {
         try {
           await print();
         } catch (error) {
-          throw startError(error);
+          throw startError(error, clusterFlags);
         }
         if (flags.watch !== undefined) {
           const timer = setInterval(() => print().catch(() => {}), flags.watch);

@@ -38,14 +38,25 @@ const startCodes: ReadonlySet<string> = new Set([
  * reach or unsafe) becomes a UsageError, printed in one line with exit 2; anything else
  * is left as it is (an internal error, with its stack).
  */
-export function startError(error: unknown): unknown {
+export function startError(error: unknown, flags: Readonly<Record<string, string>> = {}): unknown {
   if (error instanceof TypeError || error instanceof RangeError)
-    return new UsageError(error.message);
+    return new UsageError(asFlags(error.message, flags));
   const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
   if (typeof code === 'string' && startCodes.has(code)) {
     return new UsageError(`${(error as Error).name}: ${(error as Error).message}`);
   }
   return error;
+}
+
+/**
+ * A library option named in a message, as the flag the user typed: "Expected `port` ..."
+ * becomes "Expected --port ..." (`flags` maps option names, dotted for nested ones, to flags).
+ */
+export function asFlags(message: string, flags: Readonly<Record<string, string>>): string {
+  return message.replace(
+    /`([A-Za-z][A-Za-z.]*)`/g,
+    (quoted, name: string) => flags[name] ?? quoted,
+  );
 }
 
 /** A run that started but cannot go on (e.g. the output closed); exits 1 after the summary. */

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { TaskModuleError } from '../index.js';
-import { UsageError } from './errors.js';
+import { asFlags, UsageError } from './errors.js';
 import { stopSignal } from './interrupt.js';
 import { duration, integer } from './parse.js';
 
@@ -125,7 +125,7 @@ export function register(program: Command): void {
         });
       } catch (error) {
         if (error instanceof TypeError || error instanceof RangeError)
-          throw new UsageError(error.message);
+          throw new UsageError(asFlags(error.message, serveFlags));
         // The module does not load: nothing listens, exit 2 with the reason.
         if (error instanceof TaskModuleError) throw new UsageError(error.message);
         throw startError(error, flags);
@@ -162,6 +162,28 @@ export function clusterOf(
     ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }),
   };
 }
+
+/** serve()'s options as this command's flags, for messages (see asFlags). */
+const serveFlags: Readonly<Record<string, string>> = {
+  port: '--port',
+  host: '--host',
+  threads: '--threads',
+  maxQueue: '--max-queue',
+  token: '--token',
+  requestTimeout: '--request-timeout',
+  idleTimeout: '--idle-timeout',
+  maxConnections: '--max-connections',
+  timeout: '--timeout',
+  drainTimeout: '--drain-timeout',
+  bodyLimit: '--body-limit',
+  'poolOptions.concurrentTasksPerThread': '--concurrency',
+  'cluster.connection': '--redis',
+  'cluster.queue': '--queue',
+  'cluster.prefix': '--prefix',
+  connection: '--redis',
+  queue: '--queue',
+  prefix: '--prefix',
+};
 
 /** What stops a server from starting, as the user must fix it (exit 2), or the error itself. */
 export function startError(error: unknown, flags: { host: string; port: number }): unknown {

@@ -26,6 +26,24 @@ interface Flags {
  * mode. Runs until SIGTERM or SIGINT, then stops taking jobs, drains within
  * `--drain-timeout`, hands the rest back to the queue and exits 0.
  */
+
+/** The library's option names as this command's flags, for messages. */
+const workerFlags: Readonly<Record<string, string>> = {
+  connection: '--redis',
+  queue: '--queue',
+  prefix: '--prefix',
+  readyTimeout: '--ready-timeout',
+  threads: '--threads',
+  concurrency: '--concurrency',
+  killGrace: '--kill-grace',
+  lockDuration: '--lock-duration',
+  stalledInterval: '--stalled-interval',
+  maxStalledCount: '--max-stalled',
+  'fairness.weights': '--weight',
+  'fairness.maxPerKey': '--max-per-key',
+  keyPoll: '--key-poll',
+  heartbeat: '--heartbeat',
+};
 export function register(program: Command): void {
   program
     .command('worker')
@@ -121,7 +139,7 @@ export function register(program: Command): void {
               }),
         });
       } catch (error) {
-        throw startError(error);
+        throw startError(error, workerFlags);
       }
       process.stdout.write(
         `workpool: worker ${worker.id} on queue ${flags.queue} (handlers: ${worker.handlers.join(', ')})\n`,

@@ -116,6 +116,21 @@ describe('workpool run: exit code 2', () => {
     }
   });
 
+  it('serve and worker name their flags, not the library options behind them', async () => {
+    const serve = await runCli(['serve', tasks, '--token', 'short']);
+    assert.equal(serve.code, 2);
+    assert.match(
+      serve.stderr,
+      /^workpool: Expected --token to be a string of at least 8 characters/,
+    );
+    const worker = await runCli(['worker', tasks, '--redis', 'ftp://x', '--queue', 'q']);
+    assert.equal(worker.code, 2);
+    assert.match(
+      worker.stderr,
+      /^workpool: Expected --redis to be a redis:\/\/ or rediss:\/\/ URL/,
+    );
+  });
+
   it('--help and --version exit 0', async () => {
     const help = await runCli(['run', '--help']);
     assert.equal(help.code, 0);
