@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 import { UsageError } from './errors.js';
 import { stopSignal } from './interrupt.js';
 import { integer } from './parse.js';
-import { clusterOf, startError } from './serve.js';
+import { clusterOf, serveError } from './serve.js';
 
 interface Flags {
   readonly redis: string;
@@ -53,9 +53,7 @@ export function register(program: Command): void {
           ...(flags.token === undefined ? {} : { token: flags.token }),
         });
       } catch (error) {
-        if (error instanceof TypeError || error instanceof RangeError)
-          throw new UsageError(error.message);
-        throw startError(error, flags);
+        throw serveError(error, flags);
       }
       process.stdout.write(
         `workpool: dashboard of queue ${flags.queue} on ${server.url}/${flags.token === undefined ? ' (read-only)' : ''}\n`,

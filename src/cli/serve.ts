@@ -1,6 +1,5 @@
 import { type Command, Option } from 'commander';
-import { TaskModuleError } from '../index.js';
-import { asFlags, UsageError } from './errors.js';
+import { startError, UsageError } from './errors.js';
 import { stopSignal } from './interrupt.js';
 import { duration, integer } from './parse.js';
 
@@ -124,11 +123,9 @@ export function register(program: Command): void {
             : { poolOptions: { concurrentTasksPerThread: flags.concurrency } }),
         });
       } catch (error) {
-        if (error instanceof TypeError || error instanceof RangeError)
-          throw new UsageError(asFlags(error.message, serveFlags));
-        // The module does not load: nothing listens, exit 2 with the reason.
-        if (error instanceof TaskModuleError) throw new UsageError(error.message);
-        throw startError(error, flags);
+        // A bad option, a module that does not load, Redis out of reach or unsafe, a port
+        // taken: nothing listens, exit 2 with the reason.
+        throw serveError(error, flags);
       }
       process.stdout.write(
         `workpool: serving ${cluster === undefined ? module : `queue ${cluster.queue} on ${flags.redis}`} on ${server.url} (dashboard: ${server.url}/)\n`,
@@ -185,14 +182,14 @@ const serveFlags: Readonly<Record<string, string>> = {
   prefix: '--prefix',
 };
 
-/** What stops a server from starting, as the user must fix it (exit 2), or the error itself. */
-export function startError(error: unknown, flags: { host: string; port: number }): unknown {
+/**
+ * What stops a server (`serve`, `dashboard`) from starting, as the user must fix it (exit
+ * 2): a port it cannot listen on, or what stops any command (startError); else the error.
+ */
+export function serveError(error: unknown, flags: { host: string; port: number }): unknown {
   const code = (error as { code?: unknown }).code;
   if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
     return new UsageError(`cannot listen on ${flags.host}:${flags.port}: ${String(code)}`);
   }
-  // Redis unreachable within the ready timeout, or set up to lose jobs.
-  if (code === 'ERR_REDIS_UNAVAILABLE' || code === 'ERR_REDIS_CONFIG')
-    return new UsageError((error as Error).message);
-  return error;
+  return startError(error, serveFlags);
 }
